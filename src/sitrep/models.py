@@ -1,0 +1,216 @@
+"""The plain data that moves between sitrep's stages.
+
+Every stage takes and returns these frozen dataclasses; JSON appears only at the edges
+(``Event.to_dict`` for output, ``store`` and ``export`` for files and databases).
+Offsets are Python string indices into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's text."""
+
+    start: int
+    """Offset of the first character."""
+    end: int
+    """Offset one past the last character."""
+    text: str
+    """``article.text[start:end]``, kept so a span can be read on its own."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news report, whatever file or feed it came from."""
+
+    id: str
+    """Stable id: the record's own id, else derived from the file name and content."""
+    text: str
+    """The article body (for HTML: the extracted main text)."""
+    title: str | None = None
+    published: date | None = None
+    """Publication day, from metadata, a dateline or ``--published``; None when unknown."""
+    url: str | None = None
+    outlet: str | None = None
+    """The publishing outlet (site name or feed title), the source of last resort."""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place mention resolved to the gazetteer."""
+
+    mention: Span
+    """The words that named it."""
+    name: str
+    """Canonical name (GeoNames' name, English where the gazetteer has one)."""
+    latitude: float
+    longitude: float
+    geonameid: int | None
+    country_code: str | None
+    """ISO 3166-1 alpha-2."""
+    country: str | None
+    """English short name of the country ("Syria")."""
+    admin1: str | None
+    """First-level division, English name ("Aleppo")."""
+    admin2: str | None
+    feature_code: str
+    """GeoNames feature code: PPL*, ADM1, ADM2, PCLI, ..."""
+    population: int = 0
+
+    @property
+    def geo_precision(self) -> int:
+        """ACLED geo precision of an event located here: 1 town, 2 district, 3 region or country."""
+        if self.feature_code.startswith("PPL") or self.feature_code in {"ADM3", "ADM4", "PPLX"}:
+            return 1
+        if self.feature_code == "ADM2":
+            return 2
+        return 3
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor resolved to the knowledge base, in ACLED's naming."""
+
+    name: str
+    """Canonical name: 'Hayat Tahrir al-Sham', 'Military Forces of Syria (2000-2024)'."""
+    inter: str
+    """ACLED inter code: 'State forces', 'Rebel group', ... 'Civilians', 'External/Other forces'."""
+    country: str | None = None
+    """Country the actor belongs to or operates in, English short name."""
+    mention: Span | None = None
+    """The words that named it, when it came from the text."""
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    """Deaths reported for one event, ACLED's single figure and UCDP's range."""
+
+    fatalities: int
+    """ACLED: the most conservative credible figure."""
+    low: int
+    """UCDP low."""
+    best: int | None = None
+    """UCDP best."""
+    high: int | None = None
+    """UCDP high."""
+    civilians: int | None = None
+    side_1: int | None = None
+    side_2: int | None = None
+    evidence: tuple[Span, ...] = ()
+    """The number words the figures were read from."""
+
+
+NO_FATALITIES = Fatalities(0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who reports an event, and how."""
+
+    name: str
+    kind: str = "media"
+    """One of: monitor, government, armed group, media, international organisation, expert, witness, other."""
+    claim: str = "reported"
+    """One of: reported, claimed, confirmed, denied."""
+    mention: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "claim": self.claim}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An attributed statement: who said what, with the cue that says so."""
+
+    source: Span | None
+    """The speaker's words ('the Syrian Observatory for Human Rights'), None when unnamed."""
+    actor: str | None
+    """The speaker resolved to a canonical name, when it could be."""
+    cue: Span
+    """'said', 'according to', 'warned', ..."""
+    content: Span
+    """What was said."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One coded event, ACLED's fields plus UCDP's fatality range and its evidence."""
+
+    event_id: str
+    article_id: str
+    event_date: date
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: Actor
+    actor2: Actor | None
+    place: Place | None
+    """Where it happened; None when only the country is known (``country`` below then holds it)."""
+    country: str
+    latitude: float
+    longitude: float
+    geo_precision: int
+    fatalities: Fatalities
+    sources: tuple[Source, ...]
+    evidence: tuple[Span, ...]
+    notes: str
+    confidence: float
+    date_end: date | None = None
+    assoc_actor_1: tuple[str, ...] = ()
+    assoc_actor_2: tuple[str, ...] = ()
+    civilian_targeting: bool = False
+    iso3: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    location: str = ""
+    article_ids: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record of ``event.schema.json``."""
+        f = self.fatalities
+        return {
+            "event_id": self.event_id,
+            "article_id": self.article_id,
+            "article_ids": list(self.article_ids or (self.article_id,)),
+            "event_date": self.event_date.isoformat(),
+            "date_end": self.date_end.isoformat() if self.date_end else None,
+            "time_precision": self.time_precision,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "actor1": self.actor1.name,
+            "assoc_actor_1": list(self.assoc_actor_1),
+            "inter1": self.actor1.inter,
+            "actor2": self.actor2.name if self.actor2 else None,
+            "assoc_actor_2": list(self.assoc_actor_2),
+            "inter2": self.actor2.inter if self.actor2 else None,
+            "civilian_targeting": self.civilian_targeting,
+            "country": self.country,
+            "iso3": self.iso3,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
+            "location": self.location,
+            "geonameid": self.place.geonameid if self.place else None,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "geo_precision": self.geo_precision,
+            "fatalities": f.fatalities,
+            "fatalities_low": f.low,
+            "fatalities_best": f.best,
+            "fatalities_high": f.high,
+            "deaths_civilians": f.civilians,
+            "deaths_side_1": f.side_1,
+            "deaths_side_2": f.side_2,
+            "sources": [s.to_dict() for s in self.sources],
+            "evidence": [s.to_dict() for s in self.evidence],
+            "notes": self.notes,
+            "confidence": round(self.confidence, 3),
+        }
