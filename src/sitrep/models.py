@@ -66,6 +66,13 @@ class Place:
     """GeoNames feature code: PPL*, ADM1, ADM2, PCLI, ..."""
     population: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record ``sitrep geoparse`` prints (without ``article_id``)."""
+        return {"start": self.mention.start, "end": self.mention.end, "text": self.mention.text,
+                "geonameid": self.geonameid, "name": self.name, "latitude": self.latitude,
+                "longitude": self.longitude, "country_code": self.country_code, "admin1": self.admin1,
+                "feature_code": self.feature_code}
+
     @property
     def geo_precision(self) -> int:
         """ACLED geo precision of an event located here: 1 town, 2 district, 3 region or country."""
@@ -139,6 +146,11 @@ class Quote:
     """'said', 'according to', 'warned', ..."""
     content: Span
     """What was said."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record ``sitrep quotes`` prints (without ``article_id``)."""
+        source = {**self.source.to_dict(), "actor": self.actor} if self.source else None
+        return {"source": source, "cue": self.cue.to_dict(), "content": self.content.to_dict()}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,34 @@
+# One task runner. `make demo` and `make test` each create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: demo test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## ingest the example articles into sitrep.db and print a summary
+	$(BIN)/sitrep ingest examples/ --db sitrep.db
+	$(BIN)/sitrep events --db sitrep.db --format table
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/pytest -q
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+eval: $(STAMP)  ## score every dev suite with the reference scorer, regenerate docs/EVALUATION.md
+	$(BIN)/python bench/evaluate.py --shared $(SHARED)
+
+bench: $(STAMP)  ## throughput against the bare spaCy pass, into docs/PERFORMANCE.md
+	$(BIN)/python bench/throughput.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) sitrep.db sitrep.db-wal sitrep.db-shm

@@ -1,0 +1,308 @@
+"""The ``sitrep`` command line. Exit status: 0 all inputs read, 1 some failed (each named), 2 usage."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TextIO
+
+import click
+
+from sitrep import __version__
+from sitrep.errors import InputError, SitrepError
+
+READ_FORMATS = ("jsonl", "json", "table", "acled-csv")
+MENTION_FORMATS = ("jsonl", "table")
+EXPORT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "jsonl")
+TABLE_COLUMNS = ("event_date", "sub_event_type", "actor1", "actor2", "location", "country", "fatalities")
+
+log = logging.getLogger("sitrep")
+
+
+class Failures:
+    """Counts inputs that could not be read; each is named on stderr as it happens."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def report(self, error: InputError) -> None:
+        self.count += 1
+        click.echo(f"error: {error}", err=True)
+
+    def exit(self) -> None:
+        if self.count:
+            sys.exit(1)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2024-11-30") from None
+
+
+def reading_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every command that reads articles shares."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.argument("inputs", nargs=-1, required=True)(f)
+        f = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                         help="Output format.")(f)
+        f = click.option("--published", callback=_iso_date,
+                         help="Publication date (YYYY-MM-DD) for inputs that carry none.")(f)
+        f = click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+                         help="Processes on this machine; the output is the same whatever N.")(f)
+        f = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")(f)
+        return f
+
+    return decorate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitrep")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+def cli(verbose: int) -> None:
+    """sitrep: news articles in, sourced, geocoded, ACLED-style event data out."""
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+
+
+def _analyses(inputs: Iterable[str], published: date | None, workers: int, quiet: bool,
+              failures: Failures) -> Iterator[Any]:
+    """Read and analyse the inputs, naming each failed input on stderr and yielding the rest."""
+    from sitrep.pipeline import Analysis, default_pipeline
+    from sitrep.read import read_inputs
+
+    with _progress(quiet) as advance:
+        for item in default_pipeline().stream(read_inputs(inputs, published), workers=workers):
+            if isinstance(item, Analysis):
+                advance()
+                yield item
+            else:
+                failures.report(item)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress line on stderr with articles/s, when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} articles"),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("reading", total=None, rate="")
+
+        def advance() -> None:
+            progress.advance(task)
+            speed = progress.tasks[0].speed
+            progress.update(task, rate=f"{speed:.1f} articles/s" if speed else "")
+
+        yield advance
+
+
+def _write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO,
+                   columns: tuple[str, ...] = TABLE_COLUMNS) -> None:
+    if fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        json.dump(list(records), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "table":
+        _print_table(records, columns)
+    else:
+        from sitrep.export import write_events
+
+        write_events(records, fmt, out)
+
+
+def _print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns)
+    for record in records:
+        table.add_row(*(_cell(record, c) for c in columns))
+    Console().print(table)
+
+
+def _cell(record: dict[str, Any], column: str) -> str:
+    value: Any = record
+    for key in column.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return "" if value is None else str(value)
+
+
+@cli.command()
+@reading_options(READ_FORMATS)
+def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool) -> None:
+    """Print the events the articles report, one record per event.
+
+    INPUTS: .txt, .html, RSS/Atom (.xml, .rss, .atom), .jsonl article records, folders, or - for stdin.
+
+    Example:
+
+        sitrep extract article.txt --published 2024-11-30 --format table
+    """
+    failures = Failures()
+    records = (e.to_dict() for a in _analyses(inputs, published, workers, quiet, failures) for e in a.events)
+    _write_records(records, fmt, sys.stdout)
+    failures.exit()
+
+
+@cli.command()
+@reading_options(MENTION_FORMATS)
+def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool) -> None:
+    """Print every place mention with its resolution in the gazetteer.
+
+    Example:
+
+        sitrep geoparse article.txt --format table
+    """
+    failures = Failures()
+    records = ({"article_id": a.article.id, **p.to_dict()} for a in _analyses(inputs, published, workers, quiet, failures)
+               for p in a.places)
+    _write_records(records, fmt, sys.stdout,
+                   ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"))
+    failures.exit()
+
+
+@cli.command()
+@reading_options(MENTION_FORMATS)
+def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool) -> None:
+    """Print every attributed statement: who said what, with the cue.
+
+    Example:
+
+        sitrep quotes article.txt --format table
+    """
+    failures = Failures()
+    records = ({"article_id": a.article.id, **q.to_dict()} for a in _analyses(inputs, published, workers, quiet, failures)
+               for q in a.quotes)
+    _write_records(records, fmt, sys.stdout, ("source.actor", "cue.text", "content.text"))
+    failures.exit()
+
+
+db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@click.option("--published", callback=_iso_date, help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Processes on this machine.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, quiet: bool) -> None:
+    """Read, extract and store into the database; the same article twice is stored once.
+
+    Each article is committed on its own, so an interrupted run resumes where it stopped.
+
+    Example:
+
+        sitrep ingest examples/ --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    failures = Failures()
+    added = skipped = events = 0
+    with _store(db, Store) as store:
+        for analysis in _analyses(inputs, published, workers, quiet, failures):
+            if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
+                added += 1
+                events += len(analysis.events)
+            else:
+                skipped += 1
+    if not quiet:
+        click.echo(f"{added} articles stored with {events} events; {skipped} already stored; "
+                   f"{failures.count} failed.", err=True)
+    failures.exit()
+
+
+@contextmanager
+def _store(db: str, factory: Callable[[str], Any]) -> Iterator[Any]:
+    try:
+        store = factory(db)
+    except SitrepError as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@cli.command()
+@db_option
+@click.option("--country", help="Only events in this country.")
+@click.option("--since", callback=_iso_date, help="Only events on or after this day.")
+@click.option("--until", callback=_iso_date, help="Only events on or before this day.")
+@click.option("--type", "event_type", help="Event type or sub-event type.")
+@click.option("--actor", help="Actor name (part of it, any case).")
+@click.option("--format", "fmt", type=click.Choice(READ_FORMATS), default="table", show_default=True)
+def events(db: str, country: str | None, since: date | None, until: date | None, event_type: str | None,
+           actor: str | None, fmt: str) -> None:
+    """Query the stored events.
+
+    Example:
+
+        sitrep events --country Syria --since 2024-11-01 --type Battles
+    """
+    from sitrep.store import Store
+
+    with _store(db, Store) as store:
+        records = store.events(country=country, since=since, until=until, event_type=event_type, actor=actor)
+        _write_records(records, fmt, sys.stdout)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write.")
+def export(db: str, fmt: str, output: TextIO) -> None:
+    """Write the stored events in a standard format.
+
+    Example:
+
+        sitrep export --format acled-csv -o events.csv
+    """
+    from sitrep.export import write_events
+    from sitrep.store import Store
+
+    with _store(db, Store) as store:
+        count = write_events(store.events(), fmt, output)
+    click.echo(f"{count} events written.", err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def info(fmt: str) -> None:
+    """Version, models, gazetteer and actor base sizes.
+
+    Example:
+
+        sitrep info --format json
+    """
+    from sitrep.nlp import MODELS
+    from sitrep.resolve.actors import actor_base
+    from sitrep.resolve.gazetteer import gazetteer
+
+    data = {"version": __version__, "models": dict(MODELS), "gazetteer_entries": len(gazetteer()),
+            "actors": len(actor_base())}
+    if fmt == "json":
+        click.echo(json.dumps(data))
+    else:
+        for key, value in data.items():
+            click.echo(f"{key:18s} {value}")
+
+
+def main() -> None:
+    cli(prog_name="sitrep")

@@ -1,0 +1,339 @@
+"""From an analysed article to coded events.
+
+The cascade, per sentence of the article:
+
+1. classify the sentence with the trigger lexicon (``taxonomy.classify``); no trigger, no event;
+2. drop background: a sentence whose only dates point to an earlier period ("in 2016") is history;
+3. a follow-up sentence with no date and no place of its own ("The fighting left 300 dead") adds its
+   fatalities, actors and sources to the event just before it in the same paragraph;
+4. otherwise a new event: the day from the sentence's dates (else the article's), the most precise
+   place in the sentence (else the previous event's, else the article's focus), the actors named
+   around the trigger, the deaths read from the sentence, the sources whose statements cover it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc
+
+from sitrep.extract import taxonomy
+from sitrep.extract.dates import DateMention, find_dates
+from sitrep.extract.fatalities import read_fatalities
+from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
+from sitrep.resolve.actors import ActorBase, ActorMention
+from sitrep.resolve.places import country_iso3
+
+FOLLOW_UP_WINDOW = 2
+"""How many sentences after an event a dateless, placeless trigger may still add to it."""
+
+PRECISION_RANK = {1: 0, 2: 1, 3: 2}
+BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
+WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
+
+
+@dataclass
+class _Draft:
+    """An event being assembled from one or more sentences (mutable while the article is read)."""
+
+    trigger: taxonomy.Trigger
+    sentences: list[Span]
+    day: date
+    end: date | None
+    precision: int
+    place: Place | None
+    actors: list[ActorMention] = field(default_factory=list)
+    fatalities: Fatalities = NO_FATALITIES
+    sources: list[Source] = field(default_factory=list)
+    paragraph: int = 0
+    index: int = 0
+    dated: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the whole article contributes to each sentence's event."""
+
+    article: Article
+    places: Sequence[Place]
+    quotes: Sequence[Quote]
+    dates: Sequence[DateMention]
+    actors: ActorBase
+    focus: Place | None
+    """The article's main place: the first place of its focus country."""
+    acronyms: dict[str, str]
+
+
+def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
+                   focus: str | None, actors: ActorBase) -> list[Event]:
+    """Every event the article reports as news, in reading order."""
+    text = article.text
+    ctx = Context(article, places, quotes, find_dates(text, article.published), actors,
+                  _focus_place(places, focus), _acronyms(text))
+    drafts: list[_Draft] = []
+    for index, sent in enumerate(doc.sents):
+        span = Span(sent.start_char, sent.end_char, sent.text)
+        trigger = taxonomy.classify(sent.text)
+        if trigger is None:
+            continue
+        dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
+        if dates and all(d.background for d in dates):
+            continue  # 2.
+        paragraph = text.count("\n", 0, span.start)
+        own_places = _event_places(doc, span, places)
+        previous = drafts[-1] if drafts else None
+        if (previous and not own_places and not [d for d in dates if d.day] and previous.paragraph == paragraph
+                and index - previous.index <= FOLLOW_UP_WINDOW):
+            _add_sentence(previous, span, ctx, index)  # 3.
+            continue
+        draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
+        if draft is not None:
+            drafts.append(draft)
+    return [_finish(d, ctx) for d in drafts]
+
+
+def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
+               previous: _Draft | None, ctx: Context, paragraph: int, index: int) -> _Draft | None:
+    when = _when(span, dates, previous, ctx)
+    if when is None:
+        return None
+    day, end, precision, dated = when
+    place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
+    draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated)
+    _read_sentence(draft, span, ctx)
+    return draft
+
+
+def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int) -> None:
+    draft.sentences.append(span)
+    draft.index = index
+    _read_sentence(draft, span, ctx)
+
+
+def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
+    """Add what one sentence says about the event: actors, deaths, sources."""
+    country = draft.place.country if draft.place else None
+    for mention in ctx.actors.find(span.text, country=country, when=draft.day, offset=span.start):
+        if all(m.actor.name != mention.actor.name for m in draft.actors):
+            draft.actors.append(mention)
+    significant = draft.trigger.event_type in WAR_ZONE_TYPES
+    deaths = read_fatalities(span.text, offset=span.start, significant=significant)
+    if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
+        draft.fatalities = deaths
+    for source in _sources(span, ctx):
+        if all(s.name != source.name for s in draft.sources):
+            draft.sources.append(source)
+
+
+def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
+          ctx: Context) -> tuple[date, date | None, int, bool] | None:
+    """The event's day, last day, ACLED time precision, and whether the sentence itself dated it."""
+    own = [d for d in dates if d.day and not d.background]
+    if own:
+        best = min(own, key=lambda d: d.precision)
+        return best.day, best.end, best.precision, True  # type: ignore[return-value]
+    if re.search(r"\bthe same day\b", span.text, re.IGNORECASE) and previous is not None:
+        return previous.day, None, previous.precision, True
+    lead = next((d for d in ctx.dates if d.day and not d.background), None)
+    if lead is not None and lead.span.start < span.start:
+        return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
+    if ctx.article.published is not None:
+        return ctx.article.published, None, 2, False
+    return None  # no day can be given without guessing
+
+
+def _event_places(doc: Doc, span: Span, places: Sequence[Place]) -> list[Place]:
+    """The places in a sentence where an event could be, most precise first.
+
+    Demonyms ("Syrian army") name an actor's country, not a location, and a place after
+    "based in" is where a source sits, so neither locates the event.
+    """
+    found = []
+    for place in places:
+        if not span.start <= place.mention.start < span.end:
+            continue
+        token = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
+        if token is not None and (token.root.ent_type_ == "NORP" or token.root.pos_ == "ADJ"):
+            continue
+        if BASED_IN.search(doc.text[max(0, place.mention.start - 40):place.mention.start]):
+            continue
+        found.append(place)
+    return sorted(found, key=lambda p: PRECISION_RANK[p.geo_precision])
+
+
+def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
+    if focus is None:
+        return None
+    in_focus = [p for p in places if p.country_code == focus]
+    cities = [p for p in in_focus if p.geo_precision == 1]
+    return (cities or in_focus or [None])[0]
+
+
+def _sources(span: Span, ctx: Context) -> list[Source]:
+    """Who the sentence's statements are attributed to."""
+    from sitrep.extract.attribution import claim_status, source_kind
+
+    found = []
+    for quote in ctx.quotes:
+        if not (quote.content.start < span.end and span.start < quote.content.end
+                or span.start <= quote.cue.start < span.end):
+            continue
+        name = _source_name(quote, ctx)
+        if name is None:
+            continue
+        kind = source_kind(name)
+        found.append(Source(name, kind, claim_status(quote.cue.text, kind), quote.source))
+    return found
+
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+
+
+def _source_name(quote: Quote, ctx: Context) -> str | None:
+    name = quote.actor or (quote.source.text if quote.source else None)
+    if name is None or name.lower() in PRONOUNS:
+        return None
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
+    resolved = ctx.actors.resolve(name, country=ctx.focus.country if ctx.focus else None)
+    if resolved is not None and resolved.inter != "Civilians":
+        return resolved.name
+    return ctx.acronyms.get(name, name)
+
+
+ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})\(([A-Z]{2,8})\)")
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms the article defines: 'the Syrian Observatory for Human Rights (OSDH)' gives OSDH."""
+    return {m.group(2): m.group(1).strip() for m in ACRONYM.finditer(text)}
+
+
+def _finish(draft: _Draft, ctx: Context) -> Event:
+    """Freeze a draft into an Event: pick the two sides, the place, the notes and the confidence."""
+    country = _country(draft, ctx)
+    actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.actors)
+    place = draft.place
+    event_type = draft.trigger.event_type
+    civilian = event_type == "Violence against civilians" or (
+        actor2 is not None and actor2.inter == "Civilians")
+    fatalities = draft.fatalities
+    if event_type == "Violence against civilians" and fatalities.fatalities and fatalities.civilians is None:
+        fatalities = replace(fatalities, civilians=fatalities.fatalities)
+    sources = tuple(draft.sources) or ((Source(ctx.article.outlet),) if ctx.article.outlet else ())
+    evidence = tuple(draft.sentences)
+    latitude, longitude, precision = _point(place, country, ctx)
+    event = Event(
+        event_id=_event_id(ctx.article.id, draft),
+        article_id=ctx.article.id,
+        event_date=draft.day,
+        date_end=draft.end,
+        time_precision=draft.precision,
+        event_type=event_type,
+        sub_event_type=draft.trigger.sub_event_type,
+        actor1=actor1,
+        actor2=actor2,
+        assoc_actor_1=assoc1,
+        assoc_actor_2=assoc2,
+        place=place,
+        country=country or "",
+        iso3=country_iso3(place.country_code) if place and place.country_code else None,
+        admin1=place.admin1 if place else None,
+        admin2=place.admin2 if place else None,
+        location=place.name if place else (country or ""),
+        latitude=latitude,
+        longitude=longitude,
+        geo_precision=precision,
+        fatalities=fatalities,
+        civilian_targeting=civilian,
+        sources=sources,
+        evidence=evidence,
+        notes="",
+        confidence=_confidence(draft),
+    )
+    return replace(event, notes=notes(event))
+
+
+def _country(draft: _Draft, ctx: Context) -> str | None:
+    if draft.place and draft.place.country:
+        return draft.place.country
+    if ctx.focus and ctx.focus.country:
+        return ctx.focus.country
+    return next((m.actor.country for m in draft.actors if m.actor.country), None)
+
+
+def _point(place: Place | None, country: str | None, ctx: Context) -> tuple[float, float, int]:
+    if place is not None:
+        return place.latitude, place.longitude, place.geo_precision
+    if ctx.focus is not None:
+        return ctx.focus.latitude, ctx.focus.longitude, 3
+    return 0.0, 0.0, 3
+
+
+def _sides(draft: _Draft, country: str | None,
+           base: ActorBase) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
+    """actor1 and its allies, actor2 and its allies, ACLED's way.
+
+    Named before the trigger: side 1; after it: side 2. Civilians are always actor2 in violence
+    against civilians; protesters and rioters are actor1 of their events.
+    """
+    sentence = draft.sentences[0]
+    cue = sentence.start + draft.trigger.start
+    mentions = sorted(draft.actors, key=lambda m: m.span.start)
+    civilians = [m.actor for m in mentions if m.actor.inter == "Civilians"]
+    armed = [m for m in mentions if m.actor.inter != "Civilians"]
+    before = [m.actor for m in armed if m.span.start < cue]
+    after = [m.actor for m in armed if m.actor not in before]
+    side1, side2 = (before, after) if before else (after[:1], after[1:])
+    kind = draft.trigger.event_type
+    if kind == "Protests":
+        side1 = [base.generic("protesters", country)]
+        side2 = [m.actor for m in armed if m.actor.inter == "State forces"][:1]
+    elif kind == "Riots" and not any(a.inter == "Rioters" for a in side1):
+        side1 = [base.generic("rioters", country)] + side1
+    if kind == "Violence against civilians":
+        side2 = civilians[:1] or [base.generic("civilians", country)]
+    elif civilians and not side2:
+        side2 = civilians[:1]
+    if not side1:
+        side1 = [base.generic("armed", country)]
+    if len(side1) > 1 and not side2 and kind in WAR_ZONE_TYPES:
+        side1, side2 = side1[:1], side1[1:]
+    side2 = [a for a in side2 if a.name != side1[0].name]
+    return (side1[0], tuple(a.name for a in side1[1:]), side2[0] if side2 else None,
+            tuple(a.name for a in side2[1:]))
+
+
+def _confidence(draft: _Draft) -> float:
+    score = draft.trigger.weight
+    score += 0.05 if draft.dated else -0.05
+    score += 0.05 if draft.place is not None and draft.place.geo_precision == 1 else 0.0
+    score += 0.05 if any(not m.generic for m in draft.actors) else 0.0
+    score += 0.05 if draft.fatalities.fatalities else 0.0
+    return max(0.05, min(0.99, score))
+
+
+def _event_id(article_id: str, draft: _Draft) -> str:
+    key = f"{article_id}|{draft.sentences[0].start}|{draft.trigger.sub_event_type}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def notes(event: Event) -> str:
+    """One ACLED-style sentence: who did what, where, with what toll, according to whom."""
+    day = f"{event.event_date.day} {event.event_date:%B %Y}"
+    parties = event.actor1.name + (f" and {event.actor2.name}" if event.actor2 else "")
+    where = event.location + (f" ({event.admin1})" if event.admin1 and event.admin1 != event.location else "")
+    if event.country and event.country not in where:
+        where += f", {event.country}"
+    text = f"On {day}, {event.sub_event_type.lower()} involving {parties} in {where}."
+    f = event.fatalities
+    if f.fatalities:
+        text += f" {f.fatalities} fatalities"
+        text += f" ({f.civilians} civilians)." if f.civilians else "."
+    if event.sources:
+        text += " Reported by " + "; ".join(s.name for s in event.sources) + "."
+    return text
+

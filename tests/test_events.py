@@ -1,0 +1,131 @@
+"""Event extraction end to end on articles we wrote, and on the emblem article when present."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import jsonschema
+import pytest
+
+import sitrep
+from sitrep.extract.taxonomy import TYPE_OF, classify
+from tests.conftest import article_text
+
+
+@cache
+def schema_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("sitrep").joinpath("data/event.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def records(text: str, published: str | None) -> list[dict]:
+    events = [e.to_dict() for e in sitrep.extract(text, published=published)]
+    for record in events:
+        schema_validator().validate(record)
+        for ev in record["evidence"]:
+            assert text[ev["start"]:ev["end"]] == ev["text"]
+    return events
+
+
+@pytest.mark.parametrize(("sentence", "sub_type"), [
+    ("Gunmen killed five villagers in an attack on a market.", "Attack"),
+    ("A roadside bomb exploded near the convoy.", "Remote explosive/landmine/IED"),
+    ("Warplanes carried out air strikes on the town.", "Air/drone strike"),
+    ("The army shelled rebel positions with artillery.", "Shelling/artillery/missile attack"),
+    ("A suicide bomber blew himself up at a checkpoint.", "Suicide bomb"),
+    ("Rebels took control of the town after the army withdrew.", "Non-state actor overtakes territory"),
+    ("Government troops recaptured the city from the militants.", "Government regains territory"),
+    ("The two sides agreed to a ceasefire on Sunday.", "Agreement"),
+    ("Police fired tear gas to disperse protesters in the capital.", "Protest with intervention"),
+    ("Hundreds of protesters marched peacefully to parliament.", "Peaceful protest"),
+    ("Security forces arrested three suspected militants.", "Arrests"),
+    ("Militants abducted 20 passengers from a bus.", "Abduction/forced disappearance"),
+    ("Troops clashed with insurgents near the border.", "Armed clash"),
+])
+def test_classify_sub_types(sentence: str, sub_type: str) -> None:
+    trigger = classify(sentence)
+    assert trigger is not None and trigger.sub_event_type == sub_type
+    assert trigger.event_type == TYPE_OF[sub_type]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Heavy rains caused flooding in the town on Monday.",
+    "The central bank raised interest rates by half a point.",
+    "The minister fought hard against corruption during her term.",
+])
+def test_no_event_in_ordinary_news(sentence: str) -> None:
+    assert classify(sentence) is None
+
+
+def test_takeover_with_toll_and_background() -> None:
+    events = records(article_text("offensive.txt"), "2024-12-05")
+    takeover = [e for e in events if e["sub_event_type"] == "Non-state actor overtakes territory"]
+    assert takeover, events
+    event = takeover[0]
+    assert event["actor1"] == "Hayat Tahrir al-Sham"
+    assert event["event_date"] == "2024-12-03"  # Tuesday before a Thursday publication
+    assert event["country"] == "Syria"
+    assert event["fatalities"] == 40 and event["deaths_civilians"] == 12
+    assert any("Syrian Observatory" in s["name"] for s in event["sources"])
+    assert not [e for e in events if e["event_date"].startswith("2020")]
+
+
+def test_attack_on_civilians() -> None:
+    events = records(article_text("nigeria_attack.txt"), None)
+    event = events[0]
+    assert event["event_type"] == "Violence against civilians"
+    assert event["actor2"] == "Civilians (Nigeria)" and event["inter2"] == "Civilians"
+    assert event["fatalities"] == 17
+    assert event["event_date"] == "2023-06-03"
+    assert event["country"] == "Nigeria"
+
+
+def test_air_strike_in_somalia() -> None:
+    event = records(article_text("somalia_airstrike.txt"), None)[0]
+    assert event["sub_event_type"] == "Air/drone strike"
+    assert event["event_date"] == "2025-05-12" and event["time_precision"] == 1
+    assert event["country"] == "Somalia"
+    names = {event["actor1"], event["actor2"]}
+    assert "Al Shabaab" in names
+    assert event["fatalities"] == 3
+
+
+def test_non_political_news_gives_no_event() -> None:
+    assert records(article_text("flood.txt"), "2024-05-06") == []
+
+
+def test_event_ids_are_stable() -> None:
+    text = article_text("offensive.txt")
+    first = [e.event_id for e in sitrep.extract(text, published=date(2024, 12, 5))]
+    assert first == [e.event_id for e in sitrep.extract(text, published=date(2024, 12, 5))]
+
+
+def test_emblem_article(emblem_text: str) -> None:
+    events = records(emblem_text, "2024-11-30")
+    takeover = [e for e in events if e["sub_event_type"] == "Non-state actor overtakes territory"
+                and km(e["latitude"], e["longitude"], 36.20, 37.16) <= 30]
+    assert takeover, [e["notes"] for e in events]
+    event = takeover[0]
+    assert event["country"] == "Syria" and event["actor1"] == "Hayat Tahrir al-Sham"
+    assert event["event_date"] in {"2024-11-29", "2024-11-30"}
+    assert any(s["name"] == "Syrian Observatory for Human Rights" for s in event["sources"])
+
+    offensive = [e for e in events if e["event_date"] == "2024-11-27" and e["fatalities_low"] >= 300]
+    assert offensive, [e["notes"] for e in events]
+    assert offensive[0]["deaths_civilians"] == 28
+    assert any(s["name"] == "Syrian Observatory for Human Rights" for s in offensive[0]["sources"])
+
+    truce = [e for e in events if e["sub_event_type"] == "Agreement" and e["country"] == "Lebanon"]
+    assert truce and truce[0]["event_date"] == "2024-11-27"
+    assert not [e for e in events if e["event_date"].startswith("2016")]
