@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 import sitrep
-from sitrep.extract.taxonomy import TYPE_OF, classify
+from sitrep.extraction.taxonomy import TYPE_OF, classify
 from tests.conftest import article_text
 
 

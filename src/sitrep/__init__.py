@@ -20,8 +20,11 @@ __all__ = [
 
 
 def _article(text: str, published: date | str | None = None) -> Article:
+    from sitrep.read import dateline
+
     if isinstance(published, str):
         published = date.fromisoformat(published)
+    published = dateline(text) or published
     return Article(id=hashlib.sha1(text.encode()).hexdigest()[:12], text=text, published=published)
 
 

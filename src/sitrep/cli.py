@@ -293,9 +293,9 @@ def info(fmt: str) -> None:
     """
     from sitrep.nlp import MODELS
     from sitrep.resolve.actors import actor_base
-    from sitrep.resolve.gazetteer import gazetteer
+    from sitrep.resolve import gazetteer
 
-    data = {"version": __version__, "models": dict(MODELS), "gazetteer_entries": len(gazetteer()),
+    data = {"version": __version__, "models": dict(MODELS), "gazetteer_entries": len(gazetteer.load()),
             "actors": len(actor_base())}
     if fmt == "json":
         click.echo(json.dumps(data))

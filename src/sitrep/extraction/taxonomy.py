@@ -70,7 +70,7 @@ RULES: tuple[Rule, ...] = (
     Rule("Suicide bomb", _rx(r"suicide (?:bomb|attack|car|vest|truck|blast|explos)", r"blew (?:him|her)self up",
                              r"SVBIED", r"kamikaze", r"self-detonat")),
     Rule("Air/drone strike", _rx(r"air ?strikes?", r"airstrikes?", r"air raids?", r"air attacks?",
-                                 r"drone (?:strike|attack)s?", r"drones? (?:struck|hit|targeted|attacked|bombed)",
+                                 r"drone (?:strike|attack)s?", r"(?:aircraft|planes?|jets?|helicopters?) (?:\w+ )?(?:bombed|struck|attacked|hit|targeted|fired)", r"drones? (?:struck|hit|targeted|attacked|bombed)",
                                  r"warplanes?", r"fighter jets?", r"jets? (?:struck|bombed|pounded|targeted)",
                                  r"helicopter (?:gunship|attack|strike)", r"barrel bombs?", r"aerial (?:bombard|attack|strike)",
                                  r"bombed from the air", r"frappes? a[ée]riennes?", r"raids? a[ée]riens?",
@@ -146,8 +146,10 @@ RULES: tuple[Rule, ...] = (
                        r"students?|teachers?|journalists?|traders?|herders?|people|man|woman|boy|girl|elders?|"
                        r"(?:aid|health) workers?|IDPs|displaced)", r"tortur", r"beat(?:en|ing)? (?:to death|up)"),
          needs=ARMED_AGENT, weight=0.75),
-    Rule("Armed clash", _rx(r"clash", r"fight(?:ing|s)?\b", r"fought", r"battl", r"exchange(?:d)? (?:of )?(?:fire|gunfire)",
-                            r"firefight", r"gunfight", r"ambush", r"offensive", r"(?:attacked|raided|stormed|assaulted) (?:an? |the )?"
+    Rule("Armed clash", _rx(r"clash", r"exchange(?:d)? (?:of )?(?:fire|gunfire)",
+                            r"firefight", r"gunfight", r"ambush",
+                            r"(?:launched|began|started|pressed|continued|mounted|led) (?:\w+ ){0,3}offensive",
+                            r"offensive (?:on|against|to (?:take|capture|retake))", r"(?:attacked|raided|stormed|assaulted) (?:an? |the )?"
                             r"(?:\w+ ){0,3}(?:base|position|checkpoint|convoy|camp|post|outpost|barracks|patrol|troops|forces|soldiers)",
                             r"combats?\b", r"affrontements?", r"skirmish", r"hostilities", r"counter-?attack",
                             r"(?:army|troops|soldiers|forces|militants|fighters|militia) (?:attacked|raided|stormed)",
@@ -156,6 +158,9 @@ RULES: tuple[Rule, ...] = (
          unless=_rx(r"legal (?:battle|fight)", r"fight(?:ing)? (?:against )?(?:corruption|poverty|disease|cancer|fire|wildfire|hunger|climate|covid)",
                     r"election battle", r"political (?:battle|fight)", r"court battle", r"price war",
                     r"battle (?:for|over) (?:votes|market)", r"charm offensive"), weight=0.75),
+    Rule("Armed clash", _rx(r"fight(?:ing|s)?\b", r"fought", r"battl"), needs=ARMED_AGENT,
+         unless=_rx(r"fight(?:ing)? (?:\w+ )?(?:against )?(?:corruption|poverty|disease|cancer|fire|wildfire|hunger|climate|covid)",
+                    r"(?:legal|court|election|political|price) (?:battle|fight)", r"fighter jets?"), weight=0.65),
     Rule("Attack", _rx(r"(?:killed|kills|killing|attacked|shot)\b"), needs=ARMED_AGENT, weight=0.55),
     Rule("Headquarters or base established", _rx(r"(?:established|set up|setting up|opened|built) (?:an? |their |its |a new )?"
                                                  r"(?:\w+ )?(?:base|headquarters|camp|outpost|checkpoint)s?"), weight=0.65),

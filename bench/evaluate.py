@@ -1,0 +1,103 @@
+"""Score sitrep on every evaluation suite with the reference scorer and rewrite docs/EVALUATION.md.
+
+    python bench/evaluate.py --shared ../shared [--limit N] [--suite NAME]
+
+Each suite file in SHARED/data/eval (the dev files) goes through SHARED/eval/run.sh, which strips the
+gold labels, calls `sitrep` as the contract says and scores its output. The figures printed by the
+scorer are the ones recorded; nothing here re-scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORES = ROOT / "docs" / "eval_scores.json"
+REPORT = ROOT / "docs" / "EVALUATION.md"
+
+FLOORS: dict[str, dict[str, float]] = {
+    "acled_notes": {"event_type": 0.85, "sub_event_type": 0.75, "date": 0.95, "admin1": 0.85, "geo_25km": 0.70,
+                    "fatalities": 0.80, "fatalities_nonzero": 0.60, "actor_recall_lenient": 0.70},
+    "fakes": {"detected": 0.90, "governorate": 0.75, "date": 0.50, "deaths_within_10pct": 0.45,
+              "cause_subtype_balanced": 0.60, "actor_class_balanced": 0.50},
+    "geoparse_lgl": {"e2e_acc161": 0.65, "resolution_acc161": 0.88, "precision_vs_annotated": 0.60},
+    "geoparse_trnews": {"e2e_acc161": 0.65, "resolution_acc161": 0.88, "precision_vs_annotated": 0.60},
+    "attribution_polnear": {"content_f1_iou50": 0.50, "source_of_matched": 0.70},
+}
+ANCHORS: dict[str, str] = {
+    "acled_notes": "0.94 sub-type micro-F1 on ACLED notes (BERT fine-tuned on ACLED)",
+    "fakes": "0.81 exact casualty counts (generative model, other data)",
+    "geoparse_lgl": "Mordecai3: 0.607 end to end within 161 km (LGL + TR-News + GeoWebNews)",
+    "geoparse_trnews": "Mordecai3: 0.607 end to end within 161 km (LGL + TR-News + GeoWebNews)",
+    "attribution_polnear": "none published for this scorer",
+}
+
+
+def suites(shared: Path) -> list[Path]:
+    return sorted(p for p in (shared / "data" / "eval").glob("*.dev.jsonl"))
+
+
+def run_suite(shared: Path, suite: Path, limit: int) -> dict[str, float]:
+    """Run one suite through the reference runner; the scorer's JSON line plus timing."""
+    sitrep = ROOT / ".venv" / "bin" / "sitrep"
+    args = ["bash", str(shared / "eval" / "run.sh"), str(suite)]
+    if limit:
+        args += ["--limit", str(limit)]
+    args.append("--json")
+    env = {**os.environ, "SITREP": str(sitrep)}
+    out = subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
+    result: dict[str, float] = json.loads(out[0])
+    for line in out[1:]:
+        key, _, value = line.partition(" ")
+        result[key.strip()] = float(value)
+    return result
+
+
+def report(scores: dict[str, dict[str, float]], limit: int) -> str:
+    lines = ["# Evaluation", "",
+             "Figures from the reference scorer (`../shared/eval/score.py`) on the dev suites, produced by "
+             "`make eval` (`python bench/evaluate.py --shared ../shared"
+             + (f" --limit {limit}" if limit else "") + "`), on " + date.today().isoformat() + ".",
+             "A floor is the minimum the project commits to; the anchor is the best published figure we know.", ""]
+    for name, result in scores.items():
+        lines += [f"## {name}", "", f"Command: `../shared/eval/run.sh ../shared/data/eval/{name}.dev.jsonl`", "",
+                  "| metric | sitrep | floor | status |", "|---|---|---|---|"]
+        floors = FLOORS.get(name, {})
+        for metric, value in result.items():
+            floor = floors.get(metric)
+            status = "" if floor is None else ("ok" if value >= floor else "**below**")
+            lines.append(f"| {metric} | {value} | {'' if floor is None else floor} | {status} |")
+        lines += ["", f"Best published anchor: {ANCHORS.get(name, 'n/a')}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, default=0, help="Only the first N articles of each suite.")
+    parser.add_argument("--suite", action="append", help="Only these suites (by name).")
+    args = parser.parse_args()
+    if not (args.shared / "data" / "eval").is_dir():
+        print(f"no evaluation data under {args.shared}/data/eval", file=sys.stderr)
+        return 2
+    scores = json.loads(SCORES.read_text()) if SCORES.exists() else {}
+    for suite in suites(args.shared):
+        name = suite.name.split(".")[0]
+        if args.suite and name not in args.suite:
+            continue
+        print(f"scoring {name} ...", file=sys.stderr)
+        scores[name] = run_suite(args.shared, suite, args.limit)
+        print(json.dumps({name: scores[name]}), file=sys.stderr)
+    SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
+    REPORT.write_text(report(scores, args.limit) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

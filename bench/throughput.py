@@ -1,0 +1,127 @@
+"""Throughput of the whole pipeline against the bare spaCy pass over the same texts, same model.
+
+    python bench/throughput.py --shared ../shared [--limit 300] [--workers 2]
+
+Prints and records in docs/PERFORMANCE.md: articles/s and words/s, the ratio pipeline / bare spaCy
+(start-up excluded), time per stage, start-up time of `sitrep extract` on a tiny article, peak memory,
+and the speed-up of --workers N over one process with identical output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from sitrep import nlp
+from sitrep.extraction.attribution import find_quotes
+from sitrep.extraction.events import extract_events
+from sitrep.models import Article
+from sitrep.pipeline import Analysis, Pipeline
+from sitrep.read import read_inputs
+from sitrep.resolve.actors import actor_base
+from sitrep.resolve.places import focus_country, geoparse_doc
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+
+
+def load(corpus: Path, limit: int) -> list[Article]:
+    articles = []
+    for item in read_inputs([str(corpus)]):
+        if isinstance(item, Article):
+            articles.append(item)
+        if len(articles) == limit:
+            break
+    return articles
+
+
+def timed(fn, *args):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - start
+
+
+def stages(articles: list[Article]) -> dict[str, float]:
+    """Seconds per stage, each stage run on its own over the same parsed documents."""
+    pipe = nlp.pipeline("en")
+    docs, spacy_s = timed(lambda: list(pipe.pipe(a.text for a in articles)))
+    places, geo_s = timed(lambda: [geoparse_doc(d) for d in docs])
+    quotes, quote_s = timed(lambda: [find_quotes(d) for d in docs])
+    base = actor_base()
+    _, event_s = timed(lambda: [extract_events(a, d, p, q, focus_country(p), base)
+                                for a, d, p, q in zip(articles, docs, places, quotes, strict=True)])
+    return {"spacy": spacy_s, "geoparse": geo_s, "quotes": quote_s, "events": event_s}
+
+
+def whole(articles: list[Article], workers: int) -> tuple[list[str], float]:
+    def run() -> list[str]:
+        out = []
+        for result in Pipeline().stream(articles, workers=workers):
+            assert isinstance(result, Analysis)
+            out += [json.dumps(e.to_dict(), sort_keys=True) for e in result.events]
+        return out
+
+    return timed(run)
+
+
+def startup() -> float:
+    sitrep = ROOT / ".venv" / "bin" / "sitrep"
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("Gunmen killed two farmers near Kukawa on Monday.\n")
+    _, seconds = timed(subprocess.run, [str(sitrep), "extract", f.name, "--published", "2024-01-10"])
+    Path(f.name).unlink()
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    corpus = args.shared / "data" / "corpus" / "news_mix.jsonl"
+    if not corpus.exists():
+        print(f"no benchmark corpus at {corpus}", file=sys.stderr)
+        return 2
+    start_s = startup()
+    articles = load(corpus, args.limit)
+    words = sum(len(a.text.split()) for a in articles)
+    Pipeline().analyse(articles[0])  # load models and knowledge bases outside the timings
+    per_stage = stages(articles)
+    one, one_s = whole(articles, 1)
+    many, many_s = whole(articles, args.workers)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "articles": len(articles), "words": words,
+        "articles_per_s": round(len(articles) / one_s, 1), "words_per_s": round(words / one_s),
+        "pipeline_over_spacy": round(one_s / per_stage["spacy"], 2),
+        "startup_s": round(start_s, 2), "peak_memory_mb_one_process": round(peak_mb),
+        f"workers_{args.workers}_speedup": round(one_s / many_s, 2),
+        "identical_output": one == many,
+        **{f"stage_{k}_s": round(v, 2) for k, v in per_stage.items()},
+    }
+    print(json.dumps(figures, indent=2))
+    REPORT.write_text(render(figures, args) + "\n")
+    return 0
+
+
+def render(figures: dict[str, object], args: argparse.Namespace) -> str:
+    lines = ["# Performance", "",
+             f"Measured by `make bench` (`python bench/throughput.py --limit {args.limit} --workers {args.workers}`) "
+             f"on {date.today().isoformat()}, on the first {args.limit} articles of `news_mix.jsonl`, one run.",
+             "The ratio to the bare spaCy pass (`nlp.pipe` over the same texts, same model, measured in the "
+             "same run) is the figure that holds on a noisy machine.", "",
+             "| figure | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in figures.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

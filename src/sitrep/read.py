@@ -1,0 +1,592 @@
+"""Reading: every input (file, folder, feed, JSON Lines record, standard input) becomes an ``Article``.
+
+``read_inputs`` is a generator from end to end: it never holds more than one document in memory
+(a JSON Lines file or stream is read line by line), and a bad input is *yielded* as its
+``InputError`` rather than raised, so one broken file among thousands stops nothing.
+
+Rules, in the order they apply:
+
+1. **Which files.** A path named explicitly is read whatever its extension: ``.html``/``.htm`` as an
+   HTML page, ``.xml``/``.rss``/``.atom`` as a feed, ``.jsonl`` as article records, anything else as
+   plain text. Inside a folder (read recursively, entries in code-point order of their names) only
+   files with one of those known extensions are read; others, and hidden entries (``.git``,
+   ``.DS_Store``), are skipped silently. ``-`` is standard input: JSON Lines when every non-empty line
+   is a JSON object with a ``"text"``, else one text article.
+2. **Bytes to text.** NUL bytes in the first 8 KB mean binary (``BinaryInput``). UTF-8 first (a leading
+   byte-order mark is dropped), else Windows-1252 with a logged warning naming the input. HTML pages
+   are decoded by trafilatura, which honours the page's declared charset.
+3. **Limits.** A document larger than ``MAX_BYTES`` is refused (``OversizedInput``); for JSON Lines the
+   limit applies to each record line, not to the file, so a large corpus in one file is fine.
+4. **Text.** The text of a ``.txt`` file or a JSON Lines record is kept exactly as given (offsets point
+   into it); only a file's leading byte-order mark is removed. HTML: trafilatura's main text. Feed
+   items: the title, a blank line, then the summary or content with markup stripped.
+5. **Ids.** A record's own ``id`` (as a string); else ``<file name>-<8 hex of the text's SHA-256>``;
+   feed items: ``<feed title>-<10 hex of the item's id or link>``, so the same item in two snapshots
+   of a feed gets the same id.
+6. **Publication date.** Metadata first (record ``published``, HTML date, item date; the date part of
+   an ISO string), else a dateline with a year in the first ``DATELINE_WINDOW`` characters of the text
+   ("Wed 05 Apr 2017", "April 5, 2017", "5 April 2017", "2017-04-05"), else the ``published``
+   argument. A weekday and day without a year ("Saturday November 30") is not a dateline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import IO, Any
+
+from sitrep.errors import (
+    BinaryInput,
+    EmptyInput,
+    InputError,
+    MalformedRecord,
+    OversizedInput,
+    UnreadableInput,
+)
+from sitrep.models import Article
+
+__all__ = ["MAX_BYTES", "read_inputs"]
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest document read (a file, or one JSON Lines record); far above any news article."""
+SNIFF_BYTES = 8192
+"""How much of a file is checked for NUL bytes to tell binary from text."""
+DATELINE_WINDOW = 300
+"""Datelines are looked for in this many leading characters: they open an article."""
+STDIN_SPOOL_BYTES = 8 * 1024 * 1024
+"""Standard input is spooled in memory up to this size, then to a temporary file."""
+STDIN_NAME = "<stdin>"
+
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+TEXT_SUFFIXES = frozenset({".txt"})
+KNOWN_SUFFIXES = HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | TEXT_SUFFIXES
+
+_BOM = "\ufeff"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_inputs(inputs: Iterable[str], published: date | None = None) -> Iterator[Article | InputError]:
+    """Yield an ``Article`` for every document in ``inputs``, and an ``InputError`` for every bad one.
+
+    ``inputs`` are paths (files or folders) or ``-`` for standard input. ``published`` is the
+    publication date of inputs whose metadata and text carry none.
+    """
+    for name in inputs:
+        if not name:
+            yield UnreadableInput(repr(name), "an empty path names no file")
+        elif name == "-":
+            yield from _read_stdin(published)
+        elif Path(name).is_dir():
+            yield from _read_folder(Path(name), published)
+        else:
+            yield from _read_file(Path(name), name, published)
+
+
+# -- files and folders ---------------------------------------------------------------------------
+
+
+def _read_folder(folder: Path, published: date | None) -> Iterator[Article | InputError]:
+    """Read every known file under ``folder``, recursively, in sorted order."""
+    for item in _walk(folder, {folder.resolve()}):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from _read_file(item, str(item), published)
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
+    """The readable files under ``folder``; ``seen`` guards against symlink loops."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as err:
+        yield UnreadableInput(str(folder), _os_reason(err))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            real = entry.resolve()
+            if real not in seen:
+                seen.add(real)
+                yield from _walk(entry, seen)
+        elif entry.suffix.lower() in KNOWN_SUFFIXES:
+            yield entry
+
+
+def _read_file(path: Path, source: str, published: date | None) -> Iterator[Article | InputError]:
+    """Read one file by its extension; errors are yielded, never raised."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl_file(path, source, published)
+            return
+        data = _read_bytes(path, source)
+        if suffix in HTML_SUFFIXES:
+            yield _html_article(data, path, source, published)
+        elif suffix in FEED_SUFFIXES:
+            yield from _feed_articles(data, path, source, published)
+        else:
+            yield _text_article(data, _slug(path.stem), source, published)
+    except InputError as err:
+        yield err
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    """The whole file, refusing one larger than ``MAX_BYTES``."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _oversized(source, size)
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise UnreadableInput(source, _os_reason(err)) from err
+    if len(data) > MAX_BYTES:
+        raise _oversized(source, len(data))
+    return data
+
+
+def _oversized(source: str, size: int | None = None) -> OversizedInput:
+    """The error for a document over ``MAX_BYTES``, stating the limit."""
+    mib, rest = divmod(MAX_BYTES, 1024 * 1024)
+    limit = f"{mib} MiB" if mib and not rest else f"{MAX_BYTES} bytes"
+    found = f" ({size} bytes)" if size is not None else ""
+    return OversizedInput(source, f"larger than the {limit} limit for one document{found}")
+
+
+def _os_reason(err: OSError) -> str:
+    """A short reason for an OS error ('no such file or directory', 'permission denied')."""
+    if isinstance(err, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if isinstance(err, IsADirectoryError):
+        return "is a directory"
+    return (err.strerror or str(err)).lower()
+
+
+# -- bytes to text -------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Text from bytes: UTF-8 (or UTF-16 with its mark), else cp1252 with a warning; BOM dropped."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16").removeprefix(_BOM)
+        except UnicodeDecodeError as err:
+            raise BinaryInput(source, "starts with a UTF-16 mark but is not UTF-16 text") from err
+    _check_not_binary(data, source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", source)
+        text = data.decode("cp1252", errors="replace")
+    return text.removeprefix(_BOM)
+
+
+def _check_not_binary(data: bytes, source: str) -> None:
+    """Raise ``BinaryInput`` when the first ``SNIFF_BYTES`` hold a NUL byte."""
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise BinaryInput(source, "binary data (NUL bytes), not text")
+
+
+def _require_text(text: str, source: str) -> None:
+    if not text.strip():
+        raise EmptyInput(source, "no text (empty or only whitespace)")
+
+
+def _text_article(data: bytes, stem: str, source: str, published: date | None) -> Article:
+    """A plain-text document: the decoded text exactly as written."""
+    text = _decode(data, source)
+    _require_text(text, source)
+    return Article(id=_text_id(stem, text), text=text, published=dateline(text) or published)
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+
+
+def _html_article(data: bytes, path: Path, source: str, published: date | None) -> Article:
+    """An HTML page: main text and metadata as trafilatura finds them."""
+    _check_not_binary(data, source)
+    page = _extract_page(data)
+    text = page.get("text") or ""
+    if not text.strip():
+        raise EmptyInput(source, "no main text found in the HTML page")
+    match = _HTML_LANG.search(data[:SNIFF_BYTES])
+    return Article(
+        id=_text_id(_slug(path.stem), text),
+        text=text,
+        title=page.get("title") or None,
+        published=_iso_date(page.get("date")) or dateline(text) or published,
+        url=page.get("url") or None,
+        outlet=page.get("sitename") or None,
+        language=match.group(1).decode().lower() if match else "en",
+    )
+
+
+def _extract_page(data: bytes) -> dict[str, Any]:
+    """trafilatura's main text and metadata of a page; empty when it finds none."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+    if doc is None or isinstance(doc, dict):
+        return doc or {}
+    return {key: getattr(doc, key, None) for key in ("text", "title", "date", "url", "sitename")}
+
+
+# -- feeds ---------------------------------------------------------------------------------------
+
+
+def _feed_articles(
+    data: bytes, path: Path, source: str, published: date | None
+) -> Iterator[Article | InputError]:
+    """Every item of an RSS or Atom feed, as an article (item pages are not fetched)."""
+    import feedparser
+
+    parsed = feedparser.parse(data)  # bytes, never a string: a string could be taken for a URL
+    if not parsed.entries:
+        if parsed.bozo:
+            raise UnreadableInput(source, f"not a valid RSS or Atom feed ({parsed.get('bozo_exception')})")
+        raise EmptyInput(source, "the feed has no items")
+    outlet = _strip_html(parsed.feed.get("title") or "") or None
+    language = _language(parsed.feed.get("language")) or "en"
+    prefix = _slug(outlet or "feed")
+    for number, entry in enumerate(parsed.entries, 1):
+        try:
+            yield _entry_article(entry, prefix, outlet, language, published, f"{source} item {number}")
+        except InputError as err:
+            yield err
+
+
+def _entry_article(
+    entry: Any, prefix: str, outlet: str | None, language: str, published: date | None, source: str
+) -> Article:
+    """One feed item: title and stripped summary/content, its date, its link."""
+    title = _strip_html(entry.get("title") or "")
+    body = _strip_html(_entry_body(entry))
+    text = f"{title}\n\n{body}" if title and body and not body.startswith(title) else body or title
+    _require_text(text, source)
+    key = entry.get("id") or entry.get("link") or text
+    return Article(
+        id=f"{prefix}-{_sha256(key)[:10]}",
+        text=text,
+        title=title or None,
+        published=_entry_date(entry) or dateline(text) or published,
+        url=entry.get("link") or None,
+        outlet=outlet,
+        language=language,
+    )
+
+
+def _entry_body(entry: Any) -> str:
+    """The fullest text an item carries: its content, else its summary."""
+    contents = [c.get("value", "") for c in entry.get("content") or []]
+    longest = max(contents, key=len, default="")
+    return longest or entry.get("summary") or ""
+
+
+def _entry_date(entry: Any) -> date | None:
+    """The item's own date as written (its local day), else feedparser's UTC reading."""
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        when = (_rfc822_date(raw) or _iso_date(raw)) if isinstance(raw, str) else None
+        if when:
+            return when
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+    return None
+
+
+def _rfc822_date(raw: str) -> date | None:
+    try:
+        return parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, a line break at each block element."""
+
+    BLOCKS = frozenset(
+        {"p", "br", "div", "li", "ul", "ol", "tr", "table", "blockquote", "section", "article"}
+        | {f"h{n}" for n in range(1, 7)}
+    )
+    SKIP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _strip_html(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, one line per block."""
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# -- JSON Lines ----------------------------------------------------------------------------------
+
+
+def _read_jsonl_file(path: Path, source: str, published: date | None) -> Iterator[Article | InputError]:
+    """Stream a JSON Lines file of article records."""
+    try:
+        f = path.open("rb")
+    except OSError as err:
+        raise UnreadableInput(source, _os_reason(err)) from err
+    with f:
+        head = f.read(SNIFF_BYTES)
+        _check_not_binary(head, source)
+        f.seek(0)
+        yield from _jsonl_stream(f, source, _slug(path.stem), published)
+
+
+def _jsonl_stream(
+    f: IO[bytes], source: str, stem: str, published: date | None
+) -> Iterator[Article | InputError]:
+    """Articles from a binary stream of JSON Lines; a bad line is yielded as 'source:LINE' and skipped."""
+    found = False
+    warned = False
+    for lineno, raw in _lines(f):
+        where = f"{source}:{lineno}"
+        if raw is None:
+            yield _oversized(where)
+            continue
+        if not raw.strip():
+            continue
+        found = True
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if not warned:
+                logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", where)
+                warned = True
+            line = raw.decode("cp1252", errors="replace")
+        try:
+            yield _record_article(line.removeprefix(_BOM) if lineno == 1 else line, where, stem, published)
+        except InputError as err:
+            yield err
+    if not found:
+        yield EmptyInput(source, "no records (empty or only whitespace)")
+
+
+def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines of a binary stream; ``None`` for a line longer than ``MAX_BYTES`` (skipped)."""
+    lineno = 0
+    while line := f.readline(MAX_BYTES + 1):
+        lineno += 1
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while (rest := f.readline(1024 * 1024)) and not rest.endswith(b"\n"):
+                pass
+            yield lineno, None
+        else:
+            yield lineno, line
+
+
+def _record_article(line: str, where: str, stem: str, published: date | None) -> Article:
+    """One JSON Lines article record; only ``text`` is required, unknown keys are ignored."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise MalformedRecord(where, f"not valid JSON: {err.msg} (column {err.colno})") from err
+    if not isinstance(record, dict):
+        raise MalformedRecord(where, 'not a JSON object (an article record is {"text": ...})')
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise MalformedRecord(where, 'no "text": an article record needs a non-empty "text" string')
+    rid = record.get("id")
+    return Article(
+        id=str(rid) if rid is not None and rid != "" else _text_id(stem, text),
+        text=text,
+        title=_optional_str(record.get("title")),
+        published=_record_date(record.get("published"), where) or dateline(text) or published,
+        url=_optional_str(record.get("url")),
+        outlet=_optional_str(record.get("outlet")),
+        language=_language(record.get("language")) or "en",
+    )
+
+
+def _record_date(value: Any, where: str) -> date | None:
+    """A record's ``published``; an unreadable value is logged and ignored."""
+    if value is None or value == "":
+        return None
+    when = _iso_date(value) if isinstance(value, str) else None
+    if when is None:
+        logger.warning("%s: published %r is not a YYYY-MM-DD date; ignored", where, value)
+    return when
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _language(value: Any) -> str | None:
+    """The primary subtag of a language tag, lower case ('en-US' -> 'en')."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip().replace("_", "-").split("-")[0].lower()
+
+
+# -- standard input ------------------------------------------------------------------------------
+
+
+def _read_stdin(published: date | None) -> Iterator[Article | InputError]:
+    """Standard input: JSON Lines if every non-empty line is an article record, else one text."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        yield UnreadableInput(STDIN_NAME, "standard input is closed")
+        return
+    with tempfile.SpooledTemporaryFile(max_size=STDIN_SPOOL_BYTES) as spool:
+        records, size = _spool_stdin(stream, spool)
+        spool.seek(0)
+        if records:
+            yield from _jsonl_stream(spool, STDIN_NAME, "stdin", published)
+        elif size > MAX_BYTES:
+            yield _oversized(STDIN_NAME)
+        else:
+            try:
+                yield _text_article(spool.read(), "stdin", STDIN_NAME, published)
+            except InputError as err:
+                yield err
+
+
+def _spool_stdin(stream: IO[bytes], spool: IO[bytes]) -> tuple[bool, int]:
+    """Copy ``stream`` into ``spool``; return (every non-empty line is a record, bytes read).
+
+    Copying stops early once the input is known to be one text larger than ``MAX_BYTES``.
+    """
+    records, seen, size = True, False, 0
+    for raw in stream:
+        size += len(raw)
+        if records and raw.strip():
+            seen = True
+            records = _is_record_line(raw)
+        if not records and size > MAX_BYTES:
+            return False, size
+        spool.write(raw)
+    return records and seen, size
+
+
+def _is_record_line(raw: bytes) -> bool:
+    try:
+        value = json.loads(raw)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+        return False
+    return isinstance(value, dict) and isinstance(value.get("text"), str)
+
+
+# -- ids and dates -------------------------------------------------------------------------------
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text_id(stem: str, text: str) -> str:
+    """A stable article id: the file name and a short hash of the content."""
+    return f"{stem}-{_sha256(text)[:8]}"
+
+
+def _slug(name: str) -> str:
+    """A file name or title made safe for an id: word characters, dots and dashes."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.")[:60] or "article"
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+
+
+def _iso_date(value: str | None) -> date | None:
+    """The date part of an ISO 8601 string ('2024-11-30T08:00:00Z' -> 2024-11-30)."""
+    match = _ISO_DATE.match(value or "")
+    return _make_date(*match.groups()) if match else None
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATELINES = (  # (pattern, order of the groups as (year, month, day))
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (0, 1, 2)),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE), (2, 1, 0)),
+    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE), (2, 0, 1)),
+)
+
+
+def dateline(text: str) -> date | None:
+    """The earliest full date (day, month and year) in the opening of ``text``."""
+    window = text[:DATELINE_WINDOW]
+    found: list[tuple[int, date]] = []
+    for pattern, (y, m, d) in _DATELINES:
+        for match in pattern.finditer(window):
+            groups = match.groups()
+            when = _make_date(groups[y], groups[m], groups[d])
+            if when:
+                found.append((match.start(), when))
+                break
+    return min(found)[1] if found else None
+
+
+def _make_date(year: str, month: str, day: str) -> date | None:
+    """A date from its parts (month as a number or an English name), or None if impossible."""
+    number = int(month) if month.isdigit() else _MONTHS.get(month.lower(), 0)
+    try:
+        when = date(int(year), number, int(day))
+    except ValueError:
+        return None
+    return when if 1900 <= when.year <= 2100 else None

@@ -1,0 +1,436 @@
+"""Finding place mentions in a parsed article and resolving them to the gazetteer.
+
+``geoparse_doc`` runs the cascade:
+
+1. candidate mentions: spaCy's GPE/LOC/FAC entities, gazetteer n-grams over capitalised words
+   outside person names (places inside organisation names included), and demonyms ("Syrian");
+2. candidates for each mention from the gazetteer (exact normalised name, else consonant skeleton);
+3. context: the countries and first-level divisions the article's mentions point to, and explicit
+   hierarchy ("Springfield, Illinois", "Atarib, in Aleppo province");
+4. each mention resolved to its best-scoring candidate (population, feature class, context).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from sitrep.models import Place, Span
+from sitrep.resolve import gazetteer
+from sitrep.resolve.gazetteer import Entry, Gazetteer
+
+# Tuning constants, calibrated on the LGL and TR-News development suites (e2e accuracy at 161 km
+# and precision), by changing one at a time.
+MAX_NGRAM = 5
+"""Longest gazetteer n-gram tried, in tokens."""
+GAZ_ONLY_MIN_POPULATION = 50_000
+"""A capitalised n-gram that spaCy did not tag as a place counts only if it names a country, a
+first-level division or a place this populous (smaller ones: too many surnames and common words)."""
+GAZ_ONLY_FOCUS_POPULATION = 5_000
+"""...or a place this populous in a country/division the article is already about."""
+WEIGHT_POPULATION = 1.0
+"""Score per decade of population."""
+FEATURE_PRIOR = {"PCLI": 6.0, "ADM1": 3.5, "PPLC": 3.0, "CONT": 6.0, "RGN": 4.0, "ADM2": -3.0}
+"""Score added by feature code: a bare name usually means a country, a capital or a province, and
+rarely a county (which news names with its "County")."""
+BOOST_CITY_OVER_DIVISION = 4.0
+"""A city this populous beats its own division of the same name ("Aleppo", "New York")..."""
+CITY_OVER_DIVISION_POPULATION = 100_000
+"""...when it has this many people."""
+FOCUS_TEMPERATURE = 2.0
+"""Each mention votes for countries with its candidates weighted by 10**(prior / this)."""
+BOOST_FOCUS_COUNTRY = 5.0
+"""Candidate in the article's focus country."""
+BOOST_COUNTRY_MENTIONED = 2.5
+"""Candidate in a country the article names."""
+BOOST_ADMIN1_MENTIONED = 3.0
+"""Candidate in a first-level division the article names or implies."""
+ADMIN1_VOTE_SHARE = 0.5
+"""A mention votes for a first-level division when its candidates there hold this share of its weight."""
+BOOST_HIERARCHY = 8.0
+"""Candidate inside the division or country named right after it ("Springfield, Illinois")."""
+BOOST_SUFFIX_TYPE = 6.0
+"""Division candidate when the mention says "province", "county", ... ."""
+BOOST_EXACT_NAME = 1.0
+"""Candidate whose own name (not an alternate) matches the mention."""
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NAME_LABELS = frozenset({"ORG"})
+BLOCKING_LABELS = frozenset({"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
+                             "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"})
+CONNECTORS = frozenset({"of", "de", "del", "la", "le", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an",
+                        "-", "du", "des", "da", "do", "dos", "di", "am", "upon", "on", "en", "sur", "y",
+                        "'s"})
+DIVISION_WORDS = frozenset({"province", "governorate", "county", "state", "region", "district", "parish",
+                            "oblast", "prefecture", "department", "provinces", "counties", "states"})
+STOP_WORDS = frozenset({
+    "of", "police", "mobile", "media", "center", "centre", "data", "city", "town", "county", "state",
+    "north", "south", "east", "west", "central", "university", "college", "school", "hospital", "church",
+    "street", "road", "avenue", "park", "river", "lake", "mount", "island", "beach", "union", "republic",
+    "government", "army", "court", "house", "office", "department", "national", "international", "news",
+    "post", "times", "tribune", "herald", "daily", "press", "march", "may", "june", "july", "august",
+    "april", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "christ",
+    "mission", "liberty", "independence", "victory", "unity", "hope", "faith", "grace", "progress",
+    "reading", "split", "best", "bar", "nice", "sale", "page", "american", "africa", "orange", "golden",
+    "federal", "district", "community", "council", "senate", "congress", "president", "mayor",
+    "governor", "minister", "general", "captain", "officer", "chief", "man", "woman", "people", "home",
+    "mr", "mrs", "ms", "dr", "st", "sr", "jr", "i", "a", "an", "the", "in", "on", "at", "by", "to", "is",
+    "it", "he", "she", "we", "they", "this", "that", "but", "and", "or", "if", "as", "so", "no", "yes",
+    "new", "old", "big", "little", "great", "high", "low", "long", "green", "white", "black", "brown",
+    "gray", "grey", "red", "rose", "young", "king", "queen", "prince", "bishop", "ha", "oh", "ok",
+})
+"""Lower-cased single words never taken as a place on their own (ambiguous or common)."""
+
+
+DEMONYMS: dict[str, str] = {
+    "afghan": "AF", "albanian": "AL", "algerian": "DZ", "american": "US", "angolan": "AO",
+    "argentine": "AR", "argentinian": "AR", "armenian": "AM", "australian": "AU", "austrian": "AT",
+    "azerbaijani": "AZ", "azeri": "AZ", "bahraini": "BH", "bangladeshi": "BD", "belarusian": "BY",
+    "belgian": "BE", "bolivian": "BO", "bosnian": "BA", "brazilian": "BR", "british": "GB", "bulgarian": "BG",
+    "burkinabe": "BF", "burmese": "MM", "burundian": "BI", "cambodian": "KH", "cameroonian": "CM",
+    "canadian": "CA", "chadian": "TD", "chilean": "CL", "chinese": "CN", "colombian": "CO",
+    "congolese": "CD", "croatian": "HR", "cuban": "CU", "cypriot": "CY", "czech": "CZ", "danish": "DK",
+    "dutch": "NL", "ecuadorian": "EC", "egyptian": "EG", "emirati": "AE", "eritrean": "ER",
+    "estonian": "EE", "ethiopian": "ET", "filipino": "PH", "finnish": "FI", "french": "FR",
+    "georgian": "GE", "german": "DE", "ghanaian": "GH", "greek": "GR", "guatemalan": "GT",
+    "guinean": "GN", "haitian": "HT", "honduran": "HN", "hungarian": "HU", "icelandic": "IS",
+    "indian": "IN", "indonesian": "ID", "iranian": "IR", "iraqi": "IQ", "irish": "IE", "israeli": "IL",
+    "italian": "IT", "ivorian": "CI", "jamaican": "JM", "japanese": "JP", "jordanian": "JO",
+    "kazakh": "KZ", "kenyan": "KE", "kosovar": "XK", "kuwaiti": "KW", "kyrgyz": "KG", "lao": "LA",
+    "latvian": "LV", "lebanese": "LB", "liberian": "LR", "libyan": "LY", "lithuanian": "LT",
+    "malagasy": "MG", "malawian": "MW", "malaysian": "MY", "malian": "ML", "mauritanian": "MR",
+    "mexican": "MX", "moldovan": "MD", "mongolian": "MN", "moroccan": "MA", "mozambican": "MZ",
+    "namibian": "NA", "nepalese": "NP", "nepali": "NP", "nicaraguan": "NI", "nigerian": "NG",
+    "nigerien": "NE", "norwegian": "NO", "omani": "OM", "pakistani": "PK", "palestinian": "PS",
+    "panamanian": "PA", "paraguayan": "PY", "peruvian": "PE", "polish": "PL", "portuguese": "PT",
+    "qatari": "QA", "romanian": "RO", "russian": "RU", "rwandan": "RW", "saudi": "SA",
+    "senegalese": "SN", "serbian": "RS", "sierra leonean": "SL", "singaporean": "SG", "slovak": "SK",
+    "slovenian": "SI", "somali": "SO", "somalian": "SO", "south african": "ZA", "south korean": "KR",
+    "north korean": "KP", "south sudanese": "SS", "spanish": "ES", "sri lankan": "LK", "sudanese": "SD",
+    "swedish": "SE", "swiss": "CH", "syrian": "SY", "taiwanese": "TW", "tajik": "TJ", "tanzanian": "TZ",
+    "thai": "TH", "togolese": "TG", "tunisian": "TN", "turkish": "TR", "turkmen": "TM", "ugandan": "UG",
+    "ukrainian": "UA", "uruguayan": "UY", "uzbek": "UZ", "venezuelan": "VE", "vietnamese": "VN",
+    "yemeni": "YE", "zambian": "ZM", "zimbabwean": "ZW", "korean": "KR", "new zealand": "NZ",
+    "kiwi": "NZ", "scottish": "GB", "welsh": "GB", "english": "GB", "briton": "GB", "brit": "GB",
+    "pole": "PL", "swede": "SE", "dane": "DK", "finn": "FI", "turk": "TR", "scot": "GB", "israelis": "IL",
+}
+"""Nationality adjectives and nouns -> ISO2 ("Turkish shelling", "Iranians"); plurals in -s and -es
+are handled by ``_demonym``."""
+
+
+@dataclass
+class _Mention:
+    """A candidate mention before resolution."""
+
+    start: int
+    end: int
+    """Token offsets."""
+    rows: tuple[int, ...]
+    from_ner: bool
+    kind: str = "name"
+    """'name', 'demonym' or 'division' (the words after it say province/county/...)."""
+    parent: tuple[int, ...] = ()
+    """Rows of the division or country named right after it."""
+    admin1_keys: frozenset[tuple[str, str]] = frozenset()
+    """The first-level divisions this mention itself votes for in the context."""
+
+
+def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
+    """Every place mention in ``doc``, resolved; spans are character offsets into ``doc.text``."""
+    gaz = gazetteer.load()
+    # 1. candidate mentions
+    mentions = _ner_mentions(doc, gaz) + _demonym_mentions(doc, gaz)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    context = _Context.from_mentions(gaz, mentions, focus_country)
+    mentions += _gazetteer_mentions(doc, gaz, taken, context)
+    mentions.sort(key=lambda m: m.start)
+    # 2-3. division words, hierarchy and context from every mention
+    _extend_division_words(doc, mentions)
+    _link_hierarchy(doc, mentions)
+    context = _Context.from_mentions(gaz, mentions, focus_country)
+    # 4. resolution
+    return [_place(doc, m, _best(gaz, m, context)) for m in mentions]
+
+
+def focus_country(places: Sequence[Place]) -> str | None:
+    """ISO2 of the country the article is mostly about: the most often placed-in country, ties to
+    the one named first."""
+    counts = Counter(p.country_code for p in places if p.country_code)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(p.country_code for p in places if p.country_code and counts[p.country_code] == best)
+
+
+def country_name(code: str) -> str | None:
+    """English short name of a country, ACLED style, from its ISO2 or ISO3 code."""
+    country = _country(code)
+    return country.name if country else None
+
+
+def country_iso3(code: str) -> str | None:
+    """ISO3 code of a country from its ISO2 (or ISO3) code."""
+    country = _country(code)
+    return country.iso3 if country else None
+
+
+def _country(code: str) -> gazetteer.Country | None:
+    countries = gazetteer.load().countries
+    code = code.upper()
+    if code in countries:
+        return countries[code]
+    return next((c for c in countries.values() if c.iso3 == code), None)
+
+
+# --- 1. detection ----------------------------------------------------------------------------------
+
+def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    """spaCy's place entities, split at commas, trimmed of "the" and of division words."""
+    out: list[_Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        for part in _split_commas(ent):
+            mention = _lookup_span(gaz, part, from_ner=True)
+            if mention:
+                out.append(mention)
+    return out
+
+
+def _split_commas(ent: SpacySpan) -> list[SpacySpan]:
+    parts, start = [], ent.start
+    for tok in ent:
+        if tok.text in {",", "/"}:
+            parts.append(ent.doc[start:tok.i])
+            start = tok.i + 1
+    parts.append(ent.doc[start:ent.end])
+    return [p for p in parts if len(p)]
+
+
+def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | None:
+    """A mention for a span: the whole span, else without a division word, else its skeleton."""
+    while len(span) > 1 and span[0].lower_ in {"the", "'s"}:
+        span = span[1:]
+    while len(span) > 1 and span[-1].lower_ in {"'s", "-", "."}:
+        span = span[:-1]
+    rows = gaz.lookup(span.text)
+    kind = "name"
+    if len(span) > 1 and span[-1].lower_ in DIVISION_WORDS:
+        kind = "division"
+        rows = rows or gaz.lookup(span[:-1].text)
+    if not rows and from_ner and len(span.text) >= 5:
+        rows = gaz.lookup_skeleton(span.text)
+    if not rows:
+        return None
+    return _Mention(span.start, span.end, rows, from_ner, kind)
+
+
+def _demonym_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    """Nationality words ("Syrian", "Iranians") as mentions of their country."""
+    out = []
+    for tok in doc:
+        if not tok.is_title and not tok.is_upper:
+            continue
+        iso2 = _demonym(tok.lower_)
+        if iso2 and iso2 in gaz.countries and not (tok.ent_type_ in PLACE_LABELS and tok.ent_iob_ != "B"):
+            out.append(_Mention(tok.i, tok.i + 1, (gaz.countries[iso2].row,), True, "demonym"))
+    return out
+
+
+def _demonym(word: str) -> str | None:
+    for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else ""):
+        if form in DEMONYMS:
+            return DEMONYMS[form]
+    return None
+
+
+def _gazetteer_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], context: _Context) -> list[_Mention]:
+    """Capitalised n-grams the gazetteer knows, outside person names and already found mentions."""
+    out = []
+    i = 0
+    while i < len(doc):
+        found = _longest_match(doc, gaz, i, taken, context)
+        if found:
+            out.append(found)
+            i = found.end
+        else:
+            i += 1
+    return out
+
+
+def _longest_match(doc: Doc, gaz: Gazetteer, i: int, taken: set[int], context: _Context) -> _Mention | None:
+    if not _can_start(doc[i], taken):
+        return None
+    best = None
+    for j in range(i + 1, min(len(doc), i + MAX_NGRAM) + 1):
+        last = doc[j - 1]
+        if last.i in taken or last.ent_type_ in BLOCKING_LABELS or last.is_space:
+            break
+        if j - 1 > i and not (_capitalised(last) or last.lower_ in CONNECTORS):
+            break
+        if not _capitalised(last):
+            continue
+        rows = gaz.lookup(doc[i:j].text)
+        if rows and _plausible(gaz, doc[i:j], rows, context):
+            best = _Mention(i, j, rows, False)
+    return best
+
+
+def _can_start(tok: Token, taken: set[int]) -> bool:
+    if tok.i in taken or not _capitalised(tok) or tok.ent_type_ in BLOCKING_LABELS:
+        return False
+    return tok.pos_ in {"PROPN", "NOUN", "ADJ", "X"} or tok.is_upper
+
+
+def _capitalised(tok: Token) -> bool:
+    """Title case or an upper-case word ("Aleppo", "US", "U.S.", "W.Va.")."""
+    text = tok.text
+    if not text[0].isupper() or not any(c.isalpha() for c in text) or tok.like_num:
+        return False
+    return tok.is_title or (tok.is_upper and len(text) > 1) or (text.endswith(".") and text[:-1].isalpha())
+
+
+def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: _Context) -> bool:
+    """Whether a non-NER n-gram is taken as a place (see ``GAZ_ONLY_*``)."""
+    if len(span) == 1 and (span[0].lower_ in STOP_WORDS or span[0].is_stop):
+        return False
+    if span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
+        return False
+    in_name = _inside_name(span)
+    for row in rows:
+        e = gaz.entry(row)
+        if in_name and gazetteer.name_key(e.name) != gazetteer.name_key(span.text):
+            continue  # inside an organisation's name only a place's own name counts, not an alias ("Sham")
+        if e.feature_code in {"PCLI", "ADM1", "CONT", "RGN"} or e.population >= GAZ_ONLY_MIN_POPULATION:
+            return True
+        if e.population >= GAZ_ONLY_FOCUS_POPULATION and context.supports(e):
+            return True
+    return False
+
+
+def _inside_name(span: SpacySpan) -> bool:
+    """Whether the n-gram is part of a longer organisation name ("Observatory for Human Rights")."""
+    doc = span.doc
+    first = doc[span.start]
+    after = doc[span.end] if span.end < len(doc) else None
+    return (first.ent_type_ in NAME_LABELS and first.ent_iob_ == "I") or (
+        after is not None and after.ent_type_ in NAME_LABELS and after.ent_iob_ == "I")
+
+
+# --- 2-3. context ----------------------------------------------------------------------------------
+
+def _extend_division_words(doc: Doc, mentions: list[_Mention]) -> None:
+    """Take a division word right after a name into the mention: "Aleppo province", "Cook County"."""
+    for m in mentions:
+        if m.kind == "name" and m.end < len(doc) and doc[m.end].lower_ in DIVISION_WORDS:
+            m.end += 1
+            m.kind = "division"
+
+
+def _link_hierarchy(doc: Doc, mentions: list[_Mention]) -> None:
+    """Give each mention the rows of a division/country named just after it: "X, Y", "X in Y"."""
+    for a, b in itertools.pairwise(mentions):
+        between = doc[a.end:b.start]
+        words = [t.lower_ for t in between]
+        if words in ([","], ["in"], [",", "in"], ["(",]) or words[:1] == ["("]:
+            a.parent = b.rows
+
+
+@dataclass
+class _Context:
+    """What the article's mentions say about where it is."""
+
+    focus: str | None
+    countries: Counter[str]
+    """Country votes, weighted by each candidate's prior (sum 1 per mention)."""
+    admin1s: Counter[tuple[str, str]]
+
+    @classmethod
+    def from_mentions(cls, gaz: Gazetteer, mentions: Sequence[_Mention], focus: str | None) -> _Context:
+        countries: Counter[str] = Counter()
+        admin1s: Counter[tuple[str, str]] = Counter()
+        for m in mentions:
+            shares = _shares(gaz, m)
+            by_admin1: Counter[tuple[str, str]] = Counter()
+            for e, share in shares:
+                if e.country_code:
+                    countries[e.country_code] += share  # type: ignore[assignment]
+                    if e.admin1:
+                        by_admin1[(e.country_code, e.admin1)] += share  # type: ignore[assignment]
+            m.admin1_keys = frozenset(k for k, v in by_admin1.items() if v >= ADMIN1_VOTE_SHARE)
+            admin1s.update(m.admin1_keys)
+        if focus is None and countries:
+            focus = countries.most_common(1)[0][0]
+        return cls(focus, countries, admin1s)
+
+    def supports(self, e: Entry) -> bool:
+        return e.country_code == self.focus or (e.country_code, e.admin1) in self.admin1s
+
+
+def _shares(gaz: Gazetteer, m: _Mention) -> list[tuple[Entry, float]]:
+    """The mention's candidates with their share of its vote, from their context-free scores."""
+    entries = [gaz.entry(r) for r in m.rows]
+    weights = [10 ** ((_prior(e) + _kind_boost(e, m)) / FOCUS_TEMPERATURE) for e in entries]
+    total = sum(weights)
+    return [(e, w / total) for e, w in zip(entries, weights, strict=True)]
+
+
+# --- 4. resolution ---------------------------------------------------------------------------------
+
+def _best(gaz: Gazetteer, m: _Mention, context: _Context) -> Entry:
+    entries = [gaz.entry(r) for r in m.rows]
+    if len(entries) == 1:
+        return entries[0]
+    parents = [gaz.entry(r) for r in m.parent]
+    divisions = {(e.country_code, e.admin1) for e in entries if e.feature_code == "ADM1"}
+    return max(entries, key=lambda e: _score(e, m, context, parents, divisions))
+
+
+def _prior(e: Entry) -> float:
+    """Context-free score: population and feature class."""
+    return WEIGHT_POPULATION * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature_code, 0.0)
+
+
+def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry], divisions: set[tuple]) -> float:
+    score = _prior(e)
+    if e.country_code and e.country_code == context.focus:
+        score += BOOST_FOCUS_COUNTRY
+    if context.countries.get(e.country_code or "", 0) >= 0.5:
+        score += BOOST_COUNTRY_MENTIONED
+    if (e.feature_code.startswith("PPL") and e.population >= CITY_OVER_DIVISION_POPULATION
+            and (e.country_code, e.admin1) in divisions and m.kind != "division"):
+        score += BOOST_CITY_OVER_DIVISION
+    key = (e.country_code or "", e.admin1 or "")
+    if context.admin1s.get(key, 0) - (key in m.admin1_keys) > 0:
+        score += BOOST_ADMIN1_MENTIONED
+    if any(_inside(e, p) for p in parents):
+        score += BOOST_HIERARCHY
+    return score + _kind_boost(e, m)
+
+
+def _kind_boost(e: Entry, m: _Mention) -> float:
+    return BOOST_SUFFIX_TYPE if m.kind == "division" and e.feature_code in {"ADM1", "ADM2"} else 0.0
+
+
+def _inside(e: Entry, parent: Entry) -> bool:
+    if parent.feature_code == "PCLI":
+        return e.country_code == parent.country_code and e.feature_code != "PCLI"
+    if parent.feature_code == "ADM1":
+        same = e.country_code == parent.country_code and e.admin1 == parent.admin1
+        return same and e.feature_code != "ADM1"
+    if parent.feature_code == "ADM2":
+        return e.admin2 == parent.admin2 and e.country_code == parent.country_code
+    return False
+
+
+def _place(doc: Doc, m: _Mention, e: Entry) -> Place:
+    start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
+    country = country_name(e.country_code) if e.country_code else None
+    return Place(Span(start, end, doc.text[start:end]), e.name, e.latitude, e.longitude, e.geonameid,
+                 e.country_code, country, e.admin1, e.admin2, e.feature_code, e.population)

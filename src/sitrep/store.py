@@ -1,0 +1,307 @@
+"""Storing: articles and their events in an SQLite database.
+
+- **Idempotent.** An article is known by its id and the SHA-256 of its text: adding it again is a
+  no-op. The same id with a different text is a new version of the article: it replaces the stored
+  text and its events.
+- **Transactional.** One transaction per article (the article row and all its events, or nothing).
+- **Concurrent readers and writers.** WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` so several
+  ingesting processes can share one file.
+- **Migrations in code.** ``MIGRATIONS`` is the list of schema steps; ``PRAGMA user_version`` records
+  how many have been applied, and opening a database applies the missing ones, each in a transaction.
+- **Events keep their whole record.** The event record (``Event.to_dict()``) is stored as JSON and given
+  back unchanged; the columns beside it exist to filter on. An event whose ``event_id`` is already
+  stored (the same event reported by another article) is kept once: the first stored wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sitrep.errors import StoreError
+from sitrep.models import Article
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
+
+BUSY_TIMEOUT_S = 30.0
+"""How long a writer waits for another process's transaction before giving up."""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles and events.
+    """
+    CREATE TABLE articles (
+        id           TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        title        TEXT,
+        published    TEXT,
+        url          TEXT,
+        outlet       TEXT,
+        language     TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        ingested_at  TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        event_id       TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        event_date     TEXT NOT NULL,
+        event_type     TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country        TEXT,
+        iso3           TEXT,
+        actor1         TEXT,
+        actor2         TEXT,
+        record         TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_country ON events(country COLLATE NOCASE);
+    """,
+)
+"""Schema steps, oldest first. Append a step to change the schema; never edit a released one."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ARTICLE_UPSERT = """
+    INSERT INTO articles (id, content_hash, title, published, url, outlet, language, text, ingested_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET
+        content_hash = excluded.content_hash, title = excluded.title, published = excluded.published,
+        url = excluded.url, outlet = excluded.outlet, language = excluded.language,
+        text = excluded.text, ingested_at = excluded.ingested_at
+"""
+_EVENT_INSERT = """
+    INSERT OR IGNORE INTO events
+        (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+class Store:
+    """An SQLite database of articles and the events read from them.
+
+    ``path`` is a file or ``":memory:"`` for a throwaway store. A missing file is created, unless
+    ``create`` is False (for commands that only read: a mistyped path should not give an empty
+    database). Use as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = str(path)
+        if not create and self.path != ":memory:" and not Path(path).exists():
+            raise StoreError(
+                f"No database at {self.path}. Create one with: sitrep ingest INPUT... --db {self.path}"
+            )
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as err:
+            raise self._open_error(err) from err
+        try:
+            self._setup()
+        except sqlite3.Error as err:
+            self._conn.close()
+            raise self._open_error(err) from err
+        except StoreError:
+            self._conn.close()
+            raise
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def add(self, article: Article, events: Sequence[dict[str, Any]]) -> bool:
+        """Store ``article`` with its event records; False (and nothing written) if already stored."""
+        digest = _content_hash(article.text)
+        rows = [_event_row(article.id, record) for record in events]
+        with self._transaction():
+            stored = self._conn.execute(
+                "SELECT content_hash FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+            if stored is not None and stored[0] == digest:
+                return False
+            if stored is not None:
+                self._conn.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
+            self._conn.execute(_ARTICLE_UPSERT, _article_row(article, digest))
+            self._conn.executemany(_EVENT_INSERT, rows)
+        return True
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def has(self, article: Article) -> bool:
+        """Whether this article, with this very text, is stored."""
+        row = self._conn.execute(
+            "SELECT 1 FROM articles WHERE id = ? AND content_hash = ?",
+            (article.id, _content_hash(article.text)),
+        ).fetchone()
+        return row is not None
+
+    def events(
+        self,
+        country: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        event_type: str | None = None,
+        actor: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored event records by date then id, filtered.
+
+        ``country``: the country name or ISO3 code, any case. ``since``/``until``: event dates, both
+        inclusive. ``event_type``: an event type or a sub-event type, any case. ``actor``: a part of
+        actor1's or actor2's name, any case.
+        """
+        where, params = _filters(country, since, until, event_type, actor)
+        sql = "SELECT record FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY event_date, event_id"
+        try:
+            cursor = self._conn.execute(sql, params)
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot read events from {self.path}: {err}") from err
+        for (record,) in cursor:
+            yield json.loads(record)
+
+    def counts(self) -> dict[str, int]:
+        """How many articles and events are stored."""
+        (articles,) = self._conn.execute("SELECT count(*) FROM articles").fetchone()
+        (events,) = self._conn.execute("SELECT count(*) FROM events").fetchone()
+        return {"articles": articles, "events": events}
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database; calling it twice is harmless."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        """Pragmas, the case-folding function used by the actor filter, then migrations."""
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.create_function("casefold", 1, _casefold, deterministic=True)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Apply the schema steps this database lacks, each with its version, in one transaction."""
+        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this sitrep knows "
+                f"({SCHEMA_VERSION}). Upgrade sitrep to use this database."
+            )
+        for number, step in enumerate(MIGRATIONS[version:], version + 1):
+            with self._transaction():
+                for statement in _statements(step):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed on success, rolled back on any error."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot write to {self.path}: {err}") from err
+        try:
+            yield
+        except sqlite3.Error as err:
+            self._rollback()
+            raise StoreError(f"Cannot write to {self.path}: {err}") from err
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already done so."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _open_error(self, err: sqlite3.Error) -> StoreError:
+        return StoreError(
+            f"Cannot open the database {self.path}: {err}. "
+            "Give --db the path of an SQLite file sitrep wrote, or of a new file in an existing, "
+            "writable folder."
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration step (they contain no semicolons of their own)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _filters(
+    country: str | None, since: date | None, until: date | None, event_type: str | None, actor: str | None
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions and their parameters for ``Store.events``."""
+    where: list[str] = []
+    params: list[Any] = []
+    if country:
+        where.append("(country = ? COLLATE NOCASE OR iso3 = ? COLLATE NOCASE)")
+        params += [country, country]
+    if since:
+        where.append("event_date >= ?")
+        params.append(since.isoformat())
+    if until:
+        where.append("event_date <= ?")
+        params.append(until.isoformat())
+    if event_type:
+        where.append("(event_type = ? COLLATE NOCASE OR sub_event_type = ? COLLATE NOCASE)")
+        params += [event_type, event_type]
+    if actor:
+        where.append("(instr(casefold(actor1), ?) > 0 OR instr(casefold(actor2), ?) > 0)")
+        params += [actor.casefold(), actor.casefold()]
+    return where, params
+
+
+def _article_row(article: Article, digest: str) -> tuple[Any, ...]:
+    return (
+        article.id,
+        digest,
+        article.title,
+        article.published.isoformat() if article.published else None,
+        article.url,
+        article.outlet,
+        article.language,
+        article.text,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """The columns of one event record; a record without an ``event_id`` is a programming error."""
+    if not record.get("event_id"):
+        raise ValueError(f"An event record of article {article_id!r} has no event_id: {record!r:.200}")
+    return (
+        record["event_id"],
+        article_id,
+        record.get("event_date") or "",
+        record.get("event_type") or "",
+        record.get("sub_event_type") or "",
+        record.get("country"),
+        record.get("iso3"),
+        record.get("actor1"),
+        record.get("actor2"),
+        json.dumps(record, ensure_ascii=False),
+    )
+
+
+def _content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else None

@@ -1,0 +1,170 @@
+"""Attribution: who said what, on short articles written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sitrep.extraction.attribution import claim_status, find_quotes, source_kind
+from sitrep.models import Quote
+from sitrep.nlp import pipeline
+
+ARTICLE = (
+    "Aleppo would have fallen into the hands of jihadists, the Syrian Observatory for Human Rights "
+    "(OSDH), a well-informed NGO based in the United Kingdom, warned on Saturday November 30. "
+    "Russian air strikes on the city killed 28 civilians, according to the OSDH.\n\n"
+    "On Friday, the Kremlin also called on the Syrian authorities to “restore order as quickly as "
+    "possible” in Aleppo. According to Dareen Khalifa, expert from the International Crisis Group, "
+    "this operation had been prepared for months.\n\n"
+    "The dazzlingness of the offensive “reminds how weak the regime is”, judges analyst Aaron Stein.\n"
+)
+
+SPOKESMAN = (
+    "“We will not let the city fall,” the army spokesman said. “Reinforcements are on their way.”\n\n"
+    "He added that the road to Hama was still open. The ministry confirmed in a statement that two "
+    "soldiers were killed.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return pipeline("en")
+
+
+@pytest.fixture(scope="module")
+def article(nlp: Language) -> Doc:
+    return nlp(ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def quotes(article: Doc) -> list[Quote]:
+    return find_quotes(article)
+
+
+def by_cue(quotes: list[Quote], cue: str, source_word: str) -> Quote:
+    """The quote with this cue whose source mentions a word."""
+    for quote in quotes:
+        if quote.cue.text == cue and quote.source is not None and source_word in quote.source.text:
+            return quote
+    raise AssertionError(f"no quote with cue {cue!r} and source {source_word!r} in {quotes}")
+
+
+def test_postposed_speaker_with_apposition(quotes: list[Quote]) -> None:
+    quote = by_cue(quotes, "warned", "Observatory")
+    assert quote.source is not None
+    assert "the Syrian Observatory for Human Rights" in quote.source.text
+    assert quote.actor == "Syrian Observatory for Human Rights"
+    assert quote.content.text == "Aleppo would have fallen into the hands of jihadists"
+
+
+def test_according_to(quotes: list[Quote]) -> None:
+    quote = by_cue(quotes, "according to", "OSDH")
+    assert quote.actor == "OSDH"
+    assert quote.content.text == "Russian air strikes on the city killed 28 civilians"
+
+
+def test_call_with_quoted_words(quotes: list[Quote]) -> None:
+    quote = by_cue(quotes, "called", "Kremlin")
+    assert quote.actor == "Kremlin"
+    assert "restore order as quickly as possible" in quote.content.text
+
+
+def test_according_to_at_sentence_start(quotes: list[Quote]) -> None:
+    quote = by_cue(quotes, "According to", "Khalifa")
+    assert quote.actor == "Dareen Khalifa"
+    assert quote.content.text == "this operation had been prepared for months"
+
+
+def test_inverted_speaker_after_quote(quotes: list[Quote]) -> None:
+    quote = by_cue(quotes, "judges", "Stein")
+    assert quote.actor == "Aaron Stein"
+    assert "“reminds how weak the regime is”" in quote.content.text
+
+
+def test_spans_are_offsets_into_the_text(article: Doc, quotes: list[Quote]) -> None:
+    assert len(quotes) >= 5
+    for quote in quotes:
+        for span in (quote.source, quote.cue, quote.content):
+            if span is not None:
+                assert span.text == article.text[span.start : span.end]
+
+
+def test_quote_runs_on_and_pronoun_takes_previous_speaker(nlp: Language) -> None:
+    quotes = find_quotes(nlp(SPOKESMAN))
+    said = by_cue(quotes, "said", "spokesman")
+    assert said.content.text.startswith("“We will not let the city fall,”")
+    assert said.content.text.endswith("“Reinforcements are on their way.”")
+    added = by_cue(quotes, "added", "He")
+    assert added.actor == "army spokesman"
+    assert added.content.text == "that the road to Hama was still open"
+    confirmed = by_cue(quotes, "confirmed", "ministry")
+    assert confirmed.content.text == "that two soldiers were killed"
+
+
+def test_direct_quote_after_colon_and_participle(nlp: Language) -> None:
+    text = (
+        "The governor told reporters on Monday: “The dam will hold.” She spoke in Mosul, "
+        "saying that evacuations would continue."
+    )
+    quotes = find_quotes(nlp(text))
+    told = by_cue(quotes, "told", "governor")
+    assert told.content.text == "“The dam will hold.”"
+    saying = by_cue(quotes, "saying", "She")
+    assert saying.content.text == "that evacuations would continue"
+    assert saying.actor == "governor"
+
+
+def test_words_inside_a_quotation_are_not_separate_statements(nlp: Language) -> None:
+    text = "“I think the ceasefire will hold,” the envoy said."
+    quotes = find_quotes(nlp(text))
+    assert [q.cue.text for q in quotes] == ["said"]
+    assert quotes[0].content.text == "“I think the ceasefire will hold,”"
+
+
+def test_guillemets_and_resolver(nlp: Language) -> None:
+    text = "«The town is surrounded», said Colonel Hassan Ali."
+    quotes = find_quotes(nlp(text), resolve=lambda name: "Hassan Ali" if "Hassan" in name else None)
+    assert len(quotes) == 1
+    assert quotes[0].content.text == "«The town is surrounded»"
+    assert quotes[0].actor == "Hassan Ali"
+
+
+def test_no_attribution_in_plain_narration(nlp: Language) -> None:
+    assert find_quotes(nlp("Rebels entered the city on Friday. The army withdrew to the south.")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("the Syrian Observatory for Human Rights", "monitor"),
+        ("OSDH", "monitor"),
+        ("the Russian defence ministry", "government"),
+        ("the Kremlin", "government"),
+        ("Hayat Tahrir al-Sham", "armed group"),
+        ("the UN", "international organisation"),
+        ("the ICRC", "international organisation"),
+        ("Dareen Khalifa, expert from the International Crisis Group", "expert"),
+        ("analyst Aaron Stein", "expert"),
+        ("Reuters", "media"),
+        ("a witness", "witness"),
+        ("Sarah", "other"),
+    ],
+)
+def test_source_kind(name: str, kind: str) -> None:
+    assert source_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("cue", "kind", "status"),
+    [
+        ("said", "monitor", "reported"),
+        ("confirmed", "government", "confirmed"),
+        ("denied", "government", "denied"),
+        ("claimed", "media", "claimed"),
+        ("said", "armed group", "claimed"),
+        ("according to", "monitor", "reported"),
+    ],
+)
+def test_claim_status(cue: str, kind: str, status: str) -> None:
+    assert claim_status(cue, kind) == status

@@ -1,0 +1,239 @@
+"""Exporting event records: JSON Lines, ACLED CSV, UCDP CSV and GeoJSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from sitrep.export import FORMATS, write_events
+from sitrep.models import Actor, Event, Fatalities, Source, Span
+
+HTS = Actor("Hayat Tahrir al-Sham", "Rebel group", "Syria")
+ARMY = Actor("Military Forces of Syria (2000-2024)", "State forces", "Syria")
+SNA = Actor("Syrian National Army", "Political militia", "Syria")
+CIVILIANS = Actor("Civilians (Syria)", "Civilians", "Syria")
+PROTESTERS = Actor("Protesters (Syria)", "Protesters", "Syria")
+
+
+def make_event(event_id: str = "evt-1", **changes: Any) -> dict[str, Any]:
+    """An event record exactly as ``Event.to_dict()`` writes it."""
+    fields: dict[str, Any] = {
+        "event_id": event_id,
+        "article_id": "aleppo-1",
+        "event_date": date(2024, 11, 29),
+        "time_precision": 1,
+        "event_type": "Battles",
+        "sub_event_type": "Non-state actor overtakes territory",
+        "actor1": HTS,
+        "actor2": ARMY,
+        "place": None,
+        "country": "Syria",
+        "latitude": 36.2021,
+        "longitude": 37.1343,
+        "geo_precision": 1,
+        "fatalities": Fatalities(20, 20, 25, 30, civilians=3, side_1=7, side_2=10),
+        "sources": (Source("Syrian Observatory for Human Rights", "monitor"), Source("Example News")),
+        "evidence": (Span(0, 31, "Rebels entered Aleppo on Friday."),),
+        "notes": "On 29 November 2024, HTS took control of most of Aleppo city — «the army withdrew».",
+        "confidence": 0.8,
+        "assoc_actor_1": ("Syrian National Army", "Ahrar al-Sham"),
+        "iso3": "SYR",
+        "admin1": "Aleppo",
+        "location": "Aleppo",
+    }
+    fields.update(changes)
+    return Event(**fields).to_dict()
+
+
+def export(records: list[dict[str, Any]], fmt: str) -> tuple[int, str]:
+    out = io.StringIO()
+    count = write_events(iter(records), fmt, out)
+    return count, out.getvalue()
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_formats() -> None:
+    assert set(FORMATS) == {"jsonl", "acled-csv", "ucdp-csv", "geojson"}
+
+
+def test_unknown_format_lists_the_choices() -> None:
+    with pytest.raises(ValueError, match="choose one of: jsonl, acled-csv, ucdp-csv, geojson"):
+        write_events([], "xlsx", io.StringIO())
+
+
+# -- JSON Lines ----------------------------------------------------------------------------------
+
+
+def test_jsonl_one_record_per_line_unescaped() -> None:
+    records = [make_event("a"), make_event("b")]
+    count, text = export(records, "jsonl")
+    assert count == 2
+    assert [json.loads(line) for line in text.splitlines()] == records
+    assert "«the army withdrew»" in text
+
+
+# -- ACLED ---------------------------------------------------------------------------------------
+
+
+def test_acled_header_is_acled_order() -> None:
+    _, text = export([], "acled-csv")
+    assert text.splitlines()[0].split(",") == [
+        "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+        "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+        "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+        "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+        "fatalities", "tags", "timestamp",
+    ]  # fmt: skip
+
+
+def test_acled_row() -> None:
+    count, text = export([make_event()], "acled-csv")
+    (row,) = csv_rows(text)
+    assert count == 1
+    assert row["event_id_cnty"] == "evt-1"
+    assert (row["event_date"], row["year"], row["time_precision"]) == ("2024-11-29", "2024", "1")
+    assert row["disorder_type"] == "Political violence"
+    assert row["assoc_actor_1"] == "Syrian National Army; Ahrar al-Sham"
+    assert (row["inter1"], row["inter2"]) == ("Rebel group", "State forces")
+    assert row["interaction"] == "State forces-Rebel group"
+    assert row["civilian_targeting"] == ""
+    assert row["iso"] == "760"
+    assert (row["country"], row["admin1"], row["location"]) == ("Syria", "Aleppo", "Aleppo")
+    assert (row["latitude"], row["longitude"], row["geo_precision"]) == ("36.2021", "37.1343", "1")
+    assert row["source"] == "Syrian Observatory for Human Rights; Example News"
+    assert row["fatalities"] == "20"
+    assert row["notes"].endswith("«the army withdrew».")
+    assert row["timestamp"] == row["tags"] == row["region"] == ""
+
+
+@pytest.mark.parametrize(
+    "event_type, sub_event_type, disorder",
+    [
+        ("Protests", "Excessive force against protesters", "Political violence; Demonstrations"),
+        ("Protests", "Peaceful protest", "Demonstrations"),
+        ("Riots", "Violent demonstration", "Demonstrations"),
+        ("Riots", "Mob violence", "Political violence"),
+        ("Violence against civilians", "Attack", "Political violence"),
+        ("Explosions/Remote violence", "Air/drone strike", "Political violence"),
+        ("Strategic developments", "Agreement", "Strategic developments"),
+    ],
+)
+def test_acled_disorder_type(event_type: str, sub_event_type: str, disorder: str) -> None:
+    record = make_event(event_type=event_type, sub_event_type=sub_event_type)
+    (row,) = csv_rows(export([record], "acled-csv")[1])
+    assert row["disorder_type"] == disorder
+
+
+def test_acled_single_actor_and_civilian_targeting() -> None:
+    protest = make_event(
+        event_type="Protests", sub_event_type="Peaceful protest", actor1=PROTESTERS, actor2=None
+    )
+    attack = make_event(
+        event_type="Violence against civilians",
+        sub_event_type="Attack",
+        actor2=CIVILIANS,
+        civilian_targeting=True,
+    )
+    first, second = csv_rows(export([protest, attack], "acled-csv")[1])
+    assert first["interaction"] == "Protesters only"
+    assert first["actor2"] == first["inter2"] == ""
+    assert second["interaction"] == "Rebel group-Civilians"
+    assert second["civilian_targeting"] == "Civilian targeting"
+
+
+# -- UCDP ----------------------------------------------------------------------------------------
+
+
+def test_ucdp_state_based_puts_the_government_on_side_a() -> None:
+    (row,) = csv_rows(export([make_event()], "ucdp-csv")[1])
+    assert row["type_of_violence"] == "1"
+    assert row["side_a"] == ARMY.name and row["side_b"] == HTS.name
+    assert row["dyad_name"] == f"{ARMY.name} - {HTS.name}"
+    assert (row["deaths_a"], row["deaths_b"], row["deaths_civilians"]) == ("10", "7", "3")
+    assert (row["best"], row["low"], row["high"], row["deaths_unknown"]) == ("25", "20", "30", "5")
+    assert (row["date_start"], row["date_end"], row["year"]) == ("2024-11-29", "2024-11-29", "2024")
+    assert row["geom_wkt"] == "POINT (37.1343 36.2021)"
+    assert (row["where_prec"], row["adm_1"], row["where_coordinates"]) == ("1", "Aleppo", "Aleppo")
+    assert row["source_office"] == "Syrian Observatory for Human Rights; Example News"
+    assert row["source_article"] == "aleppo-1"
+    assert row["number_of_sources"] == "2"
+
+
+def test_ucdp_types_of_violence() -> None:
+    records = [
+        make_event(
+            "one-sided", event_type="Violence against civilians", sub_event_type="Attack", actor2=CIVILIANS
+        ),
+        make_event("non-state", sub_event_type="Armed clash", actor2=SNA),
+        make_event(
+            "protest",
+            event_type="Protests",
+            sub_event_type="Peaceful protest",
+            actor1=PROTESTERS,
+            actor2=None,
+        ),
+        make_event(
+            "excessive",
+            event_type="Protests",
+            sub_event_type="Excessive force against protesters",
+            actor1=ARMY,
+            actor2=PROTESTERS,
+        ),
+    ]
+    rows = {r["id"]: r for r in csv_rows(export(records, "ucdp-csv")[1])}
+    assert rows["one-sided"]["type_of_violence"] == "3"
+    assert (rows["one-sided"]["side_a"], rows["one-sided"]["side_b"]) == (HTS.name, CIVILIANS.name)
+    assert rows["non-state"]["type_of_violence"] == "2"
+    assert rows["protest"]["type_of_violence"] == ""
+    assert rows["excessive"]["type_of_violence"] == "3"
+
+
+def test_ucdp_range_falls_back_to_acled_figure() -> None:
+    record = make_event(fatalities=Fatalities(12, 12))
+    (row,) = csv_rows(export([record], "ucdp-csv")[1])
+    assert (row["best"], row["low"], row["high"]) == ("12", "12", "12")
+
+
+# -- GeoJSON -------------------------------------------------------------------------------------
+
+
+def test_geojson_feature_collection() -> None:
+    records = [make_event("a"), make_event("b", latitude=15.35, longitude=44.2)]
+    count, text = export(records, "geojson")
+    collection = json.loads(text)
+    assert count == 2
+    assert collection["type"] == "FeatureCollection"
+    first, second = collection["features"]
+    assert first["type"] == "Feature"
+    assert first["geometry"] == {"type": "Point", "coordinates": [37.1343, 36.2021]}
+    assert first["properties"] == records[0]
+    assert second["geometry"]["coordinates"] == [44.2, 15.35]
+
+
+def test_geojson_without_coordinates_or_records() -> None:
+    record = make_event()
+    record["latitude"] = record["longitude"] = None
+    collection = json.loads(export([record], "geojson")[1])
+    assert collection["features"][0]["geometry"] is None
+    assert json.loads(export([], "geojson")[1]) == {"type": "FeatureCollection", "features": []}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_record_is_written_before_the_next_is_read(fmt: str) -> None:
+    out = io.StringIO()
+
+    def records() -> Iterator[dict[str, Any]]:
+        yield make_event("first-event")
+        assert "first-event" in out.getvalue()
+        yield make_event("second-event")
+
+    assert write_events(records(), fmt, out) == 2

@@ -1,0 +1,130 @@
+"""Death counts read from sentences: ACLED's figure, UCDP's range, civilians and sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.extraction.fatalities import read_fatalities, read_number
+
+EMBLEM = (
+    "The fighting left more than 300 dead, including around a hundred government forces and their "
+    "allies, but also 28 civilians, according to the OSDH."
+)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "low", "best", "high", "acled", "vague"),
+    [
+        ("1,200", 1200, 1200, 1200, 1200, False),
+        ("twenty-eight", 28, 28, 28, 28, False),
+        ("a hundred", 100, 100, 100, 100, False),
+        ("around a hundred", 90, 100, 110, 100, False),
+        ("more than 300", 300, 300, 300, 300, False),
+        ("at least 70", 70, 70, 70, 70, False),
+        ("nearly 50", 45, 50, 50, 50, False),
+        ("between 20 and 30", 20, 25, 30, 20, False),
+        ("20-30", 20, 25, 30, 20, False),
+        ("two thousand five hundred", 2500, 2500, 2500, 2500, False),
+        ("a dozen", 12, 12, 12, 12, False),
+        ("dozens", 12, 24, 99, 12, True),
+        ("tens", 10, 20, 99, 10, True),
+        ("scores", 20, 40, 99, 20, True),
+        ("hundreds", 100, 200, 999, 100, True),
+        ("several", 3, 5, 9, 3, True),
+        ("a number of", 3, 5, 9, 3, True),
+        ("many", 3, 10, 99, 3, True),
+    ],
+)
+def test_read_number(phrase: str, low: int, best: int, high: int, acled: int, vague: bool) -> None:
+    count = read_number(phrase)
+    assert count is not None
+    assert (count.low, count.best, count.high, count.acled, count.vague) == (low, best, high, acled, vague)
+    assert count.span.text == phrase
+
+
+def test_emblem_total_with_its_parts() -> None:
+    found = read_fatalities(EMBLEM)
+    assert found is not None
+    assert (found.fatalities, found.low, found.civilians) == (300, 300, 28)
+    assert found.side_1 == 100  # state forces and their allies: the side named in the split
+    assert [s.text for s in found.evidence] == ["more than 300", "around a hundred", "28"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "civilians"),
+    [
+        ("Dozens of soldiers killed in an ambush.", 12, None),
+        ("Gunmen killed 5 soldiers and 3 civilians near the market.", 8, 3),
+        ("The strike left 300 dead including 28 civilians.", 300, 28),
+        ("Twelve people, including five children, were killed.", 12, 5),
+        ("The raid killed 12 people, five of them children.", 12, 5),
+        ("Nine civilians died in the shelling.", 9, 9),
+        ("WHO put the death toll at at least 70.", 70, None),
+        ("The death toll rose to 30 on Sunday.", 30, None),
+        ("The bombing claimed the lives of 14 people.", 14, None),
+        ("Air raids left 15 people dead in the east of the city.", 15, None),
+        ("The strike killed 5 people and wounded 12 others.", 5, None),
+        ("Four people were killed and 12 wounded.", 4, None),
+        ("At least 11 children were among the dead.", 11, 11),
+        ("Five gunmen killed 3 villagers.", 3, 3),
+        ("Between 20 and 30 fighters were killed.", 20, None),
+    ],
+)
+def test_counts(sentence: str, fatalities: int, civilians: int | None) -> None:
+    found = read_fatalities(sentence)
+    assert found is not None
+    assert (found.fatalities, found.civilians) == (fatalities, civilians)
+
+
+def test_killed_soldiers_go_to_the_state_side() -> None:
+    found = read_fatalities("Militants killed 7 soldiers and 4 fighters of the group died.")
+    assert found is not None
+    assert (found.fatalities, found.side_1, found.side_2) == (11, 7, 4)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Twelve people were wounded in the attack.",
+        "At least 40 protesters were arrested.",
+        "The war has displaced 2,000 families over 10 years.",
+        "Two allies met in the capital on 30 November 2024.",
+        "A 12-year-old boy was injured.",
+        "No one was killed in the attack.",
+        "The group threatened to kill 20 hostages.",
+        "20 people were killed or wounded.",
+        "The 4th Division deployed 30 tanks.",
+        "Turnout was 45 percent in 2016.",
+    ],
+)
+def test_no_deaths(sentence: str) -> None:
+    assert read_fatalities(sentence) is None
+
+
+def test_deaths_without_a_number_are_acled_3_or_10() -> None:
+    plain = read_fatalities("Several people were killed in the shelling.")
+    big = read_fatalities("Several people were killed in the shelling.", significant=True)
+    bare = read_fatalities("Militants killed civilians in the village.")
+    assert plain is not None and big is not None and bare is not None
+    assert (plain.fatalities, big.fatalities, bare.fatalities) == (3, 10, 3)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A civilian was killed by a sniper.",
+        "Gunmen shot and killed a woman at home.",
+        "The militia killed him.",
+    ],
+)
+def test_one_victim(sentence: str) -> None:
+    found = read_fatalities(sentence)
+    assert found is not None and found.fatalities == 1
+
+
+def test_offsets_equal_the_text() -> None:
+    text = "Intro. " + EMBLEM
+    found = read_fatalities(EMBLEM, offset=7)
+    assert found is not None
+    for span in found.evidence:
+        assert text[span.start : span.end] == span.text

