@@ -25,6 +25,8 @@ from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve.actors import ActorBase, actor_base
 from sitrep.resolve.places import focus_country, geoparse_doc
 
+GENERIC_INTERS = {"Civilians", "Protesters", "Rioters"}
+"""Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
 BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process."""
 
@@ -82,7 +84,7 @@ class Pipeline:
 
     def _speaker(self, name: str) -> str | None:
         actor = self.actors.resolve(name)
-        return actor.name if actor else None
+        return actor.name if actor and actor.inter not in GENERIC_INTERS and "Unidentified" not in actor.name else None
 
 
 @cache

@@ -30,6 +30,16 @@ from sitrep.resolve.places import country_iso3
 
 FOLLOW_UP_WINDOW = 2
 """How many sentences after an event a dateless, placeless trigger may still add to it."""
+ANAPHORA = re.compile(r"(?:the|this|that|these) (?:fighting|clash(?:es)?|attack|strike|air ?strike|raid|blast|"
+                      r"explosion|bombing|violence|assault|offensive|shelling|battle|ambush|incident|operation)\b",
+                      re.IGNORECASE)
+"""A sentence opening like this continues the previous event even in a new paragraph."""
+CLAIM = re.compile(r"claimed (?:responsibility|credit|the (?:attack|bombing|killing|strike|blast))", re.IGNORECASE)
+NEGATED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
+TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|killed|wounding|ambush(?:ed|ing)?)"
+                      r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
+                          r"air force|authorities|officials|president|ministry|embassy|regime)\b", re.IGNORECASE)
 
 PRECISION_RANK = {1: 0, 2: 1, 3: 2}
 BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
@@ -73,6 +83,8 @@ class Context:
     focus: Place | None
     """The article's main place: the first place of its focus country."""
     acronyms: dict[str, str]
+    names: tuple[str, ...]
+    """Full names of the article's sources (see ``_names``)."""
 
 
 def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
@@ -80,27 +92,73 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     """Every event the article reports as news, in reading order."""
     text = article.text
     dates = [d for d in find_dates(text, article.published) if d.span.end > _dateline_end(text)]
-    ctx = Context(article, places, quotes, dates, actors, _focus_place(places, focus), _acronyms(text))
+    acronyms = _acronyms(text)
+    ctx = Context(article, places, quotes, dates, actors, _focus_place(places, focus), acronyms,
+                  _names(quotes, acronyms))
     drafts: list[_Draft] = []
     for index, sent in enumerate(doc.sents):
         span = Span(sent.start_char, sent.end_char, sent.text)
         trigger = taxonomy.classify(sent.text)
+        previous = drafts[-1] if drafts else None
         if trigger is None:
+            if previous and index - previous.index <= FOLLOW_UP_WINDOW:
+                if CLAIM.search(sent.text):
+                    _add_claim(previous, span, ctx)
+                elif ANAPHORA.match(sent.text):
+                    _add_sentence(previous, span, ctx, index)
             continue
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
         if dates and all(d.background for d in dates):
             continue  # 2.
         paragraph = text.count("\n", 0, span.start)
         own_places = _event_places(doc, span, places)
-        previous = drafts[-1] if drafts else None
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
-                and previous.paragraph == paragraph and index - previous.index <= FOLLOW_UP_WINDOW):
+                and index - previous.index <= FOLLOW_UP_WINDOW
+                and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
             _add_sentence(previous, span, ctx, index)  # 3.
             continue
         draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
-        if draft is not None:
+        if draft is None:
+            continue
+        twin = next((d for d in drafts if _same_event(d, draft)), None)
+        if twin is None:
             drafts.append(draft)
+        else:
+            _merge(twin, draft)  # 5.
     return [_finish(d, ctx) for d in drafts]
+
+
+def _same_event(a: _Draft, b: _Draft) -> bool:
+    """ACLED's unit: one type, one place, one day (a headline and its story are one event)."""
+    same_place = (a.place.geonameid if a.place else None) == (b.place.geonameid if b.place else None)
+    return (a.trigger.sub_event_type == b.trigger.sub_event_type and same_place
+            and (a.day == b.day or not (a.dated and b.dated)))
+
+
+def _merge(into: _Draft, other: _Draft) -> None:
+    into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
+    if other.dated and not into.dated:
+        into.day, into.end, into.precision, into.dated = other.day, other.end, other.precision, True
+    for mention in other.actors:
+        if all(m.actor.name != mention.actor.name for m in into.actors):
+            into.actors.append(mention)
+    into.leading |= other.leading
+    if other.fatalities.fatalities > into.fatalities.fatalities:
+        into.fatalities = other.fatalities
+    into.sources += [s for s in other.sources if all(s.name != t.name for t in into.sources)]
+    if other.index > into.index:
+        into.index, into.paragraph = other.index, other.paragraph
+
+
+def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
+    """'Al Shabaab claimed responsibility': the claimant is the event's perpetrator."""
+    draft.sentences.append(span)
+    for mention in ctx.actors.find(span.text, country=draft.place.country if draft.place else None,
+                                   when=draft.day, offset=span.start):
+        if not mention.generic and not NEGATED.search(ctx.article.text, max(0, mention.span.start - 12),
+                                                      mention.span.start):
+            draft.actors.append(mention)
+            draft.leading.add(mention.span.start)
 
 
 DATELINE = re.compile(r"\s[-–—]{1,2}\s")
@@ -144,11 +202,12 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
     trigger = taxonomy.classify(span.text)
     cue = span.start + (trigger.start if trigger else len(span.text))
     for mention in ctx.actors.find(span.text, country=country, when=draft.day, offset=span.start):
-        if AFFILIATION.search(ctx.article.text, max(0, mention.span.start - 30), mention.span.start):
-            continue  # "the former Syrian branch of Al-Qaeda" describes an actor, it is not one
+        before = ctx.article.text[max(0, mention.span.start - 30):mention.span.start]
+        if AFFILIATION.search(before) or NEGATED.search(before):
+            continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
         if all(m.actor.name != mention.actor.name for m in draft.actors):
             draft.actors.append(mention)
-            if mention.span.start < cue:
+            if mention.span.start < cue and not TARGETED.search(before):
                 draft.leading.add(mention.span.start)
     significant = draft.trigger.event_type in WAR_ZONE_TYPES
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
@@ -186,15 +245,22 @@ def _event_places(doc: Doc, span: Span, places: Sequence[Place]) -> list[Place]:
     for place in places:
         if not span.start <= place.mention.start < span.end:
             continue
-        token = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
-        if token is not None and (token.root.ent_type_ == "NORP" or token.root.pos_ == "ADJ"):
+        if _demonym(doc, place):
             continue
         before = doc.text[max(0, place.mention.start - 40):place.mention.start]
-        if BASED_IN.search(before) or AFFILIATION.search(before):
+        if BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, place.mention.end):
             continue
         found.append(place)
     return sorted(found, key=lambda p: (not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
+
+
+def _demonym(doc: Doc, place: Place) -> bool:
+    """'Syrian', 'Turkish', 'Iranians': a country or region named by its people's word."""
+    if place.feature_code not in {"PCLI", "ADM1", "RGN"} or place.mention.text.lower() == place.name.lower():
+        return False
+    words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
+    return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
 
 
 def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
@@ -223,17 +289,35 @@ def _sources(span: Span, ctx: Context, when: date) -> list[Source]:
 
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
 
 
 def _source_name(quote: Quote, ctx: Context, when: date) -> str | None:
-    name = quote.actor or (quote.source.text if quote.source else None)
-    if name is None or name.lower() in PRONOUNS:
+    """The canonical name of who made a statement, or None for an unnamed speaker."""
+    words = quote.source.text if quote.source else None
+    if words is None or words.lower() in PRONOUNS:
+        words = quote.actor  # the speaker a pronoun stands for
+    if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
         return None
-    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
-    resolved = ctx.actors.resolve(name, country=ctx.focus.country if ctx.focus else None, when=when)
-    if resolved is not None and resolved.inter != "Civilians":
+    words = _bare(words)
+    resolved = ctx.actors.resolve(words, country=ctx.focus.country if ctx.focus else None, when=when)
+    if resolved is not None and resolved.inter not in {"Civilians", "Protesters"}:
         return resolved.name
-    return ctx.acronyms.get(name, name)
+    name = ctx.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
+    fuller = [n for n in ctx.names if len(n) > len(name) and re.search(rf"\b{re.escape(name)}\b", n)]
+    return fuller[0] if fuller else name  # "the Observatory" is the Syrian Observatory for Human Rights
+
+
+def _bare(name: str) -> str:
+    """A name without its article or a trailing acronym: 'the Observatory (OSDH)' -> 'Observatory'."""
+    name = re.sub(r"\s*\([^)]*\)$", "", name.strip())
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+
+
+def _names(quotes: Sequence[Quote], acronyms: dict[str, str]) -> tuple[str, ...]:
+    """Full names the article gives its sources, longest first, to expand short references."""
+    spoken = {_bare(q.source.text) for q in quotes if q.source and len(q.source.text.split()) > 1}
+    return tuple(sorted({*acronyms.values(), *(n for n in spoken if n[:1].isupper())}, key=len, reverse=True))
 
 
 ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})\(([A-Z]{2,8})\)")

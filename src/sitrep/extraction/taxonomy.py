@@ -35,7 +35,7 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 KILL = _rx(r"kill(?:ed|ing|s)?\b", r"shot dead", r"dead\b", r"deaths?\b", r"died\b", r"lives\b",
            r"massacr", r"executed", r"slain", r"murder", r"tu[ée]s?\b", r"morts?\b")
-CIVILIAN_TARGET = _rx(r"civilians?", r"residents?", r"villagers?", r"farmers?", r"passengers?",
+CIVILIAN_TARGET = _rx(r"civilians?", r"people", r"persons", r"(?:wo)?men\b", r"family", r"families", r"child\b", r"residents?", r"villagers?", r"farmers?", r"passengers?",
                       r"worshippers", r"women", r"children", r"students?", r"teachers?", r"journalists?",
                       r"traders?", r"shopkeepers?", r"herders?", r"(?:a|the) (?:man|woman|boy|girl)\b",
                       r"civils?\b", r"IDPs?", r"displaced", r"aid workers?", r"elders?\b",
@@ -55,8 +55,8 @@ class Rule:
 
     sub_event_type: str
     pattern: re.Pattern[str]
-    needs: re.Pattern[str] | None = None
-    """Another pattern that must also occur in the sentence."""
+    needs: tuple[re.Pattern[str], ...] = ()
+    """Other patterns that must all occur in the sentence too."""
     unless: re.Pattern[str] | None = None
     """A pattern that vetoes the rule."""
     weight: float = 0.8
@@ -100,16 +100,16 @@ RULES: tuple[Rule, ...] = (
     Rule("Excessive force against protesters",
          _rx(r"(?:opened|open) fire on (?:the )?(?:protesters|demonstrators|crowd)", r"live (?:ammunition|fire|rounds|bullets)",
              r"(?:protesters|demonstrators) (?:were |was )?(?:killed|shot)", r"killing (?:\w+ )?(?:protesters|demonstrators)"),
-         needs=PROTEST),
+         needs=(PROTEST,)),
     Rule("Violent demonstration", _rx(r"riot", r"(?:threw|throwing|hurled|hurling) (?:stones|rocks|petrol|molotov)",
                                       r"burn(?:ed|t|ing) tyres", r"burn(?:ed|t|ing) tires", r"set (?:fire|ablaze)",
                                       r"torched", r"vandali[sz]", r"violent (?:protest|demonstration)s?",
                                       r"(?:protesters|demonstrators) (?:clashed|attacked|stormed|blocked)", r"émeutes?"),
-         needs=PROTEST),
+         needs=(PROTEST,)),
     Rule("Protest with intervention", _rx(r"dispers", r"tear ?gas", r"water cannons?", r"rubber bullets",
                                           r"(?:arrested|detained) (?:\w+ )?(?:protesters|demonstrators)",
                                           r"broke up", r"baton", r"crack(?:ed)? down"),
-         needs=PROTEST),
+         needs=(PROTEST,)),
     Rule("Peaceful protest", PROTEST, unless=_rx(r"protested (?:the|that|against the decision)",
                                                  r"in protest (?:at|of)", r"protests? (?:from|by) (?:the )?(?:government|ministry)",
                                                  r"demonstrated (?:that|how|its|their)", r"demonstration of",
@@ -139,13 +139,13 @@ RULES: tuple[Rule, ...] = (
                                       r"seized (?:\w+ )?(?:weapons|arms|explosives|ammunition)",
                                       r"(?:arms|weapons) (?:cache|seizure)", r"confiscated (?:\w+ )?(?:weapons|arms)"), weight=0.7),
     Rule("Arrests", _rx(r"arrest", r"detain", r"apprehend", r"rounded up", r"taken into custody", r"interpell",
-                        r"custody"), needs=ARMED_AGENT, weight=0.7),
+                        r"custody"), needs=(ARMED_AGENT,), weight=0.7),
     Rule("Attack", _rx(r"shot dead", r"gunned down", r"executed", r"massacr", r"beheaded", r"stabbed", r"assassinat",
                        r"murdered", r"opened fire on", r"(?:killed|kills|killing|attacked|shot|beat|tortured) (?:\w+ ){0,3}"
                        r"(?:civilians?|residents?|villagers?|farmers?|passengers?|worshippers|women|children|"
                        r"students?|teachers?|journalists?|traders?|herders?|people|man|woman|boy|girl|elders?|"
                        r"(?:aid|health) workers?|IDPs|displaced)", r"tortur", r"beat(?:en|ing)? (?:to death|up)"),
-         needs=ARMED_AGENT, weight=0.75),
+         needs=(ARMED_AGENT,), weight=0.75),
     Rule("Armed clash", _rx(r"clash", r"exchange(?:d)? (?:of )?(?:fire|gunfire)",
                             r"firefight", r"gunfight", r"ambush",
                             r"(?:launched|began|started|pressed|continued|mounted|led) (?:\w+ ){0,3}offensive",
@@ -158,10 +158,13 @@ RULES: tuple[Rule, ...] = (
          unless=_rx(r"legal (?:battle|fight)", r"fight(?:ing)? (?:against )?(?:corruption|poverty|disease|cancer|fire|wildfire|hunger|climate|covid)",
                     r"election battle", r"political (?:battle|fight)", r"court battle", r"price war",
                     r"battle (?:for|over) (?:votes|market)", r"charm offensive"), weight=0.75),
-    Rule("Armed clash", _rx(r"fight(?:ing|s)?\b", r"fought", r"battl"), needs=ARMED_AGENT,
+    Rule("Armed clash", _rx(r"fight(?:ing|s)?\b", r"fought", r"battl"), needs=(ARMED_AGENT,),
          unless=_rx(r"fight(?:ing)? (?:\w+ )?(?:against )?(?:corruption|poverty|disease|cancer|fire|wildfire|hunger|climate|covid)",
                     r"(?:legal|court|election|political|price) (?:battle|fight)", r"fighter jets?"), weight=0.65),
-    Rule("Attack", _rx(r"(?:killed|kills|killing|attacked|shot)\b"), needs=ARMED_AGENT, weight=0.55),
+    Rule("Attack", _rx(r"(?:killed|kills|killing|attacked|shot|wounded|injured)\b"), needs=(ARMED_AGENT, CIVILIAN_TARGET),
+         unless=_rx(r"soldiers? (?:were|was) (?:killed|shot)", r"militants? (?:were|was) (?:killed|shot)"),
+         weight=0.55),
+    Rule("Armed clash", _rx(r"(?:killed|killing)\b"), needs=(ARMED_AGENT,), weight=0.45),
     Rule("Headquarters or base established", _rx(r"(?:established|set up|setting up|opened|built) (?:an? |their |its |a new )?"
                                                  r"(?:\w+ )?(?:base|headquarters|camp|outpost|checkpoint)s?"), weight=0.65),
     Rule("Looting/property destruction", _rx(r"loot", r"pillag", r"ransack", r"torched", r"burn(?:ed|t) (?:down )?(?:\w+ )?"
@@ -172,14 +175,14 @@ RULES: tuple[Rule, ...] = (
                                                   r"took over (?:without|peacefully)", r"entered (?:\w+ ){0,3}without (?:a fight|resistance)",
                                                   r"vacated", r"evacuated (?:their|its) (?:base|positions)",
                                                   r"retreat(?:ed)?", r"abandoned (?:their|its) (?:base|positions)"),
-         needs=ARMED_AGENT, weight=0.65),
+         needs=(ARMED_AGENT,), weight=0.65),
     Rule("Change to group/activity", _rx(r"defect", r"merg(?:ed|er)", r"join(?:ed)? forces", r"recruit", r"mobili[sz](?:ed|ation) "
                                          r"(?:of )?(?:\w+ )?(?:fighters|troops|militia|forces|members)", r"deploy",
                                          r"reinforc", r"convoy", r"patroll?(?:ed|ing)", r"arrived in", r"gathering",
                                          r"movement of forces", r"training", r"graduat", r"surrender", r"handed over (?:\w+ )?weapons",
                                          r"weapons? (?:handover|delivery|shipment)", r"alliance", r"disarm",
                                          r"collect(?:ed|ing)? (?:zakat|taxes)", r"imposed", r"(?:new|appointed) (?:commander|leader)"),
-         needs=ARMED_AGENT, weight=0.55),
+         needs=(ARMED_AGENT,), weight=0.55),
 )
 
 SUBTYPE_PRIORITY = {rule.sub_event_type: i for i, rule in reversed(list(enumerate(RULES)))}
@@ -207,7 +210,7 @@ def classify(sentence: str) -> Trigger | None:
         match = rule.pattern.search(sentence)
         if not match:
             continue
-        if rule.needs is not None and not rule.needs.search(sentence):
+        if not all(need.search(sentence) for need in rule.needs):
             continue
         if rule.unless is not None and rule.unless.search(sentence):
             continue
