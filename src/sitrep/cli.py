@@ -304,5 +304,86 @@ def info(fmt: str) -> None:
             click.echo(f"{key:18s} {value}")
 
 
+@cli.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="ACLED-format CSV export (ACLED's column names; a notes column for the text).")
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False),
+              help="sitrep's events as JSON Lines (from sitrep extract --format jsonl).")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False),
+              help="Evaluate the events stored in this database instead.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes, when sitrep reads the notes itself.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def evaluate(gold: str, pred: str | None, db_path: str | None, fmt: str, workers: int, quiet: bool) -> None:
+    """Score sitrep against an ACLED-format export: event precision, recall, F1, per-field accuracy.
+
+    Events match when they share the event type, are at most one day and 25 km apart. Without --pred
+    or --db, sitrep reads the export's notes itself (one article per row, no publication date).
+
+    Example:
+
+        sitrep evaluate --gold acled_export.csv --pred events.jsonl --format json
+    """
+    from sitrep import evaluate as evaluation
+    from sitrep.store import Store
+
+    if pred and db_path:
+        raise click.UsageError("Give --pred or --db, not both.")
+    try:
+        gold_events = evaluation.read_gold(gold)
+        if pred:
+            predicted = evaluation.read_predictions(pred)
+        elif db_path:
+            with _store(db_path, lambda path: Store(path, create=False)) as store:
+                predicted = list(store.events())
+        else:
+            with _progress(quiet) as advance:
+                predicted = evaluation.predict(evaluation.gold_articles(gold_events), workers, advance)
+    except InputError as err:
+        raise click.ClickException(str(err)) from err
+    result = evaluation.evaluate(gold_events, predicted)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        evaluation.print_report(result)
+
+
+@cli.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="ACLED-format CSV export with notes and sub_event_type columns.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file to write (JSON).")
+@click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
+              help="Cross-validation folds for the accuracy estimate; 0 for none.")
+@click.option("--min-count", type=click.IntRange(1), default=1, show_default=True,
+              help="Drop words seen fewer times (a smaller model for a large export).")
+def train(gold: str, output: str, folds: int, min_count: int) -> None:
+    """Train a sub-event-type classifier on the notes of your own ACLED-format export.
+
+    Multinomial naive Bayes over words and word pairs; prints its cross-validated accuracy.
+
+    Example:
+
+        sitrep train --gold acled_export.csv -o model.json
+    """
+    from sitrep.classifier import cross_validate
+    from sitrep.classifier import train as fit
+    from sitrep.evaluate import read_gold
+
+    try:
+        rows = [g for g in read_gold(gold) if g["notes"] and g["sub_event_type"]]
+    except InputError as err:
+        raise click.ClickException(str(err)) from err
+    texts, labels = [g["notes"] for g in rows], [g["sub_event_type"] for g in rows]
+    if len(set(labels)) < 2:
+        raise click.ClickException(f"{gold}: training needs rows of at least two sub-event types with notes; "
+                                   f"found {len(set(labels))} in {len(rows)} rows")
+    fit(texts, labels, min_count=min_count).save(output)
+    summary = f"Trained on {len(rows)} notes, {len(set(labels))} sub-event types"
+    if 2 <= folds <= len(rows):
+        summary += f"; {folds}-fold accuracy {100 * cross_validate(texts, labels, folds):.1f}%"
+    click.echo(f"{summary}. Model written to {output}.", err=True)
+
+
 def main() -> None:
     cli(prog_name="sitrep")

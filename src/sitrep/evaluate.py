@@ -12,6 +12,8 @@ first, then fewer days apart, then fewer kilometres), and each event is used at 
 Over the matched pairs, each field in ``FIELDS`` is scored where it can be: actors are compared by
 ``normalise_actor`` (case, accents and ACLED's period suffixes such as "(2022-)" ignored); admin1 only
 where the gold row gives one; fatalities exactly and within ``FATALITY_TOLERANCE`` of the gold figure.
+Predictions dated outside the gold file's period are left out (the gold file cannot judge them) and
+counted apart.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +34,8 @@ from sitrep.errors import MalformedRecord, UnreadableInput
 from sitrep.models import Article
 
 __all__ = [
-    "FIELDS", "Evaluation", "FieldScore", "Match", "evaluate", "gold_articles", "match_events", "normalise_actor",
-    "predict", "read_gold", "read_predictions",
+    "FIELDS", "Evaluation", "FieldScore", "Match", "evaluate", "gold_articles", "in_period",
+    "match_events", "normalise_actor", "predict", "print_report", "read_gold", "read_predictions",
 ]  # fmt: skip
 
 Record = dict[str, Any]
@@ -46,6 +48,8 @@ MAX_KM = 25.0
 FATALITY_TOLERANCE = 0.10
 """Relative tolerance of the lenient fatality score: |predicted - gold| <= 10% of gold."""
 EARTH_RADIUS_KM = 6371.0
+MAX_RANGE_DAYS = 366
+"""A predicted date range longer than this is matched on its first year only."""
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "latitude", "longitude")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
@@ -120,8 +124,8 @@ def _dialect(handle: Any) -> type[csv.Dialect] | csv.Dialect:
 def _check_columns(source: str, columns: Sequence[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise UnreadableInput(source, f"not an ACLED-format export: no column {', '.join(missing)}. "
-                                      f"The file needs ACLED's column names, e.g. {', '.join(REQUIRED_COLUMNS)}")
+        raise UnreadableInput(source, f"not an ACLED-format export: no column {', '.join(missing)}. The file "
+                                      f"needs ACLED's column names, e.g. {', '.join(REQUIRED_COLUMNS)}")
 
 
 def _gold_record(row: dict[str, str | None], where: str) -> Record:
@@ -227,24 +231,46 @@ def match_events(gold: Sequence[Record], pred: Sequence[Record], max_days: int =
 
 def _candidates(gold: Sequence[Record], pred: Sequence[Record], max_days: int,
                 max_km: float) -> Iterator[tuple[bool, int, float, int, int]]:
+    index = _by_type_and_day(pred)
     for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            if _fold(g.get("event_type")) != _fold(p.get("event_type")):
-                continue
-            days = _days_apart(g, p)
-            km = _distance_km(g, p)
+        day = _day(g.get("event_date"))
+        if day is None:
+            continue
+        kind = _fold(g.get("event_type"))
+        near = {j for shift in range(-max_days, max_days + 1)
+                for j in index.get((kind, day + timedelta(days=shift)), ())}
+        for j in sorted(near):
+            days, km = _days_apart(g, pred[j]), _distance_km(g, pred[j])
             if days is not None and km is not None and days <= max_days and km <= max_km:
-                yield (not _same_article(g, p), days, km, i, j)
+                yield (not _same_article(g, pred[j]), days, km, i, j)
+
+
+def _by_type_and_day(pred: Sequence[Record]) -> dict[tuple[str, date], list[int]]:
+    """(event type, day) -> the predictions of that type on that day (every day of a date range)."""
+    index: dict[tuple[str, date], list[int]] = {}
+    for j, p in enumerate(pred):
+        start = _day(p.get("event_date"))
+        end = _day(p.get("date_end")) or start
+        if start is None or end is None:
+            continue
+        for offset in range(min((end - start).days, MAX_RANGE_DAYS) + 1):
+            index.setdefault((_fold(p.get("event_type")), start + timedelta(days=offset)), []).append(j)
+    return index
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _days_apart(gold: Record, pred: Record) -> int | None:
     """Days from the gold date to the predicted date, or to the predicted range when it has one."""
-    try:
-        day = date.fromisoformat(gold["event_date"])
-        start = date.fromisoformat(pred["event_date"])
-        end = date.fromisoformat(pred["date_end"]) if pred.get("date_end") else start
-    except (KeyError, TypeError, ValueError):
+    day, start = _day(gold.get("event_date")), _day(pred.get("event_date"))
+    if day is None or start is None:
         return None
+    end = _day(pred.get("date_end")) or start
     if start <= day <= end:
         return 0
     return min(abs((day - start).days), abs((day - end).days))
@@ -252,8 +278,9 @@ def _days_apart(gold: Record, pred: Record) -> int | None:
 
 def _distance_km(a: Record, b: Record) -> float | None:
     """Haversine distance; None when either side has no coordinates."""
-    coords = (a.get("latitude"), a.get("longitude"), b.get("latitude"), b.get("longitude"))
-    if any(not isinstance(c, int | float) for c in coords):
+    coords = [c for c in (a.get("latitude"), a.get("longitude"), b.get("latitude"), b.get("longitude"))
+              if isinstance(c, int | float)]
+    if len(coords) < 4:
         return None
     lat1, lon1, lat2, lon2 = (math.radians(c) for c in coords)
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -348,6 +375,8 @@ class Evaluation:
     """The date tolerance the matching used."""
     max_km: float = MAX_KM
     """The distance limit the matching used."""
+    out_of_scope: int = 0
+    """Predictions left out because they fall outside the gold file's period."""
 
     @property
     def precision(self) -> float:
@@ -380,6 +409,7 @@ class Evaluation:
             "gold": len(self.matches) + len(self.unmatched_gold),
             "predicted": len(self.matches) + len(self.unmatched_pred),
             "matched": len(self.matches),
+            "outside_gold_period": self.out_of_scope,
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
@@ -387,7 +417,8 @@ class Evaluation:
                               "accuracy": None if s.accuracy is None else round(s.accuracy, 4)}
                        for name, s in self.fields.items()},
             "median_km": None if self.median_km is None else round(self.median_km, 3),
-            "settings": {"max_days": self.max_days, "max_km": self.max_km, "fatality_tolerance": FATALITY_TOLERANCE},
+            "settings": {"max_days": self.max_days, "max_km": self.max_km,
+                         "fatality_tolerance": FATALITY_TOLERANCE},
             "matches": [{"gold": m.gold.get("event_id"), "predicted": m.pred.get("event_id"), "days": m.days,
                          "km": round(m.km, 3)} for m in self.matches],
             "unmatched_gold": [g.get("event_id") for g in self.unmatched_gold],
@@ -402,7 +433,69 @@ def _field_score(scorer: Scorer, matches: Iterable[Match]) -> FieldScore:
 
 def evaluate(gold: Sequence[Record], pred: Sequence[Record], max_days: int = MAX_DAYS,
              max_km: float = MAX_KM) -> Evaluation:
-    """Match ``pred`` against ``gold`` and score the result."""
-    matches, missed, extra = match_events(gold, pred, max_days, max_km)
-    return Evaluation(tuple(matches), tuple(missed), tuple(extra), max_days, max_km)
+    """Match ``pred`` against ``gold`` and score the result.
+
+    Predictions dated outside the gold file's period (widened by ``max_days``) are left out: the gold
+    file says nothing about them. ``Evaluation.out_of_scope`` counts them.
+    """
+    in_scope = in_period(gold, pred, max_days)
+    matches, missed, extra = match_events(gold, in_scope, max_days, max_km)
+    return Evaluation(tuple(matches), tuple(missed), tuple(extra), max_days, max_km,
+                      len(pred) - len(in_scope))
+
+
+def in_period(gold: Iterable[Record], pred: Iterable[Record], max_days: int = MAX_DAYS) -> list[Record]:
+    """The predictions that overlap the gold file's period, widened by ``max_days`` on each side."""
+    days = [date.fromisoformat(g["event_date"]) for g in gold]
+    if not days:
+        return []
+    first, last = min(days) - timedelta(days=max_days), max(days) + timedelta(days=max_days)
+    return [p for p in pred if _overlaps(p, first, last)]
+
+
+def _overlaps(pred: Record, first: date, last: date) -> bool:
+    start = _day(pred.get("event_date"))
+    if start is None:
+        return False
+    end = _day(pred.get("date_end")) or start
+    return start <= last and end >= first
+
+
+# -- reporting -------------------------------------------------------------------------------------
+
+
+def print_report(result: Evaluation, console: Any = None) -> None:
+    """Print the evaluation as two tables: event-level scores, then per-field accuracy."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    summary = Table("events", "value", title="Event detection")
+    for label, value in _summary_rows(result):
+        summary.add_row(label, value)
+    fields = Table("field", "scored pairs", "correct", "accuracy", title="Fields of matched events")
+    for name, score in result.fields.items():
+        fields.add_row(name, str(score.scored), str(score.correct), _percent(score.accuracy))
+    median = "n/a" if result.median_km is None else f"{result.median_km:.1f} km"
+    fields.add_row("location (median distance)", str(len(result.matches)), "", median)
+    console.print(summary)
+    console.print(fields)
+
+
+def _summary_rows(result: Evaluation) -> list[tuple[str, str]]:
+    return [
+        ("gold events", str(len(result.matches) + len(result.unmatched_gold))),
+        ("predicted events", str(len(result.matches) + len(result.unmatched_pred))),
+        ("matched", str(len(result.matches))),
+        ("missed (gold only)", str(len(result.unmatched_gold))),
+        ("extra (predicted only)", str(len(result.unmatched_pred))),
+        ("outside the gold period", str(result.out_of_scope)),
+        ("precision", _percent(result.precision)),
+        ("recall", _percent(result.recall)),
+        ("F1", _percent(result.f1)),
+    ]
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
 

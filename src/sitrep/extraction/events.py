@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from sitrep.extraction import taxonomy
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
+from sitrep.extraction.location import Located, parenthetical_place
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
@@ -48,6 +49,9 @@ AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally
                          re.IGNORECASE)
 LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
                       re.IGNORECASE)
+SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major (?:attack|offensive|assault)|"
+                         r"mass casualt|deadliest|carnage", re.IGNORECASE)
+"""ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
 
 
@@ -67,6 +71,8 @@ class _Draft:
     paragraph: int = 0
     index: int = 0
     dated: bool = False
+    located: Located | None = None
+    """The place as an administrative parenthesis pinned it, with the precision it supports."""
     leading: set[int] = field(default_factory=set)
     """Starts of the actor mentions named before their sentence's trigger (the likely initiators)."""
 
@@ -104,8 +110,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             if previous and index - previous.index <= FOLLOW_UP_WINDOW:
                 if CLAIM.search(sent.text):
                     _add_claim(previous, span, ctx)
-                elif ANAPHORA.match(sent.text):
-                    _add_sentence(previous, span, ctx, index)
+                elif ANAPHORA.match(sent.text) or (
+                        previous.paragraph == text.count("\n", 0, span.start)
+                        and read_fatalities(sent.text) is not None):
+                    _add_sentence(previous, span, ctx, index)  # "6 were killed and 7 injured."
             continue
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
         if dates and all(d.background for d in dates):
@@ -184,8 +192,13 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
     if when is None:
         return None
     day, end, precision, dated = when
-    place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
-    draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated)
+    located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
+    if located is not None:
+        place: Place | None = located.place
+    else:
+        place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
+    draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
+                   located=located)
     _read_sentence(draft, span, ctx)
     return draft
 
@@ -209,7 +222,7 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
             draft.actors.append(mention)
             if mention.span.start < cue and not TARGETED.search(before):
                 draft.leading.add(mention.span.start)
-    significant = draft.trigger.event_type in WAR_ZONE_TYPES
+    significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
         draft.fatalities = deaths
@@ -342,6 +355,8 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     sources = tuple(draft.sources) or ((Source(ctx.article.outlet),) if ctx.article.outlet else ())
     evidence = tuple(draft.sentences)
     latitude, longitude, precision = _point(place, country, ctx)
+    if draft.located is not None:
+        precision = draft.located.precision
     event = Event(
         event_id=_event_id(ctx.article.id, draft),
         article_id=ctx.article.id,
@@ -357,8 +372,8 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         place=place,
         country=country or "",
         iso3=country_iso3(place.country_code) if place and place.country_code else None,
-        admin1=place.admin1 if place else None,
-        admin2=place.admin2 if place else None,
+        admin1=draft.located.admin1 if draft.located else (place.admin1 if place else None),
+        admin2=draft.located.admin2 if draft.located else (place.admin2 if place else None),
         location=place.name if place else (country or ""),
         latitude=latitude,
         longitude=longitude,

