@@ -155,7 +155,8 @@ def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: 
         sitrep extract article.txt --published 2024-11-30 --format table
     """
     failures = Failures()
-    records = (e.to_dict() for a in _analyses(inputs, published, workers, quiet, failures) for e in a.events)
+    analyses = _analyses(inputs, published, workers, quiet, failures)
+    records = (e.to_dict() for a in analyses for e in a.events)
     _write_records(records, fmt, sys.stdout)
     failures.exit()
 
@@ -170,8 +171,8 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
         sitrep geoparse article.txt --format table
     """
     failures = Failures()
-    records = ({"article_id": a.article.id, **p.to_dict()} for a in _analyses(inputs, published, workers, quiet, failures)
-               for p in a.places)
+    analyses = _analyses(inputs, published, workers, quiet, failures)
+    records = ({"article_id": a.article.id, **p.to_dict()} for a in analyses for p in a.places)
     _write_records(records, fmt, sys.stdout,
                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"))
     failures.exit()
@@ -187,8 +188,8 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
         sitrep quotes article.txt --format table
     """
     failures = Failures()
-    records = ({"article_id": a.article.id, **q.to_dict()} for a in _analyses(inputs, published, workers, quiet, failures)
-               for q in a.quotes)
+    analyses = _analyses(inputs, published, workers, quiet, failures)
+    records = ({"article_id": a.article.id, **q.to_dict()} for a in analyses for q in a.quotes)
     _write_records(records, fmt, sys.stdout, ("source.actor", "cue.text", "content.text"))
     failures.exit()
 
@@ -292,8 +293,8 @@ def info(fmt: str) -> None:
         sitrep info --format json
     """
     from sitrep.nlp import MODELS
-    from sitrep.resolve.actors import actor_base
     from sitrep.resolve import gazetteer
+    from sitrep.resolve.actors import actor_base
 
     data = {"version": __version__, "models": dict(MODELS), "gazetteer_entries": len(gazetteer.load()),
             "actors": len(actor_base())}

@@ -281,7 +281,7 @@ def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
         return None
     in_focus = [p for p in places if p.country_code == focus]
     cities = [p for p in in_focus if p.geo_precision == 1]
-    return (cities or in_focus or [None])[0]
+    return next(iter(cities or in_focus), None)
 
 
 def _sources(span: Span, ctx: Context, when: date) -> list[Source]:
@@ -290,7 +290,7 @@ def _sources(span: Span, ctx: Context, when: date) -> list[Source]:
 
     found = []
     for quote in ctx.quotes:
-        if not (quote.content.start < span.end and span.start < quote.content.end
+        if not ((quote.content.start < span.end and span.start < quote.content.end)
                 or span.start <= quote.cue.start < span.end):
             continue
         name = _source_name(quote, ctx, when)
@@ -333,7 +333,8 @@ def _names(quotes: Sequence[Quote], acronyms: dict[str, str]) -> tuple[str, ...]
     return tuple(sorted({*acronyms.values(), *(n for n in spoken if n[:1].isupper())}, key=len, reverse=True))
 
 
-ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})\(([A-Z]{2,8})\)")
+ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
+                     r"\(([A-Z]{2,8})\)")
 
 
 def _acronyms(text: str) -> dict[str, str]:
