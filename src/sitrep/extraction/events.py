@@ -29,6 +29,13 @@ from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Plac
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
 
+RUNNING_TOTAL = re.compile(r"since the (?:start|beginning|outbreak|onset) of|since the (?:war|conflict|uprising|"
+                           r"revolution|crisis|fighting) (?:began|started|erupted|broke out)|\bsince (?:early |late )?"
+                           r"(?:19|20)\d\d\b|death toll (?:of|in) the (?:war|conflict)|(?:war|conflict) has killed",
+                           re.IGNORECASE)
+"""A toll for a whole war or years of it is background, however the sentence is dated."""
+STALE_DAYS = 10
+"""A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
 """How many sentences after an event a dateless, placeless trigger may still add to it."""
 ANAPHORA = re.compile(r"(?:the|this|that|these) (?:fighting|clash(?:es)?|attack|strike|air ?strike|raid|blast|"
@@ -104,6 +111,9 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     drafts: list[_Draft] = []
     for index, sent in enumerate(doc.sents):
         span = Span(sent.start_char, sent.end_char, sent.text)
+        dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
+        if (dates and all(_background(d, article.published) for d in dates)) or RUNNING_TOTAL.search(sent.text):
+            continue  # 2.
         trigger = taxonomy.classify(sent.text)
         previous = drafts[-1] if drafts else None
         if trigger is None:
@@ -115,11 +125,8 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                         and read_fatalities(sent.text) is not None):
                     _add_sentence(previous, span, ctx, index)  # "6 were killed and 7 injured."
             continue
-        dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
-        if dates and all(d.background for d in dates):
-            continue  # 2.
         paragraph = text.count("\n", 0, span.start)
-        own_places = _event_places(doc, span, places)
+        own_places = _event_places(doc, span, places, focus)
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
                 and index - previous.index <= FOLLOW_UP_WINDOW
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
@@ -134,6 +141,16 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         else:
             _merge(twin, draft)  # 5.
     return [_finish(d, ctx) for d in drafts]
+
+
+def _background(mention: DateMention, published: date | None) -> bool:
+    """A date that puts a sentence in the past of the news: another period, or a running total
+    since long before ("since the war began in 2011", "since March"), or weeks before publication."""
+    if mention.background:
+        return True
+    if published is None or mention.day is None:
+        return False
+    return (published - mention.day).days > STALE_DAYS
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
@@ -248,11 +265,12 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     return None  # no day can be given without guessing
 
 
-def _event_places(doc: Doc, span: Span, places: Sequence[Place]) -> list[Place]:
-    """The places in a sentence where an event could be, most precise first.
+def _event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | None) -> list[Place]:
+    """The places in a sentence where an event could be, best first: in the article's country,
+    after a locative preposition, most precise.
 
     Demonyms ("Syrian army") name an actor's country, not a location, and a place after
-    "based in" is where a source sits, so neither locates the event.
+    "based in" (or before "-based") is where a source sits, so neither locates the event.
     """
     found = []
     for place in places:
@@ -261,10 +279,13 @@ def _event_places(doc: Doc, span: Span, places: Sequence[Place]) -> list[Place]:
         if _demonym(doc, place):
             continue
         before = doc.text[max(0, place.mention.start - 40):place.mention.start]
-        if BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, place.mention.end):
+        after = place.mention.end
+        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
+                or doc.text.startswith("-based", after)):
             continue
         found.append(place)
-    return sorted(found, key=lambda p: (not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
+    return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
+                                        not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
 
 

@@ -85,6 +85,10 @@ DOMINANT_ADMIN1_MARGIN = 1.2
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"ORG"})
+ORGANISATION_WORDS = frozenset({"rights", "watch", "council", "committee", "organisation", "organization", "agency",
+                                "ministry", "front", "army", "brigade", "brigades", "movement", "party", "forces",
+                                "network", "observatory", "institute", "foundation", "union", "association"})
+"""A capitalised word after an n-gram that makes it part of an organisation's name ("Human Rights")."""
 BLOCKING_LABELS = frozenset({"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
                              "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"})
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an",
@@ -344,7 +348,8 @@ def _inside_name(span: SpacySpan) -> bool:
     first = doc[span.start]
     after = doc[span.end] if span.end < len(doc) else None
     return (first.ent_type_ in NAME_LABELS and first.ent_iob_ == "I") or (
-        after is not None and after.ent_type_ in NAME_LABELS and after.ent_iob_ == "I")
+        after is not None and ((after.ent_type_ in NAME_LABELS and after.ent_iob_ == "I")
+                               or (after.is_title and after.lower_ in ORGANISATION_WORDS)))
 
 
 # --- 2-3. context ----------------------------------------------------------------------------------
