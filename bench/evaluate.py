@@ -19,7 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORES = ROOT / "docs" / "eval_scores.json"
+PINNED = ROOT / "tests" / "eval_pinned.json"
 REPORT = ROOT / "docs" / "EVALUATION.md"
+GATED = ("detected", "event_type", "sub_event_type", "date", "admin1", "geo_25km", "fatalities", "fatalities_nonzero",
+         "actor_recall_lenient", "governorate", "deaths_within_10pct", "cause_subtype_balanced", "actor_class_balanced",
+         "e2e_acc161", "resolution_acc161", "precision_vs_annotated", "content_f1_iou50", "source_of_matched")
+"""The metrics the quality gate in tests/test_eval_gate.py holds at their pinned values."""
 
 FLOORS: dict[str, dict[str, float]] = {
     "acled_notes": {"event_type": 0.85, "sub_event_type": 0.75, "date": 0.95, "admin1": 0.85, "geo_25km": 0.70,
@@ -82,6 +87,9 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--limit", type=int, default=0, help="Only the first N articles of each suite.")
     parser.add_argument("--suite", action="append", help="Only these suites (by name).")
+    parser.add_argument("--pin", action="store_true", help="Pin the new figures for the quality gate.")
+    parser.add_argument("--allow-lower", metavar="REASON",
+                        help="Let --pin lower a pinned figure; give the reason (repeat it in the commit message).")
     args = parser.parse_args()
     if not (args.shared / "data" / "eval").is_dir():
         print(f"no evaluation data under {args.shared}/data/eval", file=sys.stderr)
@@ -96,6 +104,24 @@ def main() -> int:
         print(json.dumps({name: scores[name]}), file=sys.stderr)
     SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     REPORT.write_text(report(scores, args.limit) + "\n")
+    if args.pin:
+        return pin(scores, args.allow_lower)
+    return 0
+
+
+def pin(scores: dict[str, dict[str, float]], allow_lower: str | None) -> int:
+    """Write the gated figures to the pinned file; refuse to lower one without a reason."""
+    pinned = json.loads(PINNED.read_text()) if PINNED.exists() else {}
+    lowered = [f"{suite}.{metric}: {pinned[suite][metric]} -> {value}"
+               for suite, result in scores.items() for metric, value in result.items()
+               if metric in GATED and value < pinned.get(suite, {}).get(metric, 0)]
+    if lowered and not allow_lower:
+        print("refusing to lower pinned figures (pass --allow-lower REASON):\n  " + "\n  ".join(lowered),
+              file=sys.stderr)
+        return 1
+    for suite, result in scores.items():
+        pinned[suite] = {m: v for m, v in result.items() if m in GATED}
+    PINNED.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
     return 0
 
 

@@ -97,3 +97,34 @@ def test_subprocess_workers_give_the_same_output(workers: str) -> None:
     many = subprocess.run([*sitrep, "extract", str(EXAMPLES), "-q", "--workers", workers],
                           capture_output=True, text=True, check=True)
     assert one.stdout == many.stdout and re.search(r'"event_id"', one.stdout)
+
+
+def test_ingest_resumes_after_an_interruption_with_nothing_lost_or_doubled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitrep.store import Store
+
+    whole, resumed = str(tmp_path / "whole.db"), str(tmp_path / "resumed.db")
+    assert run("ingest", str(EXAMPLES), "--db", whole, "-q")[0] == 0
+    # 1. a subset first, as if an earlier run had been given fewer inputs
+    assert run("ingest", str(EXAMPLES / "somalia_ied.txt"), "--db", resumed, "-q")[0] == 0
+    # 2. then the whole set, killed before its fourth commit
+    add, calls = Store.add, []
+
+    def killed_on_the_fourth(self: Store, *args: object) -> bool:
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return add(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "add", killed_on_the_fourth)
+    assert run("ingest", str(EXAMPLES), "--db", resumed, "-q")[0] != 0
+    monkeypatch.setattr(Store, "add", add)
+    with Store(resumed) as store:
+        assert store.counts()["articles"] == 4
+    # 3. started again: the stored articles are skipped, the rest stored, once
+    code, _, err = run("ingest", str(EXAMPLES), "--db", resumed)
+    assert code == 0 and "6 articles stored" in err and "4 already stored" in err
+    exports = [run("export", "--db", db, "--format", "jsonl")[1] for db in (whole, resumed)]
+    assert exports[0] == exports[1] and exports[0]
+    with Store(whole) as a, Store(resumed) as b:
+        assert a.counts() == b.counts()

@@ -6,14 +6,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any, TextIO
 
 import click
 
 from sitrep import __version__
-from sitrep.errors import InputError, SitrepError
+from sitrep.errors import InputError, SitrepError, import_optional
 
 READ_FORMATS = ("jsonl", "json", "table", "acled-csv")
 MENTION_FORMATS = ("jsonl", "table")
@@ -76,11 +76,18 @@ def cli(verbose: int) -> None:
 def _analyses(inputs: Iterable[str], published: date | None, workers: int, quiet: bool,
               failures: Failures) -> Iterator[Any]:
     """Read and analyse the inputs, naming each failed input on stderr and yielding the rest."""
-    from sitrep.pipeline import Analysis, default_pipeline
+    from sitrep.pipeline import default_pipeline
     from sitrep.read import read_inputs
 
+    yield from _reported(default_pipeline().stream(read_inputs(inputs, published), workers=workers), quiet, failures)
+
+
+def _reported(results: Iterable[Any], quiet: bool, failures: Failures) -> Iterator[Any]:
+    """The analyses among ``results``, with a progress bar; each read error named on stderr."""
+    from sitrep.pipeline import Analysis
+
     with _progress(quiet) as advance:
-        for item in default_pipeline().stream(read_inputs(inputs, published), workers=workers):
+        for item in results:
             if isinstance(item, Analysis):
                 advance()
                 yield item
@@ -197,36 +204,88 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
 db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
 
 
+
+def _dask_scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from sitrep.distributed import parse_scheduler
+
+    try:
+        parse_scheduler(value)
+    except SitrepError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
 @click.option("--published", callback=_iso_date, help="Publication date (YYYY-MM-DD) for inputs that carry none.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Processes on this machine.")
+@click.option("--dask", "scheduler", metavar="SCHEDULER", callback=_dask_scheduler,
+              help="Analyse on a Dask cluster, storing here: its scheduler (tcp://host:8786), or local:N "
+                   "for N workers on this machine. Needs sitrep[dask].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, quiet: bool) -> None:
+def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, scheduler: str | None,
+           quiet: bool) -> None:
     """Read, extract and store into the database; the same article twice is stored once.
 
-    Each article is committed on its own, so an interrupted run resumes where it stopped.
+    Each article is committed on its own, and articles already stored are skipped before they are
+    analysed, so an interrupted run, started again, resumes where it stopped.
 
     Example:
 
         sitrep ingest examples/ --db sitrep.db
+        sitrep ingest news.jsonl --db sitrep.db --dask tcp://scheduler:8786
     """
+    from sitrep.read import read_inputs
     from sitrep.store import Store
 
+    if scheduler and workers > 1:
+        raise click.UsageError("Give --workers or --dask, not both: a Dask cluster sets its own workers.")
     failures = Failures()
-    added = skipped = events = 0
+    counts = {"added": 0, "skipped": 0, "events": 0}
     with _store(db, Store) as store:
-        for analysis in _analyses(inputs, published, workers, quiet, failures):
+        articles = _unstored(read_inputs(inputs, published), store, counts)
+        for analysis in _reported(_analysed(articles, workers, scheduler), quiet, failures):
             if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
-                added += 1
-                events += len(analysis.events)
+                counts["added"] += 1
+                counts["events"] += len(analysis.events)
             else:
-                skipped += 1
+                counts["skipped"] += 1
     if not quiet:
-        click.echo(f"{added} articles stored with {events} events; {skipped} already stored; "
-                   f"{failures.count} failed.", err=True)
+        click.echo(f"{counts['added']} articles stored with {counts['events']} events; "
+                   f"{counts['skipped']} already stored; {failures.count} failed.", err=True)
     failures.exit()
+
+
+def _unstored(items: Iterable[Any], store: Any, counts: dict[str, int]) -> Iterator[Any]:
+    """The read errors and the articles not yet in ``store``; the others counted as skipped."""
+    for item in items:
+        if isinstance(item, InputError) or not store.has(item):
+            yield item
+        else:
+            counts["skipped"] += 1
+
+
+def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None) -> Iterator[Any]:
+    """Analyses in input order: in this process, in ``workers`` processes, or on a Dask cluster."""
+    from sitrep.pipeline import default_pipeline
+
+    if scheduler is None:
+        yield from default_pipeline().stream(articles, workers=workers)
+        return
+    from sitrep import distributed
+
+    with ExitStack() as stack:
+        try:
+            import_optional("distributed", "dask")
+            # Dask sets its loggers to INFO when imported: make them as chatty as -v asks, no more.
+            logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
+            client = stack.enter_context(distributed.connect(scheduler))
+        except SitrepError as err:
+            raise click.ClickException(str(err)) from err
+        yield from distributed.stream(articles, client)
 
 
 @contextmanager
@@ -384,6 +443,47 @@ def train(gold: str, output: str, folds: int, min_count: int) -> None:
     if 2 <= folds <= len(rows):
         summary += f"; {folds}-fold accuracy {100 * cross_validate(texts, labels, folds):.1f}%"
     click.echo(f"{summary}. Model written to {output}.", err=True)
+
+
+@cli.group(name="gazetteer")
+def gazetteer_group() -> None:
+    """The offline gazetteer: build its cache, or extend it from a GeoNames dump.
+
+    Example:
+
+        sitrep gazetteer build --geonames allCountries.zip
+    """
+
+
+@gazetteer_group.command(name="build")
+@click.option("--geonames", "dump", type=click.Path(exists=True, dir_okay=False),
+              help="A GeoNames dump you downloaded: allCountries.zip, cities500.zip, XX.zip or the .txt inside.")
+@click.option("--min-population", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip the dump's places with fewer people.")
+@click.option("--feature-classes", default="PA", show_default=True,
+              help="GeoNames feature classes to take: P populated places, A divisions, also H, L, T, ...")
+def gazetteer_build(dump: str | None, min_population: int, feature_classes: str) -> None:
+    """Build the gazetteer cache; with --geonames, extend it with every place of a GeoNames dump.
+
+    Download the dump from https://download.geonames.org/export/dump/ (allCountries.zip is about
+    400 MB). The extension is kept in the cache folder and survives upgrades; the extended
+    gazetteer loads more slowly and takes more memory the larger the dump.
+
+    Example:
+
+        sitrep gazetteer build --geonames allCountries.zip --min-population 100
+    """
+    from pathlib import Path
+
+    from sitrep.resolve import gazetteer
+
+    if dump is not None:
+        try:
+            added = gazetteer.extend_from_geonames(Path(dump), min_population, feature_classes)
+        except ValueError as error:
+            raise click.ClickException(f"{dump}: {error}") from None
+        click.echo(f"{added} places read from {Path(dump).name}.", err=True)
+    click.echo(f"{len(gazetteer.load())} gazetteer entries in {gazetteer.cache_path()}.", err=True)
 
 
 def main() -> None:

@@ -26,6 +26,10 @@ class InputError(SitrepError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        """Pickle by the constructor's arguments, so errors cross to worker processes and back."""
+        return type(self), (self.source, self.reason)
+
 
 class UnreadableInput(InputError):
     pass

@@ -4,14 +4,16 @@
 
 ``Pipeline.analyse`` takes one article; ``Pipeline.stream`` takes any mix of articles and read errors
 (as ``read.read_inputs`` yields them), batches the articles through ``nlp.pipe``, and gives back
-results in input order; ``stream(..., workers=N)`` does the same in N processes.
+results in input order; ``stream(..., workers=N)`` does the same in N processes. ``ordered_batches``
+and ``analyse_articles`` are the parts a distributed runner reuses (``sitrep.distributed``).
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,13 +24,16 @@ from sitrep.errors import InputError
 from sitrep.extraction.attribution import find_quotes
 from sitrep.extraction.events import extract_events
 from sitrep.models import Article, Event, Place, Quote
+from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import ActorBase, actor_base
 from sitrep.resolve.places import focus_country, geoparse_doc
 
 GENERIC_INTERS = {"Civilians", "Protesters", "Rioters"}
 """Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
 BATCH_SIZE = 32
-"""Articles per ``nlp.pipe`` batch and per task sent to a worker process."""
+"""Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
+IN_FLIGHT_PER_WORKER = 2
+"""Batches sent ahead per worker: one being analysed, one waiting, so no worker idles between batches."""
 
 
 @dataclass(frozen=True)
@@ -56,21 +61,32 @@ class Pipeline:
         return self._analyse_doc(article, nlp.pipeline(self.language)(article.text))
 
     def stream(self, items: Iterable[Article | InputError], workers: int = 1) -> Iterator[Analysis | InputError]:
-        """Analyse a stream of articles, passing read errors through in place, order preserved."""
-        batches = _batches(items, BATCH_SIZE)
+        """Analyse a stream of articles, passing read errors through in place, order preserved.
+
+        With ``workers`` > 1 the batches go to that many processes, each loading the models once, with
+        at most ``IN_FLIGHT_PER_WORKER`` batches per process in flight: memory stays flat however long
+        the stream. The output is the same whatever ``workers``.
+        """
         if workers <= 1:
-            for batch in batches:
+            for batch in _batches(items, BATCH_SIZE):
                 yield from self._analyse_batch(batch)
             return
         context = multiprocessing.get_context("spawn" if _has_threads() else "fork")
         with context.Pool(workers, initializer=_warm, initargs=(self.language,)) as pool:
-            for results in pool.imap(_analyse_in_worker, ((self.language, b) for b in batches)):
-                yield from results
+
+            def submit(articles: list[Article]) -> Callable[[], list[Analysis]]:
+                return pool.apply_async(analyse_articles, (self.language, articles)).get
+
+            yield from ordered_batches(items, submit, workers * IN_FLIGHT_PER_WORKER)
 
     def _analyse_batch(self, batch: list[Article | InputError]) -> list[Analysis | InputError]:
         articles = [item for item in batch if isinstance(item, Article)]
-        docs = iter(nlp.pipeline(self.language).pipe(a.text for a in articles))
-        return [item if isinstance(item, InputError) else self._analyse_doc(item, next(docs)) for item in batch]
+        return list(_merge(batch, lambda: self._analyse_articles(articles)))
+
+    def _analyse_articles(self, articles: list[Article]) -> list[Analysis]:
+        """One ``nlp.pipe`` pass over the articles, then each analysed from its parse."""
+        docs = nlp.pipeline(self.language).pipe(a.text for a in articles)
+        return [self._analyse_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
     def _analyse_doc(self, article: Article, doc: Doc) -> Analysis:
         # 1. places, and the country the article is about
@@ -99,13 +115,43 @@ def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[
 
 
 def _warm(language: str) -> None:
+    """Load the models and knowledge bases of a worker process, once, before its first batch."""
     nlp.pipeline(language)
     actor_base()
+    gazetteer.load()
 
 
-def _analyse_in_worker(task: tuple[str, list[Article | InputError]]) -> list[Analysis | InputError]:
-    language, batch = task
-    return default_pipeline(language)._analyse_batch(batch)
+def analyse_articles(language: str, articles: list[Article]) -> list[Analysis]:
+    """Analyse one batch of articles in a worker (a process or a Dask worker): one result per article."""
+    return default_pipeline(language)._analyse_articles(articles)
+
+
+def ordered_batches(
+    items: Iterable[Article | InputError],
+    submit: Callable[[list[Article]], Callable[[], list[Analysis]]],
+    in_flight: int,
+) -> Iterator[Analysis | InputError]:
+    """Send the items in batches to workers, at most ``in_flight`` batches pending, results in input order.
+
+    ``submit`` sends a batch's articles to a worker and returns what waits for their analyses
+    (``analyse_articles`` run there). Read errors never leave this process: each is put back in place
+    when its batch comes back. Items are read only as fast as results are taken, so memory stays flat.
+    """
+    pending: deque[tuple[list[Article | InputError], Callable[[], list[Analysis]]]] = deque()
+    for batch in _batches(items, BATCH_SIZE):
+        articles = [item for item in batch if isinstance(item, Article)]
+        pending.append((batch, submit(articles) if articles else list))
+        if len(pending) >= max(in_flight, 1):
+            yield from _merge(*pending.popleft())
+    while pending:
+        yield from _merge(*pending.popleft())
+
+
+def _merge(batch: list[Article | InputError], wait: Callable[[], list[Analysis]]) -> Iterator[Analysis | InputError]:
+    """A batch's read errors and its articles' analyses, in the batch's order."""
+    analyses = iter(wait())
+    for item in batch:
+        yield item if isinstance(item, InputError) else next(analyses)
 
 
 def _has_threads() -> bool:

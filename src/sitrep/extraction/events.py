@@ -155,13 +155,26 @@ def _background(mention: DateMention, published: date | None) -> bool:
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
     """ACLED's unit: one type, one place, one day (a headline and its story are one event)."""
-    same_place = (a.place.geonameid if a.place else None) == (b.place.geonameid if b.place else None)
-    return (a.trigger.sub_event_type == b.trigger.sub_event_type and same_place
+    return (a.trigger.sub_event_type == b.trigger.sub_event_type and _compatible(a.place, b.place)
             and (a.day == b.day or not (a.dated and b.dated)))
+
+
+def _compatible(a: Place | None, b: Place | None) -> bool:
+    """Whether two places can be the same event's: the same, or one the country or province holding the other."""
+    if a is None or b is None:
+        return a is b
+    if a.geonameid == b.geonameid:
+        return True
+    wide, narrow = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
+    if wide.country_code != narrow.country_code or wide.geo_precision == narrow.geo_precision:
+        return False
+    return wide.feature_code == "PCLI" or (wide.feature_code == "ADM1" and wide.admin1 == narrow.admin1)
 
 
 def _merge(into: _Draft, other: _Draft) -> None:
     into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
+    if other.place is not None and (into.place is None or other.place.geo_precision < into.place.geo_precision):
+        into.place, into.located = other.place, other.located
     if other.dated and not into.dated:
         into.day, into.end, into.precision, into.dated = other.day, other.end, other.precision, True
     for mention in other.actors:
@@ -214,10 +227,28 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
         place: Place | None = located.place
     else:
         place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
+        if place is None or place.feature_code == "PCLI":
+            place = _nearby_place(span, place, ctx) or place
     draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
                    located=located)
     _read_sentence(draft, span, ctx)
     return draft
+
+
+def _nearby_place(span: Span, country: Place | None, ctx: Context) -> Place | None:
+    """For an event placed only in a country: the closest town or province of that country named in
+    the same paragraph, else the article's main place there ("killed 20 in Syria" under an Aleppo story)."""
+    text = ctx.article.text
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    end = len(text) if end < 0 else end
+    code = country.country_code if country else (ctx.focus.country_code if ctx.focus else None)
+    near = [p for p in ctx.places if start <= p.mention.start < end and p.country_code == code
+            and p.geo_precision < 3]
+    if near:
+        return min(near, key=lambda p: abs(p.mention.start - span.start))
+    focus = ctx.focus
+    return focus if focus is not None and focus.country_code == code and focus.geo_precision < 3 else None
 
 
 def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int) -> None:
