@@ -34,6 +34,9 @@ RUNNING_TOTAL = re.compile(r"since the (?:start|beginning|outbreak|onset) of|sin
                            r"(?:19|20)\d\d\b|death toll (?:of|in) the (?:war|conflict)|(?:war|conflict) has killed",
                            re.IGNORECASE)
 """A toll for a whole war or years of it is background, however the sentence is dated."""
+RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
+MINOR_TOWN = 100_000
+"""Towns smaller than this outside the article's country are not taken as an event's place."""
 STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
@@ -108,11 +111,15 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     acronyms = _acronyms(text)
     ctx = Context(article, places, quotes, dates, actors, _focus_place(places, focus), acronyms,
                   _names(quotes, acronyms))
+    reference = article.published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
+    related = RELATED.search(text)
     drafts: list[_Draft] = []
     for index, sent in enumerate(doc.sents):
+        if related and sent.start_char >= related.start():
+            break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
-        if (dates and all(_background(d, article.published) for d in dates)) or RUNNING_TOTAL.search(sent.text):
+        if (dates and all(_background(d, reference) for d in dates)) or RUNNING_TOTAL.search(sent.text):
             continue  # 2.
         trigger = taxonomy.classify(sent.text)
         previous = drafts[-1] if drafts else None
@@ -143,14 +150,14 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     return [_finish(d, ctx) for d in drafts]
 
 
-def _background(mention: DateMention, published: date | None) -> bool:
-    """A date that puts a sentence in the past of the news: another period, or a running total
-    since long before ("since the war began in 2011", "since March"), or weeks before publication."""
+def _background(mention: DateMention, reference: date | None) -> bool:
+    """A date that puts a sentence in the past of the news: another period, or weeks before the
+    reference day (the publication day, else the latest exact day the article names)."""
     if mention.background:
         return True
-    if published is None or mention.day is None:
+    if reference is None or mention.day is None:
         return False
-    return (published - mention.day).days > STALE_DAYS
+    return (reference - mention.day).days > STALE_DAYS
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
@@ -314,10 +321,16 @@ def _event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | No
         if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
                 or doc.text.startswith("-based", after)):
             continue
+        if focus is not None and place.country_code != focus and _minor(place):
+            continue  # a small namesake abroad is likelier a misreading than the scene of the event
         found.append(place)
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
                                         not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
+
+
+def _minor(place: Place) -> bool:
+    return place.feature_code.startswith("PPL") and place.feature_code != "PPLC" and place.population < MINOR_TOWN
 
 
 def _demonym(doc: Doc, place: Place) -> bool:
