@@ -64,14 +64,24 @@ def run_suite(shared: Path, suite: Path, limit: int) -> dict[str, float]:
     return result
 
 
+START, END = "<!-- figures: start -->", "<!-- figures: end -->"
+"""docs/EVALUATION.md is rewritten between these markers only; the error analysis around them is kept."""
+
+
+def write_report(scores: dict[str, dict[str, float]], limit: int) -> None:
+    old = REPORT.read_text() if REPORT.exists() else f"# Evaluation\n\n{START}\n{END}\n"
+    head, _, rest = old.partition(START)
+    _, _, tail = rest.partition(END)
+    REPORT.write_text(f"{head}{START}\n{report(scores, limit)}\n{END}{tail}")
+
+
 def report(scores: dict[str, dict[str, float]], limit: int) -> str:
-    lines = ["# Evaluation", "",
-             "Figures from the reference scorer (`../shared/eval/score.py`) on the dev suites, produced by "
+    lines = ["Figures from the reference scorer (`../shared/eval/score.py`) on the dev suites, produced by "
              "`make eval` (`python bench/evaluate.py --shared ../shared"
              + (f" --limit {limit}" if limit else "") + "`), on " + date.today().isoformat() + ".",
              "A floor is the minimum the project commits to; the anchor is the best published figure we know.", ""]
     for name, result in scores.items():
-        lines += [f"## {name}", "", f"Command: `../shared/eval/run.sh ../shared/data/eval/{name}.dev.jsonl`", "",
+        lines += [f"### {name}", "", f"Command: `../shared/eval/run.sh ../shared/data/eval/{name}.dev.jsonl`", "",
                   "| metric | sitrep | floor | status |", "|---|---|---|---|"]
         floors = FLOORS.get(name, {})
         for metric, value in result.items():
@@ -103,7 +113,7 @@ def main() -> int:
         scores[name] = run_suite(args.shared, suite, args.limit)
         print(json.dumps({name: scores[name]}), file=sys.stderr)
     SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
-    REPORT.write_text(report(scores, args.limit) + "\n")
+    write_report(scores, args.limit)
     if args.pin:
         return pin(scores, args.allow_lower)
     return 0

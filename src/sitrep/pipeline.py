@@ -15,7 +15,8 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
+from functools import cache, partial
 
 from spacy.tokens import Doc
 
@@ -26,7 +27,7 @@ from sitrep.extraction.events import extract_events
 from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import ActorBase, actor_base
-from sitrep.resolve.places import focus_country, geoparse_doc
+from sitrep.resolve.places import country_name, focus_country, geoparse_doc
 
 GENERIC_INTERS = {"Civilians", "Protesters", "Rioters"}
 """Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
@@ -93,13 +94,15 @@ class Pipeline:
         places = geoparse_doc(doc)
         focus = focus_country(places)
         # 2. who said what
-        quotes = find_quotes(doc, resolve=self._speaker)
+        country = country_name(focus) if focus else None
+        quotes = find_quotes(doc, resolve=partial(self._speaker, country=country, when=article.published))
         # 3. events, with their sources taken from the quotes
         events = extract_events(article, doc, places, quotes, focus, self.actors)
         return Analysis(article, tuple(places), tuple(quotes), tuple(events))
 
-    def _speaker(self, name: str) -> str | None:
-        actor = self.actors.resolve(name)
+    def _speaker(self, name: str, country: str | None, when: date | None) -> str | None:
+        """A speaker's canonical name when the knowledge base names them (not a crowd or "gunmen")."""
+        actor = self.actors.resolve(name, country=country, when=when)
         return actor.name if actor and actor.inter not in GENERIC_INTERS and "Unidentified" not in actor.name else None
 
 

@@ -396,6 +396,9 @@ class ActorBase:
                 i += 1
                 continue
             end, target = hit
+            if _opposed(text, tokens[i].start):
+                i = end  # "anti-regime fighters" are the regime's enemies
+                continue
             if target.kind != "generic" and end < len(tokens) and tokens[end].norm in MEMBER_NOUNS:
                 end += 1
             start, stop = tokens[i].start, tokens[end - 1].end
@@ -502,3 +505,11 @@ def _read_data() -> dict[str, Any]:
 def actor_base() -> ActorBase:
     """The shipped knowledge base, loaded once per process."""
     return ActorBase(_read_data())
+
+
+ANTI = re.compile(r"\b(?:anti|counter|contre)[-\s]?$", re.IGNORECASE)
+
+
+def _opposed(text: str, start: int) -> bool:
+    """Whether a name is the object of an "anti-" prefix ("anti-regime", "anti-Houthi")."""
+    return ANTI.search(text, max(0, start - 8), start) is not None
