@@ -128,3 +128,23 @@ def test_ingest_resumes_after_an_interruption_with_nothing_lost_or_doubled(
     assert exports[0] == exports[1] and exports[0]
     with Store(whole) as a, Store(resumed) as b:
         assert a.counts() == b.counts()
+
+
+def test_a_trained_model_decides_the_sub_type(tmp_path: Path) -> None:
+    header = "event_id_cnty,event_date,event_type,sub_event_type,country,latitude,longitude,notes\n"
+    rows = [f"X{i},2024-01-0{i % 9 + 1},Strategic developments,Other,Somalia,2.0,45.3,"
+            f"Militia fighters clashed with soldiers near the town, round {i}.\n" for i in range(6)]
+    rows += [f"Y{i},2024-01-0{i % 9 + 1},Protests,Peaceful protest,Somalia,2.0,45.3,"
+             f"Residents protested peacefully against taxes, day {i}.\n" for i in range(6)]
+    gold = tmp_path / "export.csv"
+    gold.write_text(header + "".join(rows))
+    model = tmp_path / "model.json"
+    assert run("train", "--gold", str(gold), "-o", str(model))[0] == 0
+    article = tmp_path / "clash.txt"
+    article.write_text("On 3 March 2024, Al Shabaab fighters clashed with soldiers near Afgooye.")
+    plain = [json.loads(line) for line in run("extract", str(article), "-q")[1].splitlines()]
+    coded = [json.loads(line) for line in run("extract", str(article), "-q", "--model", str(model))[1].splitlines()]
+    assert plain[0]["sub_event_type"] == "Armed clash"
+    assert coded[0]["sub_event_type"] == "Other" and coded[0]["event_type"] == "Strategic developments"
+    assert {k: v for k, v in coded[0].items() if k not in {"sub_event_type", "event_type", "notes"}} == \
+        {k: v for k, v in plain[0].items() if k not in {"sub_event_type", "event_type", "notes"}}

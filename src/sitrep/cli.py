@@ -74,12 +74,25 @@ def cli(verbose: int) -> None:
 
 
 def _analyses(inputs: Iterable[str], published: date | None, workers: int, quiet: bool,
-              failures: Failures) -> Iterator[Any]:
+              failures: Failures, model: str | None = None) -> Iterator[Any]:
     """Read and analyse the inputs, naming each failed input on stderr and yielding the rest."""
-    from sitrep.pipeline import default_pipeline
     from sitrep.read import read_inputs
 
-    yield from _reported(default_pipeline().stream(read_inputs(inputs, published), workers=workers), quiet, failures)
+    pipeline = _pipeline(model)
+    yield from _reported(pipeline.stream(read_inputs(inputs, published), workers=workers), quiet, failures)
+
+
+def _pipeline(model: str | None) -> Any:
+    from sitrep.pipeline import default_pipeline
+
+    try:
+        return default_pipeline(model=model)
+    except (OSError, ValueError, KeyError) as err:
+        raise click.ClickException(f"{model}: not a model written by `sitrep train` ({err})") from err
+
+
+model_option = click.option("--model", type=click.Path(exists=True, dir_okay=False),
+                            help="A sub-event-type classifier trained with `sitrep train` on your own export.")
 
 
 def _reported(results: Iterable[Any], quiet: bool, failures: Failures) -> Iterator[Any]:
@@ -152,7 +165,9 @@ def _cell(record: dict[str, Any], column: str) -> str:
 
 @cli.command()
 @reading_options(READ_FORMATS)
-def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool) -> None:
+@model_option
+def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
+            model: str | None) -> None:
     """Print the events the articles report, one record per event.
 
     INPUTS: .txt, .html, RSS/Atom (.xml, .rss, .atom), .jsonl article records, folders, or - for stdin.
@@ -162,7 +177,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: 
         sitrep extract article.txt --published 2024-11-30 --format table
     """
     failures = Failures()
-    analyses = _analyses(inputs, published, workers, quiet, failures)
+    analyses = _analyses(inputs, published, workers, quiet, failures, model)
     records = (e.to_dict() for a in analyses for e in a.events)
     _write_records(records, fmt, sys.stdout)
     failures.exit()
@@ -225,9 +240,10 @@ def _dask_scheduler(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.option("--dask", "scheduler", metavar="SCHEDULER", callback=_dask_scheduler,
               help="Analyse on a Dask cluster, storing here: its scheduler (tcp://host:8786), or local:N "
                    "for N workers on this machine. Needs sitrep[dask].")
+@model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, scheduler: str | None,
-           quiet: bool) -> None:
+           model: str | None, quiet: bool) -> None:
     """Read, extract and store into the database; the same article twice is stored once.
 
     Each article is committed on its own, and articles already stored are skipped before they are
@@ -247,7 +263,7 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
     counts = {"added": 0, "skipped": 0, "events": 0}
     with _store(db, Store) as store:
         articles = _unstored(read_inputs(inputs, published), store, counts)
-        for analysis in _reported(_analysed(articles, workers, scheduler), quiet, failures):
+        for analysis in _reported(_analysed(articles, workers, scheduler, model), quiet, failures):
             if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
                 counts["added"] += 1
                 counts["events"] += len(analysis.events)
@@ -268,12 +284,11 @@ def _unstored(items: Iterable[Any], store: Any, counts: dict[str, int]) -> Itera
             counts["skipped"] += 1
 
 
-def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None) -> Iterator[Any]:
+def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, model: str | None) -> Iterator[Any]:
     """Analyses in input order: in this process, in ``workers`` processes, or on a Dask cluster."""
-    from sitrep.pipeline import default_pipeline
-
+    pipeline = _pipeline(model)
     if scheduler is None:
-        yield from default_pipeline().stream(articles, workers=workers)
+        yield from pipeline.stream(articles, workers=workers)
         return
     from sitrep import distributed
 
@@ -285,7 +300,7 @@ def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None) -> I
             client = stack.enter_context(distributed.connect(scheduler))
         except SitrepError as err:
             raise click.ClickException(str(err)) from err
-        yield from distributed.stream(articles, client)
+        yield from distributed.stream(articles, client, model=model)
 
 
 @contextmanager

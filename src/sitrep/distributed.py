@@ -76,7 +76,8 @@ def connect(scheduler: str, *, processes: bool = True) -> Iterator[Client]:
 
 
 def stream(
-    items: Iterable[Article | InputError], client: Client, language: str = "en", in_flight: int | None = None
+    items: Iterable[Article | InputError], client: Client, language: str = "en", in_flight: int | None = None,
+    model: str | None = None,
 ) -> Iterator[Analysis | InputError]:
     """Analyse a stream of articles on the cluster; the same results, in the same order, as one process.
 
@@ -86,15 +87,18 @@ def stream(
         in_flight = IN_FLIGHT_PER_WORKER * max(len(client.scheduler_info()["workers"]), 1)
 
     def submit(articles: list[Article]) -> Callable[[], list[Analysis]]:
-        return client.submit(_analyse_on_worker, language, articles, pure=False).result
+        return client.submit(_analyse_on_worker, language, articles, model, pure=False).result
 
     yield from ordered_batches(items, submit, in_flight)
 
 
-def _analyse_on_worker(language: str, articles: list[Article]) -> list[Analysis]:
-    """The task each worker runs: one batch, the models loaded on the worker's first batch."""
+def _analyse_on_worker(language: str, articles: list[Article], model: str | None = None) -> list[Analysis]:
+    """The task each worker runs: one batch, the models loaded on the worker's first batch.
+
+    ``model``: the path of a ``sitrep train`` classifier, which the workers must be able to read.
+    """
     with _MODELS_LOCK:
-        return analyse_articles(language, articles)
+        return analyse_articles(language, articles, model)
 
 
 def _local_cluster(distributed: Any, workers: int, processes: bool) -> Any:

@@ -14,16 +14,18 @@ import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, partial
 
 from spacy.tokens import Doc
 
 from sitrep import nlp
+from sitrep.classifier import NaiveBayes
 from sitrep.errors import InputError
 from sitrep.extraction.attribution import find_quotes
-from sitrep.extraction.events import extract_events
+from sitrep.extraction.events import extract_events, notes
+from sitrep.extraction.taxonomy import TYPE_OF
 from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import ActorBase, actor_base
@@ -48,10 +50,17 @@ class Analysis:
 
 
 class Pipeline:
-    """The configured extractor. Models and knowledge bases load once, on first use."""
+    """The configured extractor. Models and knowledge bases load once, on first use.
 
-    def __init__(self, language: str = "en") -> None:
+    ``model``: a sub-event-type classifier trained with ``sitrep train`` on the user's own ACLED
+    export; when given, it decides each event's sub-type from the event's sentences (the rules still
+    decide whether there is an event, and its actors, place, date and toll).
+    """
+
+    def __init__(self, language: str = "en", model: str | None = None) -> None:
         self.language = language
+        self.model = model
+        self._classifier = NaiveBayes.load(model) if model else None
 
     @property
     def actors(self) -> ActorBase:
@@ -73,10 +82,10 @@ class Pipeline:
                 yield from self._analyse_batch(batch)
             return
         context = multiprocessing.get_context("spawn" if _has_threads() else "fork")
-        with context.Pool(workers, initializer=_warm, initargs=(self.language,)) as pool:
+        with context.Pool(workers, initializer=_warm, initargs=(self.language, self.model)) as pool:
 
             def submit(articles: list[Article]) -> Callable[[], list[Analysis]]:
-                return pool.apply_async(analyse_articles, (self.language, articles)).get
+                return pool.apply_async(analyse_articles, (self.language, articles, self.model)).get
 
             yield from ordered_batches(items, submit, workers * IN_FLIGHT_PER_WORKER)
 
@@ -98,6 +107,8 @@ class Pipeline:
         quotes = find_quotes(doc, resolve=partial(self._speaker, country=country, when=article.published))
         # 3. events, with their sources taken from the quotes
         events = extract_events(article, doc, places, quotes, focus, self.actors)
+        if self._classifier is not None:
+            events = [_reclassify(e, self._classifier) for e in events]
         return Analysis(article, tuple(places), tuple(quotes), tuple(events))
 
     def _speaker(self, name: str, country: str | None, when: date | None) -> str | None:
@@ -106,9 +117,18 @@ class Pipeline:
         return actor.name if actor and actor.inter not in GENERIC_INTERS and "Unidentified" not in actor.name else None
 
 
+def _reclassify(event: Event, classifier: NaiveBayes) -> Event:
+    """The event with the sub-type the user's classifier reads in its sentences."""
+    sub_type = classifier.predict(" ".join(s.text for s in event.evidence))
+    if sub_type == event.sub_event_type or sub_type not in TYPE_OF:
+        return event
+    event = replace(event, sub_event_type=sub_type, event_type=TYPE_OF[sub_type])
+    return replace(event, notes=notes(event))
+
+
 @cache
-def default_pipeline(language: str = "en") -> Pipeline:
-    return Pipeline(language)
+def default_pipeline(language: str = "en", model: str | None = None) -> Pipeline:
+    return Pipeline(language, model)
 
 
 def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
@@ -117,16 +137,17 @@ def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[
         yield batch
 
 
-def _warm(language: str) -> None:
+def _warm(language: str, model: str | None = None) -> None:
     """Load the models and knowledge bases of a worker process, once, before its first batch."""
+    default_pipeline(language, model)
     nlp.pipeline(language)
     actor_base()
     gazetteer.load()
 
 
-def analyse_articles(language: str, articles: list[Article]) -> list[Analysis]:
+def analyse_articles(language: str, articles: list[Article], model: str | None = None) -> list[Analysis]:
     """Analyse one batch of articles in a worker (a process or a Dask worker): one result per article."""
-    return default_pipeline(language)._analyse_articles(articles)
+    return default_pipeline(language, model)._analyse_articles(articles)
 
 
 def ordered_batches(
