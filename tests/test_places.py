@@ -123,3 +123,49 @@ def test_emblem_article() -> None:
     countries = {p.country_code for p in places}
     assert {"SY", "LB", "IL", "IR", "RU", "UA", "TR", "GB"} <= countries
     assert any(p.name == "Aleppo" and distance_km(p.latitude, p.longitude, 36.20, 37.16) < 30 for p in places)
+
+
+NIGERIA_STORY = (
+    "Gunmen Abduct Pupils In Kaduna, The Mountain Villages Mourn\n\n"
+    "Gunmen abducted more than 280 pupils from a school in Kuriga, Kaduna State, on Thursday, residents "
+    "said. Nigerian troops were deployed to Kaduna city."
+)
+SOMALIA_STORY = (
+    "Al-Shabaab Fighters Attack Army Base In Western Somalia, Eastern Towns On Alert\n\n"
+    "Fighting broke out near Dhusamareb and in the village of Bacaadweyn in Galgaduud region, "
+    "Somali officials said."
+)
+IDLIB_STORY = (
+    "Spring Offensive: Russian Jets Strike Idlib Province\n\n"
+    "Russian jets struck a market in the city of Idlib on Monday, killing 12 civilians across Idlib "
+    "province, the Syrian Observatory for Human Rights said."
+)
+OHIO_STORY = (
+    "COLUMBUS, Ohio (AP) - Officials in Dublin said a water main broke on Wichita Street near the "
+    "Franklin County line. Columbus police closed several streets, and Dublin residents were asked "
+    "to boil water."
+)
+
+
+def test_skeleton_matches_stay_in_the_article_country() -> None:
+    places = parse(NIGERIA_STORY) + parse(SOMALIA_STORY)
+    assert {p.country_code for p in places} <= {"NG", "SO"}
+    assert not any(p.name == "Caraga" for p in places)
+
+
+def test_headline_words_are_not_places() -> None:
+    mentions = {p.mention.text for p in parse(NIGERIA_STORY) + parse(SOMALIA_STORY) + parse(IDLIB_STORY)}
+    assert not mentions & {"Villages", "The Mountain", "Western", "Eastern", "Spring"}
+
+
+def test_the_city_of_is_the_city() -> None:
+    places = parse(IDLIB_STORY)
+    start = IDLIB_STORY.index("city of Idlib") + len("city of ")
+    city = [p for p in places if p.mention.start == start]
+    assert city and city[0].feature_code.startswith("PPL") and city[0].country_code == "SY"
+
+
+def test_one_sense_per_article_and_streets() -> None:
+    places = parse(OHIO_STORY)
+    assert {p.admin1 for p in places if p.mention.text in {"Dublin", "Columbus", "COLUMBUS"}} == {"Ohio"}
+    assert not named(places, "Wichita")

@@ -82,6 +82,21 @@ BOOST_DOMINANT_ADMIN1 = 3.0
 resolves its small ambiguous names inside it)..."""
 DOMINANT_ADMIN1_MARGIN = 1.2
 """...when that division's vote is this many times the runner-up's."""
+ANCHOR_MARGIN = 2.0
+"""A name whose first-pass best candidate leads by this much anchors the distance-based coherence..."""
+ANCHOR_FEATURES = frozenset({"PPL", "PPLC", "ADM2"})
+"""...when it is a populated place or a county (a province's or country's point says little)."""
+BOOST_PROXIMITY = 5.0
+"""Candidate next to an anchor of the article (a namesake near the other places named)..."""
+PROXIMITY_KM = 50.0
+"""...decaying by e per this many kilometres."""
+BOOST_SETTLEMENT_WORD = 6.0
+"""Populated-place candidate when the text says "the city of Idlib", "the town of X", "Kaduna city"
+(the mirror of ``BOOST_SUFFIX_TYPE``)."""
+HEADLINE_CAPITALISED_SHARE = 0.7
+"""A sentence whose words are capitalised at least this much is a title-case headline: there a
+capitalised word says nothing about being a name, so gazetteer-only n-grams need the context's
+support ("Spring Offensive", "Western Somalia", "The Mountain Villages")."""
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"ORG"})
@@ -94,6 +109,11 @@ BLOCKING_LABELS = frozenset({"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUAN
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an",
                         "-", "du", "des", "da", "do", "dos", "di", "am", "upon", "on", "en", "sur", "y",
                         "'s"})
+SETTLEMENT_WORDS = frozenset({"city", "town", "village", "township", "municipality", "hamlet"})
+"""Words that make the name next to them a populated place ("the city of Idlib", "Kaduna city")."""
+STREET_WORDS = frozenset({"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
+                          "lane", "ln", "pike", "parkway", "pkwy", "terrace", "circle"})
+"""A capitalised word after an n-gram that makes it part of a street's name ("Dublin Road")."""
 DIVISION_WORDS = frozenset({"province", "governorate", "county", "state", "region", "district", "parish",
                             "oblast", "prefecture", "department", "provinces", "counties", "states"})
 STOP_WORDS = frozenset({
@@ -111,6 +131,7 @@ STOP_WORDS = frozenset({
     "it", "he", "she", "we", "they", "this", "that", "but", "and", "or", "if", "as", "so", "no", "yes",
     "new", "old", "big", "little", "great", "high", "low", "long", "green", "white", "black", "brown",
     "gray", "grey", "red", "rose", "young", "king", "queen", "prince", "bishop", "ha", "oh", "ok",
+    "northern", "southern", "eastern", "western", "upper", "lower", "middle", "coast", "valley",
 })
 """Lower-cased single words never taken as a place on their own (ambiguous or common)."""
 
@@ -161,11 +182,14 @@ class _Mention:
     rows: tuple[int, ...]
     from_ner: bool
     kind: str = "name"
+    """'name', 'demonym', 'division' (the words after it say province/county/...) or 'settlement'
+    ("the city of ...")."""
     key: str = ""
     """``name_key`` of the words that named it (without a division word)."""
-    """'name', 'demonym' or 'division' (the words after it say province/county/...)."""
     parent: tuple[int, ...] = ()
     """Rows of the division or country named right after it."""
+    fuzzy: bool = False
+    """Its candidates came from the consonant-skeleton fallback, not from an exact name."""
 
 
 def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
@@ -173,12 +197,17 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     gaz = gazetteer.load()
     # 1. candidate mentions
     mentions = _ner_mentions(doc, gaz) + _demonym_mentions(doc, gaz)
+    exact = [m for m in mentions if not m.fuzzy]
+    whole = _context(_names(gaz, doc, exact, None), None, focus_country)
+    if whole.focus is None:  # no exact name to go by: the skeleton matches agreeing on a country
+        whole = _context(_names(gaz, doc, mentions, None), None, None)
+    mentions = exact + _supported_fuzzy(gaz, [m for m in mentions if m.fuzzy], whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    whole = _context(_names(gaz, doc, mentions, None), None, focus_country)
     mentions += _gazetteer_mentions(doc, gaz, taken, whole)
     mentions.sort(key=lambda m: m.start)
-    # 2-3. division words and hierarchy; the context comes in step 4, from every other name
+    # 2-3. division and settlement words, hierarchy; the context comes in step 4, from every other name
     _extend_division_words(doc, mentions)
+    _mark_settlement_words(doc, mentions)
     _link_hierarchy(doc, mentions)
     # 4. resolution
     entries = _resolve(gaz, doc, mentions, focus_country)
@@ -251,12 +280,26 @@ def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | 
     if len(span) > 1 and span[-1].lower_ in DIVISION_WORDS:
         kind = "division"
         rows = rows or gaz.lookup(span[:-1].text)
-    if not rows and from_ner and len(span.text) >= 5:
+    fuzzy = not rows and from_ner and len(span.text) >= 5
+    if fuzzy:
         rows = gaz.lookup_skeleton(span.text)
     if not rows:
         return None
     key = gazetteer.name_key(span[:-1].text if kind == "division" else span.text)
-    return _Mention(span.start, span.end, rows, from_ner, kind, key)
+    return _Mention(span.start, span.end, rows, from_ner, kind, key, fuzzy=fuzzy)
+
+
+def _supported_fuzzy(gaz: Gazetteer, mentions: list[_Mention], context: _Context) -> list[_Mention]:
+    """Skeleton matches keep only the candidates the article's exact names support: in its focus
+    country or in a division it names. A village of one country spelt like a town of another
+    ("Kuriga" in Kaduna State, "Caraga" in the Philippines) is not a place elsewhere."""
+    out = []
+    for m in mentions:
+        rows = tuple(r for r in m.rows if _supports(context, gaz.entry(r)))
+        if rows:
+            m.rows = rows
+            out.append(m)
+    return out
 
 
 def _demonym_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
@@ -330,16 +373,41 @@ def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: 
         return False
     if span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
         return False
+    if _in_street_name(span):
+        return False
     in_name = _inside_name(span)
+    headline = _in_headline(span)
     for row in rows:
         e = gaz.entry(row)
         if in_name and gazetteer.name_key(e.name) != gazetteer.name_key(span.text):
             continue  # inside an organisation's name only a place's own name counts, not an alias ("Sham")
+        if headline and len(span) == 1 and e.feature_code not in {"PCLI", "ADM1", "CONT", "RGN"} \
+                and not _supports(context, e):
+            continue  # a capitalised headline word is no sign of a name ("Spring Offensive")
         if e.feature_code in {"PCLI", "ADM1", "CONT", "RGN"} or e.population >= GAZ_ONLY_MIN_POPULATION:
             return True
+        if e.feature_code == "ADM2" and len(span) > 1 and span[-1].lower_ in DIVISION_WORDS:
+            return True  # the division word is the evidence ("Edgar County")
         if e.population >= GAZ_ONLY_FOCUS_POPULATION and _supports(context, e):
             return True
     return False
+
+
+def _in_street_name(span: SpacySpan) -> bool:
+    """Whether a capitalised street word follows the n-gram ("Wichita Street", "Dublin Rd.")."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return after is not None and _capitalised(after) and after.lower_.rstrip(".") in STREET_WORDS
+
+
+def _in_headline(span: SpacySpan) -> bool:
+    """Whether the n-gram sits in a title-case line or sentence (see ``HEADLINE_CAPITALISED_SHARE``)."""
+    words = [t for t in _line(span) if t.is_alpha]
+    if len(words) < 4:
+        words = [t for t in span.sent if t.is_alpha]
+    if len(words) < 4:
+        return False
+    capitalised = sum(1 for t in words if t.text[0].isupper())
+    return capitalised >= HEADLINE_CAPITALISED_SHARE * len(words)
 
 
 def _inside_name(span: SpacySpan) -> bool:
@@ -360,6 +428,28 @@ def _extend_division_words(doc: Doc, mentions: list[_Mention]) -> None:
         if m.kind == "name" and m.end < len(doc) and doc[m.end].lower_ in DIVISION_WORDS:
             m.end += 1
             m.kind = "division"
+
+
+def _line(span: SpacySpan) -> SpacySpan:
+    """The line of text (between line breaks) around a span."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start > 0 and "\n" not in doc[start - 1].text_with_ws:
+        start -= 1
+    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws:
+        end += 1
+    return doc[start:end]
+
+
+def _mark_settlement_words(doc: Doc, mentions: list[_Mention]) -> None:
+    """Mark names the text calls a city, town or village: "the city of Idlib", "Kaduna city"."""
+    for m in mentions:
+        if m.kind != "name":
+            continue
+        before = [t.lower_ for t in doc[max(0, m.start - 2):m.start]]
+        after = doc[m.end].text if m.end < len(doc) else ""
+        if (len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of") or after in SETTLEMENT_WORDS:
+            m.kind = "settlement"
 
 
 def _link_hierarchy(doc: Doc, mentions: list[_Mention]) -> None:
@@ -501,9 +591,60 @@ def _resolve(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention], focus: str 
     scores: dict[int, dict[int, float]] | None = None
     for _ in range(CONTEXT_PASSES):
         names = _names(gaz, doc, mentions, scores)
+        anchors = _anchors(gaz, mentions, scores) if scores else []
         scores = {id(m): _scores(gaz, m, _context(names, m, focus)) for m in mentions}
+        for m in mentions:
+            _add_proximity(gaz, m, scores[id(m)], [a for a in anchors if a[0] != m.rows])
     assert scores is not None
-    return [gaz.entry(max(m.rows, key=scores[id(m)].__getitem__)) for m in mentions]
+    senses = _discourse_senses(mentions, scores)
+    return [gaz.entry(senses[m.rows] if _follows_discourse(m) and m.rows in senses
+                      else max(m.rows, key=scores[id(m)].__getitem__)) for m in mentions]
+
+
+def _anchors(gaz: Gazetteer, mentions: Sequence[_Mention],
+             scores: dict[int, dict[int, float]]) -> list[tuple[tuple[int, ...], float, float]]:
+    """Points of the article's confidently resolved places, (name rows, lat, lon): each name whose
+    best candidate leads the runner-up by ``ANCHOR_MARGIN``; countries and regions excluded."""
+    out = {}
+    for m in mentions:
+        values = sorted(scores[id(m)].values(), reverse=True)
+        if len(values) > 1 and values[0] - values[1] < ANCHOR_MARGIN:
+            continue
+        e = gaz.entry(max(m.rows, key=scores[id(m)].__getitem__))
+        if e.feature_code in ANCHOR_FEATURES:
+            out[m.rows] = (m.rows, e.latitude, e.longitude)
+    return list(out.values())
+
+
+def _add_proximity(gaz: Gazetteer, m: _Mention, scores: dict[int, float],
+                   anchors: list[tuple[tuple[int, ...], float, float]]) -> None:
+    """Distance-based coherence: candidates near the article's other confidently placed names gain
+    up to ``BOOST_PROXIMITY``, decaying with the distance to the nearest of them."""
+    if not anchors or len(m.rows) < 2:
+        return
+    for row in m.rows:
+        e = gaz.entry(row)
+        if e.feature_code not in ANCHOR_FEATURES:
+            continue
+        nearest = min(gazetteer.distance_km(e.latitude, e.longitude, lat, lon) for _, lat, lon in anchors)
+        scores[row] += BOOST_PROXIMITY * math.exp(-nearest / PROXIMITY_KM)
+
+
+def _follows_discourse(m: _Mention) -> bool:
+    """A bare name ("Dublin", not "Dublin, Ohio" or "Aleppo province") takes its name's one sense."""
+    return m.kind == "name" and not m.parent
+
+
+def _discourse_senses(mentions: Sequence[_Mention], scores: dict[int, dict[int, float]]) -> dict[tuple[int, ...], int]:
+    """One sense per discourse: each name's candidate with the highest score summed over all its
+    mentions, so that "Columbus, Ohio" in the dateline settles every later "Columbus"."""
+    totals: dict[tuple[int, ...], Counter[int]] = {}
+    for m in mentions:
+        if m.kind in {"name", "settlement"}:
+            total = totals.setdefault(m.rows, Counter())
+            for row, value in scores[id(m)].items():
+                total[row] += value  # type: ignore[assignment]
+    return {rows: total.most_common(1)[0][0] for rows, total in totals.items()}
 
 
 def _scores(gaz: Gazetteer, m: _Mention, context: _Context) -> dict[int, float]:
@@ -542,7 +683,12 @@ def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry], divis
 
 
 def _kind_boost(e: Entry, m: _Mention) -> float:
-    return BOOST_SUFFIX_TYPE if m.kind == "division" and e.feature_code in {"ADM1", "ADM2"} else 0.0
+    """The words around the name say which kind of place it is: "Aleppo province", "the city of Idlib"."""
+    if m.kind == "division" and e.feature_code in {"ADM1", "ADM2"}:
+        return BOOST_SUFFIX_TYPE
+    if m.kind == "settlement" and e.feature_code.startswith("PPL"):
+        return BOOST_SETTLEMENT_WORD
+    return 0.0
 
 
 def _inside(e: Entry, parent: Entry) -> bool:
