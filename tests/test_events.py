@@ -129,3 +129,63 @@ def test_emblem_article(emblem_text: str) -> None:
     truce = [e for e in events if e["sub_event_type"] == "Agreement" and e["country"] == "Lebanon"]
     assert truce and truce[0]["event_date"] == "2024-11-27"
     assert not [e for e in events if e["event_date"].startswith("2016")]
+
+
+@pytest.mark.parametrize(("opening", "day"), [
+    ("14-03-2021 Army shells rebel town.", date(2021, 3, 14)),
+    ("14.03.2021Get short URL Army shells rebel town.", date(2021, 3, 14)),
+    ("Last updated at Mar 142021 BEIRUT Army shells rebel town.", date(2021, 3, 14)),
+    ("Date of publication 14 March 2021 Army shells rebel town.", date(2021, 3, 14)),
+    ("Sun 14 Mar 2021 Army shells rebel town.", date(2021, 3, 14)),
+    ("On 14 March 2021, the army shelled a rebel town.", None),  # a sentence, not a dateline
+])
+def test_report_date_from_dateline(opening: str, day: date | None) -> None:
+    from sitrep.extraction.dateline import report_date
+
+    found = report_date(opening)
+    assert (found.day if found else None) == day
+
+
+def test_dateline_day_resolves_weekdays_and_dates_no_event() -> None:
+    text = ("14-03-2021 Army shells rebel town. Government artillery shelled the town of Maarat al-Numan "
+            "in Idlib province on Saturday, killing six civilians, a monitor said.")
+    events = records(text, None)
+    assert events and all(e["event_date"] == "2021-03-13" for e in events)  # the Saturday before
+
+
+def test_dash_inside_a_sentence_is_no_dateline() -> None:
+    text = ("On 20 October 2021, a mob attacked and injured two men accused of theft at a market in "
+            "Mogadishu - Daynile (Banadir).")
+    events = records(text, None)
+    assert events and events[0]["event_date"] == "2021-10-20"
+
+
+@pytest.mark.parametrize(("sentence", "dated", "expected"), [
+    ("The six-year war has killed more than 350,000 people.", False, True),
+    ("More than 500 civilians have been killed in the past two months, the monitor said.", False, True),
+    ("They were the latest of 7,000 killed since the council passed its resolution last year.", True, True),
+    ("Western powers accuse the government of chemical attacks.", False, True),
+    ("The market has regularly been targeted in bomb attacks.", False, True),
+    ("The men were accused of theft and beaten by a mob.", False, False),
+    ("An air strike killed ten people in the town on Tuesday.", True, False),
+])
+def test_background_statements(sentence: str, dated: bool, expected: bool) -> None:
+    from sitrep.extraction.background import background_statement
+
+    assert background_statement(sentence, dated=dated) is expected
+
+
+def test_war_totals_and_allegations_make_no_events() -> None:
+    text = ("Air strikes killed 11 civilians in the town of Saraqib in Idlib province on Tuesday, a monitor said. "
+            "Western powers accuse the government of using chemical weapons. "
+            "The war, which began in 2011, has killed more than 380,000 people. "
+            "The monitor has documented the killing of 5,800 civilians in air raids over the past year.")
+    events = records(text, "2021-06-02")
+    assert events and max(e["fatalities"] for e in events) == 11
+
+
+def test_filing_city_and_speaker_place_are_not_the_scene() -> None:
+    text = ("MOSCOW (Sputnik) Russian air strikes killed 12 militants near Palmyra in Homs province on "
+            "Monday, the defence ministry in Moscow said.")
+    events = records(text, "2021-06-01")
+    assert events and all(e["location"] != "Moscow" for e in events)

@@ -22,6 +22,8 @@ from datetime import date
 from spacy.tokens import Doc
 
 from sitrep.extraction import taxonomy
+from sitrep.extraction.background import aggregate_toll, background_statement
+from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
@@ -29,11 +31,6 @@ from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Plac
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
 
-RUNNING_TOTAL = re.compile(r"since the (?:start|beginning|outbreak|onset) of|since the (?:war|conflict|uprising|"
-                           r"revolution|crisis|fighting) (?:began|started|erupted|broke out)|\bsince (?:early |late )?"
-                           r"(?:19|20)\d\d\b|death toll (?:of|in) the (?:war|conflict)|(?:war|conflict) has killed",
-                           re.IGNORECASE)
-"""A toll for a whole war or years of it is background, however the sentence is dated."""
 RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
 MINOR_TOWN = 100_000
 """Towns smaller than this outside the article's country are not taken as an event's place."""
@@ -52,6 +49,10 @@ TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|kil
 FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
                           r"air force|authorities|officials|president|ministry|embassy|regime)\b", re.IGNORECASE)
 
+SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
+"""A place just before a verb of saying is where a statement was made ("the ministry in Moscow said")."""
+FILING_MIN_CHARS = 4
+"""Shorter capitalised names are acronyms ('UAE', 'DRC'), not datelines."""
 PRECISION_RANK = {1: 0, 2: 1, 3: 2}
 BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
 AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
@@ -92,6 +93,8 @@ class Context:
     """What the whole article contributes to each sentence's event."""
 
     article: Article
+    published: date | None
+    """The publication day: the article's, else the one its dateline gives (``dateline.report_date``)."""
     places: Sequence[Place]
     quotes: Sequence[Quote]
     dates: Sequence[DateMention]
@@ -107,11 +110,14 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                    focus: str | None, actors: ActorBase) -> list[Event]:
     """Every event the article reports as news, in reading order."""
     text = article.text
-    dates = [d for d in find_dates(text, article.published) if d.span.end > _dateline_end(text)]
+    report = report_date(text) if article.published is None else None
+    published = article.published or (report.day if report else None)
+    opening = max(_dateline_end(text), report.span.end if report else 0)
+    dates = [d for d in find_dates(text, published) if d.span.end > opening]
     acronyms = _acronyms(text)
-    ctx = Context(article, places, quotes, dates, actors, _focus_place(places, focus), acronyms,
+    ctx = Context(article, published, places, quotes, dates, actors, _focus_place(places, focus), acronyms,
                   _names(quotes, acronyms))
-    reference = article.published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
+    reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
     drafts: list[_Draft] = []
     for index, sent in enumerate(doc.sents):
@@ -119,7 +125,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
-        if (dates and all(_background(d, reference) for d in dates)) or RUNNING_TOTAL.search(sent.text):
+        if _context(sent.text, dates, reference):
             continue  # 2.
         trigger = taxonomy.classify(sent.text)
         previous = drafts[-1] if drafts else None
@@ -148,6 +154,17 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         else:
             _merge(twin, draft)  # 5.
     return [_finish(d, ctx) for d in drafts]
+
+
+def _context(text: str, dates: list[DateMention], reference: date | None) -> bool:
+    """Whether a sentence is background: dated only before the news, a running total, a war-sized toll,
+    or an undated allegation or habitual statement (see ``background``)."""
+    if dates and all(_background(d, reference) for d in dates):
+        return True
+    if background_statement(text, dated=any(d.day for d in dates)):
+        return True
+    deaths = read_fatalities(text)
+    return deaths is not None and aggregate_toll(deaths.fatalities)
 
 
 def _background(mention: DateMention, reference: date | None) -> bool:
@@ -207,12 +224,20 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
 
 
 DATELINE = re.compile(r"\s[-–—]{1,2}\s")
+DATELINE_WORDS = 8
+"""A dateline is a few capitalised words ('MOGADISHU, 14 March 2025 (Reuters) - '), never a clause."""
 
 
 def _dateline_end(text: str) -> int:
-    """Where a dateline ('MOGADISHU, 14 March 2025 - ') ends: its date is the report's, not an event's."""
+    """Where a dateline ('MOGADISHU, 14 March 2025 - ') ends: its date is the report's, not an event's.
+    A dash later in a sentence ('in Mogadishu - Daynile') ends no dateline."""
     match = DATELINE.search(text, 0, 200)
-    return match.end() if match else 0
+    if match is None:
+        return 0
+    words = text[:match.start()].split()
+    if len(words) > DATELINE_WORDS or any(w[0].islower() for w in words):
+        return 0
+    return match.end()
 
 
 def _continues(previous: _Draft, own_places: list[Place]) -> bool:
@@ -251,9 +276,9 @@ def _nearby_place(span: Span, country: Place | None, ctx: Context) -> Place | No
     end = len(text) if end < 0 else end
     code = country.country_code if country else (ctx.focus.country_code if ctx.focus else None)
     near = [p for p in ctx.places if start <= p.mention.start < end and p.country_code == code
-            and p.geo_precision < 3]
+            and (p.geo_precision < 3 or p.feature_code == "ADM1") and not _filing_place(text, p)]
     if near:
-        return min(near, key=lambda p: abs(p.mention.start - span.start))
+        return min(near, key=lambda p: (abs(p.mention.start - span.start), p.geo_precision))
     focus = ctx.focus
     return focus if focus is not None and focus.country_code == code and focus.geo_precision < 3 else None
 
@@ -298,8 +323,8 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
     if lead is not None and lead.span.start < span.start:
         return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
-    if ctx.article.published is not None:
-        return ctx.article.published, None, 2, False
+    if ctx.published is not None:
+        return ctx.published, None, 2, False
     return None  # no day can be given without guessing
 
 
@@ -321,12 +346,23 @@ def _event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | No
         if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
                 or doc.text.startswith("-based", after)):
             continue
-        if focus is not None and place.country_code != focus and _minor(place):
-            continue  # a small namesake abroad is likelier a misreading than the scene of the event
+        if _filing_place(doc.text, place) or SPEAKER_AFTER.match(doc.text, after):
+            continue  # "BEIRUT (Reuters)", "the ministry in Moscow said": where the report was made
+        if focus is not None and place.country_code != focus and (
+                _minor(place) or not LOCATIVE.search(doc.text, max(0, place.mention.start - 12), place.mention.start)):
+            continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
+            # Crescent", "Western powers"), is likelier a misreading than the scene of the event
         found.append(place)
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
                                         not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
+
+
+def _filing_place(text: str, place: Place) -> bool:
+    """A dateline's city, in capitals in mixed-case text ('MOSCOW (Sputnik)', 'BEIRUT Syrian ...')."""
+    words = place.mention.text
+    return (len(words) >= FILING_MIN_CHARS and words.isupper()
+            and any(c.islower() for c in text[place.mention.end:place.mention.end + 40]))
 
 
 def _minor(place: Place) -> bool:
@@ -335,8 +371,9 @@ def _minor(place: Place) -> bool:
 
 def _demonym(doc: Doc, place: Place) -> bool:
     """'Syrian', 'Turkish', 'Iranians': a country or region named by its people's word."""
-    if place.feature_code not in {"PCLI", "ADM1", "RGN"} or place.mention.text.lower() == place.name.lower():
-        return False
+    own_name = re.search(rf"\b{re.escape(place.name)}\b", place.mention.text, re.IGNORECASE)
+    if place.feature_code not in {"PCLI", "ADM1", "RGN"} or own_name:
+        return False  # "Homs province" names the province itself
     words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
     return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
 
