@@ -189,3 +189,19 @@ def test_filing_city_and_speaker_place_are_not_the_scene() -> None:
             "Monday, the defence ministry in Moscow said.")
     events = records(text, "2021-06-01")
     assert events and all(e["location"] != "Moscow" for e in events)
+
+
+def test_an_undated_report_is_coded_with_an_unknown_day() -> None:
+    events = records("Police fired tear gas at protesters in Nairobi.", None)
+    assert events and events[0]["sub_event_type"] == "Protest with intervention"
+    assert events[0]["event_date"] == "0001-01-01" and events[0]["time_precision"] == 3
+    assert events[0]["actor2"] == "Police Forces of Kenya (2022-)"  # the latest period, not one of year 1
+    assert events[0]["notes"].startswith("On an unknown date,")
+
+
+def test_a_follow_up_sentence_can_settle_the_outcome() -> None:
+    text = ("On 4 May 2025, government forces clashed with Al Shabaab near Jilib in Middle Juba. "
+            "The forces took control of the village after the militants fled.")
+    events = records(text, None)
+    assert len(events) == 1
+    assert events[0]["sub_event_type"] == "Government regains territory"

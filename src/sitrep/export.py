@@ -323,7 +323,9 @@ def _feature(r: Record) -> Record:
 
 
 def _point(r: Record) -> tuple[float, float] | None:
-    """(longitude, latitude) when both are finite numbers."""
+    """(longitude, latitude) when both are finite numbers and the event has a place."""
+    if not r.get("location"):
+        return None
     lon, lat = _number(r.get("longitude")), _number(r.get("latitude"))
     return (lon, lat) if lon is not None and lat is not None else None
 

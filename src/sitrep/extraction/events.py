@@ -34,6 +34,15 @@ from sitrep.resolve.places import country_iso3
 RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
 MINOR_TOWN = 100_000
 """Towns smaller than this outside the article's country are not taken as an event's place."""
+ESCALATIONS = {
+    "Armed clash": {"Government regains territory", "Non-state actor overtakes territory"},
+    "Peaceful protest": {"Protest with intervention", "Excessive force against protesters", "Violent demonstration"},
+    "Protest with intervention": {"Excessive force against protesters"},
+}
+"""Sub-types a follow-up sentence may turn an event into: ACLED codes the outcome of a clash or a protest."""
+UNKNOWN_DAY = date(1, 1, 1)
+"""The day of an event whose text gives no date and no publication date: never a plausible real day,
+with time precision 3. sitrep does not guess today's date."""
 STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
@@ -86,6 +95,11 @@ class _Draft:
     """The place as an administrative parenthesis pinned it, with the precision it supports."""
     leading: set[int] = field(default_factory=set)
     """Starts of the actor mentions named before their sentence's trigger (the likely initiators)."""
+
+    @property
+    def known_day(self) -> date | None:
+        """The day, unless it is unknown (then actors take their latest period)."""
+        return None if self.day == UNKNOWN_DAY else self.day
 
 
 @dataclass(frozen=True)
@@ -143,7 +157,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
                 and index - previous.index <= FOLLOW_UP_WINDOW
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
-            _add_sentence(previous, span, ctx, index)  # 3.
+            _add_sentence(previous, span, ctx, index, trigger)  # 3.
             continue
         draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
         if draft is None:
@@ -216,7 +230,7 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
     """'Al Shabaab claimed responsibility': the claimant is the event's perpetrator."""
     draft.sentences.append(span)
     for mention in ctx.actors.find(span.text, country=draft.place.country if draft.place else None,
-                                   when=draft.day, offset=span.start):
+                                   when=draft.known_day, offset=span.start):
         if not mention.generic and not NEGATED.search(ctx.article.text, max(0, mention.span.start - 12),
                                                       mention.span.start):
             draft.actors.append(mention)
@@ -250,10 +264,7 @@ def _continues(previous: _Draft, own_places: list[Place]) -> bool:
 
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
                previous: _Draft | None, ctx: Context, paragraph: int, index: int) -> _Draft | None:
-    when = _when(span, dates, previous, ctx)
-    if when is None:
-        return None
-    day, end, precision, dated = when
+    day, end, precision, dated = _when(span, dates, previous, ctx)
     located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
     if located is not None:
         place: Place | None = located.place
@@ -283,7 +294,12 @@ def _nearby_place(span: Span, country: Place | None, ctx: Context) -> Place | No
     return focus if focus is not None and focus.country_code == code and focus.geo_precision < 3 else None
 
 
-def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int) -> None:
+def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int,
+                  trigger: taxonomy.Trigger | None = None) -> None:
+    """Add a follow-up sentence; one that tells how the event turned out may sharpen its sub-type
+    ("... clashed with Al Shabaab. The forces took control of the village")."""
+    if trigger is not None and trigger.sub_event_type in ESCALATIONS.get(draft.trigger.sub_event_type, ()):
+        draft.trigger = trigger
     draft.sentences.append(span)
     draft.index = index
     _read_sentence(draft, span, ctx)
@@ -294,7 +310,7 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
     country = draft.place.country if draft.place else None
     trigger = taxonomy.classify(span.text)
     cue = span.start + (trigger.start if trigger else len(span.text))
-    for mention in ctx.actors.find(span.text, country=country, when=draft.day, offset=span.start):
+    for mention in ctx.actors.find(span.text, country=country, when=draft.known_day, offset=span.start):
         before = ctx.article.text[max(0, mention.span.start - 30):mention.span.start]
         if AFFILIATION.search(before) or NEGATED.search(before):
             continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
@@ -306,13 +322,13 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
         draft.fatalities = deaths
-    for source in _sources(span, ctx, draft.day):
+    for source in _sources(span, ctx, draft.known_day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)
 
 
 def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
-          ctx: Context) -> tuple[date, date | None, int, bool] | None:
+          ctx: Context) -> tuple[date, date | None, int, bool]:
     """The event's day, last day, ACLED time precision, and whether the sentence itself dated it."""
     own = [d for d in dates if d.day and not d.background]
     if own:
@@ -325,7 +341,7 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
     if ctx.published is not None:
         return ctx.published, None, 2, False
-    return None  # no day can be given without guessing
+    return UNKNOWN_DAY, None, 3, False  # no day can be given without guessing
 
 
 def _event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | None) -> list[Place]:
@@ -386,7 +402,7 @@ def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
     return next(iter(cities or in_focus), None)
 
 
-def _sources(span: Span, ctx: Context, when: date) -> list[Source]:
+def _sources(span: Span, ctx: Context, when: date | None) -> list[Source]:
     """Who the sentence's statements are attributed to."""
     from sitrep.extraction.attribution import claim_status, source_kind
 
@@ -407,7 +423,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
 
 
-def _source_name(quote: Quote, ctx: Context, when: date) -> str | None:
+def _source_name(quote: Quote, ctx: Context, when: date | None) -> str | None:
     """The canonical name of who made a statement, or None for an unnamed speaker."""
     words = quote.source.text if quote.source else None
     if words is None or words.lower() in PRONOUNS:
@@ -569,9 +585,10 @@ def _event_id(article_id: str, draft: _Draft) -> str:
 
 def notes(event: Event) -> str:
     """One ACLED-style sentence: who did what, where, with what toll, according to whom."""
-    day = f"{event.event_date.day} {event.event_date:%B %Y}"
+    day = "an unknown date" if event.event_date == UNKNOWN_DAY else f"{event.event_date.day} {event.event_date:%B %Y}"
     parties = event.actor1.name + (f" and {event.actor2.name}" if event.actor2 else "")
-    where = event.location + (f" ({event.admin1})" if event.admin1 and event.admin1 != event.location else "")
+    where = (event.location or "an unknown place") + (
+        f" ({event.admin1})" if event.admin1 and event.admin1 != event.location else "")
     if event.country and event.country not in where:
         where += f", {event.country}"
     text = f"On {day}, {event.sub_event_type.lower()} involving {parties} in {where}."
