@@ -169,3 +169,45 @@ def test_one_sense_per_article_and_streets() -> None:
     places = parse(OHIO_STORY)
     assert {p.admin1 for p in places if p.mention.text in {"Dublin", "Columbus", "COLUMBUS"}} == {"Ohio"}
     assert not named(places, "Wichita")
+
+
+def test_dateline_and_demonyms_do_not_make_the_focus() -> None:
+    places = parse("MOSCOW (Sputnik) - Russian and Syrian officials said on Monday that shelling killed "
+                   "five civilians in Syria's Aleppo and damaged a school near Idlib.")
+    assert focus_country(places) == "SY"
+
+
+def test_actor_phrases_do_not_make_the_focus() -> None:
+    places = parse("US forces carried out an airstrike on Sunday against al-Shabaab fighters near Kismayo, "
+                   "the US military said. The strike came after clashes in Baidoa.")
+    assert focus_country(places) == "SO"
+
+
+def test_transliteration_variant_in_the_focus_country() -> None:
+    places = parse("US air strikes hit the Syrian city of Raqa on Sunday, a monitor in Syria said. "
+                   "The US-led coalition said the raids on Raqa destroyed bridges.")
+    raqa = named(places, "Raqa")
+    assert raqa and all(p.country_code == "SY" and p.admin1 == "Ar-Raqqa" for p in raqa)
+    assert focus_country(places) == "SY"
+
+
+def test_entity_cut_short_by_the_tagger_is_extended() -> None:
+    places = parse("A car bomb killed seven civilians in Tal Abyad city, in the northern countryside of "
+                   "Raqqa province, on Wednesday.")
+    tal = [p for p in places if p.mention.text.startswith("Tal")]
+    assert tal and tal[0].mention.text == "Tal Abyad" and tal[0].admin1 == "Ar-Raqqa"
+
+
+def test_state_abbreviation_needs_its_period() -> None:
+    assert not [p for p in parse("Mass killing was reported in the village on Sunday.")
+                if p.country_code == "US"]
+    springfield = parse("SPRINGFIELD, Mass. - The city council met on Tuesday.")
+    assert any(p.admin1 == "Massachusetts" for p in springfield)
+
+
+def test_town_tagged_as_a_person_after_a_preposition() -> None:
+    places = parse("Government troops advanced toward Galkayo on Friday after heavy fighting outside "
+                   "Beledweyne, officials in Somalia said.")
+    for town in ("Galkayo", "Beledweyne"):
+        found = named(places, town)
+        assert found and found[0].country_code == "SO"

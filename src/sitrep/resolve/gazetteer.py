@@ -366,8 +366,9 @@ class _Builder:
         keys = {k for k in (name_key(n) for n in names) if k}
         for key in keys:
             self.names[key].append(row)
-            if skeleton and len(key) >= 4:
-                self.skeletons[skeleton_key(key)].append(row)
+        if skeleton:
+            for key in {skeleton_key(k) for k in keys if len(k) >= 4}:
+                self.skeletons[key].append(row)
         return row
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 from collections import Counter
@@ -98,7 +99,23 @@ HEADLINE_CAPITALISED_SHARE = 0.7
 capitalised word says nothing about being a name, so gazetteer-only n-grams need the context's
 support ("Spring Offensive", "Western Somalia", "The Mountain Villages")."""
 
+FOCUS_WEIGHT_LOCATIVE = 2.0
+"""How much a place after a locative preposition ("killed in Aleppo", "clashes near Galkayo") says
+about the country an article is about, against 1 for a plain mention..."""
+FOCUS_WEIGHT_ACTOR = 0.25
+"""...a demonym or a place inside an actor phrase ("Turkish shelling", "US forces", "US-led")..."""
+FOCUS_WEIGHT_ELSEWHERE = 0.25
+"""...a capitals-only dateline ("MOSCOW (Sputnik) -") or where a statement was made ("said in
+Washington"): where the reporter or the speaker was, not where things happened."""
+SKELETON_MIN_LENGTH = 4
+"""Shortest spaCy place entity, in characters, looked up by consonant skeleton when its exact name is
+unknown ("Raqa")..."""
+SKELETON_MIN_SIMILARITY = 0.6
+"""A consonant-skeleton candidate must also share this much of its spelling with the mention
+(difflib ratio of the name keys): "Raqa" meets "Raqqa", not every name with the consonants r-k."""
+
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+BROAD_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
 NAME_LABELS = frozenset({"ORG"})
 ORGANISATION_WORDS = frozenset({"rights", "watch", "council", "committee", "organisation", "organization", "agency",
                                 "ministry", "front", "army", "brigade", "brigades", "movement", "party", "forces",
@@ -134,6 +151,24 @@ STOP_WORDS = frozenset({
     "northern", "southern", "eastern", "western", "upper", "lower", "middle", "coast", "valley",
 })
 """Lower-cased single words never taken as a place on their own (ambiguous or common)."""
+LOCATIVE_WORDS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "toward", "towards",
+                            "into", "throughout", "within"})
+"""Prepositions that make the name after them a place where something is or happens."""
+PERSON_PLACE_WORDS = frozenset({"in", "near", "toward", "towards", "outside", "from", "at"})
+"""After these a name spaCy tags as a person may be a town it does not know ("fighting in Galkayo")."""
+ACTOR_WORDS = frozenset({
+    "forces", "force", "troops", "army", "military", "soldiers", "jets", "warplanes", "aircraft", "drones",
+    "navy", "marines", "police", "government", "officials", "official", "authorities", "embassy",
+    "ambassador", "president", "minister", "ministry", "envoy", "delegation", "led", "backed", "coalition",
+    "airstrikes", "strikes", "raids", "intelligence", "media", "diplomats", "spokesman", "spokeswoman",
+    "regime", "administration", "state", "special", "defense", "defence", "security", "air", "naval",
+})
+"""Words after a place or demonym that make it part of an actor's name or description ("US forces",
+"US-led coalition", "Turkish army")."""
+SPEECH_LEMMAS = frozenset({"say", "tell", "announce", "speak", "report", "state", "claim", "add", "confirm",
+                           "declare", "insist", "warn", "write"})
+"""A locative phrase on one of these verbs says where a statement was made ("said in Moscow")."""
+DATELINE_FOLLOWERS = frozenset({"(", ",", "-", "--", "—", "–", ":"})
 
 
 DEMONYMS: dict[str, str] = {
@@ -190,38 +225,70 @@ class _Mention:
     """Rows of the division or country named right after it."""
     fuzzy: bool = False
     """Its candidates came from the consonant-skeleton fallback, not from an exact name."""
+    role: float = 1.0
+    """How much it says about the article's country (see ``FOCUS_WEIGHT_*``)."""
+
+
+class Places(list[Place]):
+    """The places of one article in text order, with how much each says about the country the
+    article is about (``focus_country`` reads it)."""
+
+    focus_weights: tuple[float, ...] = ()
 
 
 def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     """Every place mention in ``doc``, resolved; spans are character offsets into ``doc.text``."""
     gaz = gazetteer.load()
-    # 1. candidate mentions
+    # 1. candidate mentions, with what each says about the article's country
     mentions = _ner_mentions(doc, gaz) + _demonym_mentions(doc, gaz)
+    _mark_roles(doc, mentions)
     exact = [m for m in mentions if not m.fuzzy]
     whole = _context(_names(gaz, doc, exact, None), None, focus_country)
     if whole.focus is None:  # no exact name to go by: the skeleton matches agreeing on a country
         whole = _context(_names(gaz, doc, mentions, None), None, None)
     mentions = exact + _supported_fuzzy(gaz, [m for m in mentions if m.fuzzy], whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
+    mentions += _person_place_mentions(doc, gaz, taken, whole)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _gazetteer_mentions(doc, gaz, taken, whole)
     mentions.sort(key=lambda m: m.start)
+    _mark_roles(doc, mentions)
     # 2-3. division and settlement words, hierarchy; the context comes in step 4, from every other name
     _extend_division_words(doc, mentions)
     _mark_settlement_words(doc, mentions)
     _link_hierarchy(doc, mentions)
     # 4. resolution
     entries = _resolve(gaz, doc, mentions, focus_country)
-    return [_place(doc, m, e) for m, e in zip(mentions, entries, strict=True)]
+    places = Places(_place(doc, m, e) for m, e in zip(mentions, entries, strict=True))
+    places.focus_weights = tuple(m.role for m in mentions)
+    return places
 
 
 def focus_country(places: Sequence[Place]) -> str | None:
-    """ISO2 of the country the article is mostly about: the most often placed-in country, ties to
-    the one named first."""
-    counts = Counter(p.country_code for p in places if p.country_code)
+    """ISO2 of the country the article is mostly about: the country its places are in, each place
+    weighted by what it says about the focus (a place after "in" or "near" more, a demonym, an actor
+    phrase like "US forces" or a "MOSCOW (Sputnik) -" dateline less); ties to the one named first."""
+    weights = getattr(places, "focus_weights", ())
+    if len(weights) != len(places):
+        weights = tuple(_text_role(p) for p in places)
+    counts: Counter[str] = Counter()
+    for p, w in zip(places, weights, strict=True):
+        if p.country_code:
+            counts[p.country_code] += w  # type: ignore[assignment]
     if not counts:
         return None
     best = max(counts.values())
     return next(p.country_code for p in places if p.country_code and counts[p.country_code] == best)
+
+
+def _text_role(place: Place) -> float:
+    """What a place's own words say about the focus, for places not from ``geoparse_doc``."""
+    text = place.mention.text
+    if _demonym(text.lower()):
+        return FOCUS_WEIGHT_ACTOR
+    if place.mention.start < LEAD_TOKENS and text.isupper() and len(text) > 3:
+        return FOCUS_WEIGHT_ELSEWHERE
+    return 1.0
 
 
 def country_name(code: str) -> str | None:
@@ -253,10 +320,26 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         if ent.label_ not in PLACE_LABELS:
             continue
         for part in _split_commas(ent):
-            mention = _lookup_span(gaz, part, from_ner=True)
+            mention = _lookup_span(gaz, _extended(gaz, part), from_ner=True)
             if mention:
                 out.append(mention)
     return out
+
+
+def _extended(gaz: Gazetteer, span: SpacySpan) -> SpacySpan:
+    """The entity with the capitalised words after it that spaCy left out, when the gazetteer knows
+    the longer name ("Tal" + "Abyad": Tal Abyad, not At Tall)."""
+    doc = span.doc
+    if any(gaz.entry(r).feature_code in BROAD_FEATURES for r in gaz.lookup(span.text)):
+        return span  # a country or province is not the head of a longer name ("U.S. Secretary")
+    end = span.end
+    while (end < min(len(doc), span.end + 2) and _capitalised(doc[end]) and doc[end].ent_iob_ == "O"
+           and doc[end].lower_ not in STOP_WORDS and doc[end].lower_ not in ACTOR_WORDS):
+        end += 1
+    for stop in range(end, span.end, -1):
+        if gaz.lookup(doc[span.start:stop].text):
+            return doc[span.start:stop]
+    return span
 
 
 def _split_commas(ent: SpacySpan) -> list[SpacySpan]:
@@ -275,18 +358,44 @@ def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | 
         span = span[1:]
     while len(span) > 1 and span[-1].lower_ in {"'s", "-", "."}:
         span = span[:-1]
-    rows = gaz.lookup(span.text)
+    rows = _lookup(gaz, span)
     kind = "name"
     if len(span) > 1 and span[-1].lower_ in DIVISION_WORDS:
         kind = "division"
-        rows = rows or gaz.lookup(span[:-1].text)
-    fuzzy = not rows and from_ner and len(span.text) >= 5
+        rows = rows or _lookup(gaz, span[:-1])
+    key = gazetteer.name_key(span[:-1].text if kind == "division" else span.text)
+    fuzzy = not rows and from_ner and len(span.text) >= SKELETON_MIN_LENGTH
     if fuzzy:
-        rows = gaz.lookup_skeleton(span.text)
+        rows = tuple(r for r in gaz.lookup_skeleton(span.text) if _similar(key, gaz.entry(r).name))
     if not rows:
         return None
-    key = gazetteer.name_key(span[:-1].text if kind == "division" else span.text)
     return _Mention(span.start, span.end, rows, from_ner, kind, key, fuzzy=fuzzy)
+
+
+def _lookup(gaz: Gazetteer, span: SpacySpan) -> tuple[int, ...]:
+    """Exact gazetteer rows of a span; a state's abbreviation counts only written as one: with its
+    period or after a comma ("Springfield, Mass."), not the word "Mass" in "Mass killing"."""
+    rows = gaz.lookup(span.text)
+    key = gazetteer.name_key(span.text)
+    if rows and key in _ABBREVIATION_KEYS and not _written_as_abbreviation(span):
+        rows = tuple(r for r in rows if gazetteer.name_key(gaz.entry(r).name) == key
+                     or gaz.entry(r).feature_code != "ADM1")
+    return rows
+
+
+_ABBREVIATION_KEYS = frozenset(gazetteer.name_key(a) for a in gazetteer.US_STATE_ABBREVIATIONS.values())
+
+
+def _written_as_abbreviation(span: SpacySpan) -> bool:
+    doc = span.doc
+    after = doc[span.end].text if span.end < len(doc) else ""
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    return span.text.endswith(".") or after.startswith(".") or before == "," or span.text.isupper()
+
+
+def _similar(key: str, name: str) -> bool:
+    """Whether a skeleton candidate is spelt close enough to the mention (``SKELETON_MIN_SIMILARITY``)."""
+    return difflib.SequenceMatcher(None, key, gazetteer.name_key(name)).ratio() >= SKELETON_MIN_SIMILARITY
 
 
 def _supported_fuzzy(gaz: Gazetteer, mentions: list[_Mention], context: _Context) -> list[_Mention]:
@@ -347,7 +456,7 @@ def _longest_match(doc: Doc, gaz: Gazetteer, i: int, taken: set[int], context: _
             break
         if not _capitalised(last):
             continue
-        rows = gaz.lookup(doc[i:j].text)
+        rows = _lookup(gaz, doc[i:j])
         if rows and _plausible(gaz, doc[i:j], rows, context):
             best = _Mention(i, j, rows, False, key=gazetteer.name_key(doc[i:j].text))
     return best
@@ -420,6 +529,63 @@ def _inside_name(span: SpacySpan) -> bool:
                                or (after.is_title and after.lower_ in ORGANISATION_WORDS)))
 
 
+def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], context: _Context) -> list[_Mention]:
+    """Names spaCy tags as persons right after a locative preposition ("fighting near Galkayo") that
+    name a place in the article's focus country: small towns it has not seen are often taken for
+    people."""
+    out = []
+    for ent in doc.ents:
+        if (ent.label_ != "PERSON" or ent.start == 0 or doc[ent.start - 1].lower_ not in PERSON_PLACE_WORDS
+                or any(i in taken for i in range(ent.start, ent.end)) or context.focus is None):
+            continue
+        mention = _lookup_span(gaz, ent, from_ner=True)
+        if mention:
+            mention.rows = tuple(r for r in mention.rows if gaz.entry(r).country_code == context.focus)
+            if mention.rows:
+                out.append(mention)
+    return out
+
+
+def _mark_roles(doc: Doc, mentions: list[_Mention]) -> None:
+    """How much each mention says about the article's country (see ``FOCUS_WEIGHT_*``)."""
+    for m in mentions:
+        m.role = _role(doc, m)
+
+
+def _role(doc: Doc, m: _Mention) -> float:
+    after = [t for t in doc[m.end:m.end + 2] if t.text not in {"-", "'s"}]
+    if m.kind == "demonym" or (after and after[0].lower_ in ACTOR_WORDS):
+        return FOCUS_WEIGHT_ACTOR
+    if _dateline(doc, m):
+        return FOCUS_WEIGHT_ELSEWHERE
+    preposition = _preposition(doc, m.start)
+    if preposition is None:
+        return 1.0
+    if preposition.head.lemma_ in SPEECH_LEMMAS:
+        return FOCUS_WEIGHT_ELSEWHERE
+    return FOCUS_WEIGHT_LOCATIVE
+
+
+def _dateline(doc: Doc, m: _Mention) -> bool:
+    """A capitals-only name opening a line or sentence and followed by "(", "," or a dash."""
+    words = doc[m.start:m.end]
+    if not all(t.is_upper or not t.is_alpha for t in words) or len(words.text) < 3:
+        return False
+    starts = doc[m.start].is_sent_start or m.start == 0 or "\n" in doc[m.start - 1].text_with_ws
+    return bool(starts) and m.end < len(doc) and doc[m.end].text in DATELINE_FOLLOWERS
+
+
+def _preposition(doc: Doc, start: int) -> Token | None:
+    """The locative preposition governing a name ("in the northern province of Idlib"), if any."""
+    for tok in reversed(doc[max(0, start - 5):start]):
+        if tok.lower_ in LOCATIVE_WORDS:
+            return tok
+        if not (tok.pos_ in {"DET", "ADJ", "PROPN"} or tok.lower_ in {"of", "'s", ","} or tok.lower_ in
+                SETTLEMENT_WORDS or tok.lower_ in DIVISION_WORDS):
+            return None
+    return None
+
+
 # --- 2-3. context ----------------------------------------------------------------------------------
 
 def _extend_division_words(doc: Doc, mentions: list[_Mention]) -> None:
@@ -477,6 +643,8 @@ class _Name:
     divisions: frozenset[tuple[str, ...]]
     """Divisions it may name: (country, admin1) of its ADM1 candidates, (country, admin1, admin2) of
     its ADM2 candidates. A place inside one is supported whichever namesake the name resolves to."""
+    role: float = 1.0
+    """How much its country vote counts toward the focus: its strongest mention's ``role``."""
 
 
 @dataclass
@@ -517,7 +685,7 @@ def _names(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention],
                 if e.admin1:
                     admin1s[(e.country_code, e.admin1)] += w / total  # type: ignore[assignment]
         names.append(_Name(rows, [m.start for m in group], group[0].start < lead_end, dict(countries),
-                           dict(admin1s), _named_divisions(entries, group)))
+                           dict(admin1s), _named_divisions(entries, group), max(m.role for m in group)))
     return names
 
 
@@ -552,6 +720,7 @@ def _context(names: Sequence[_Name], m: _Mention | None, focus: str | None) -> _
     """The context of one mention: the votes of every other name, weighted by nearness (of the
     whole article, every name at full weight, when ``m`` is None)."""
     countries: Counter[str] = Counter()
+    focus_votes: Counter[str] = Counter()
     admin1s: Counter[tuple[str, str]] = Counter()
     divisions: dict[tuple[str, ...], float] = {}
     for name in names:
@@ -560,12 +729,13 @@ def _context(names: Sequence[_Name], m: _Mention | None, focus: str | None) -> _
         w = _weight(name, m.start) if m is not None else 1.0
         for code, share in name.countries.items():
             countries[code] += w * share  # type: ignore[assignment]
+            focus_votes[code] += w * share * name.role  # type: ignore[assignment]
         for key, share in name.admin1s.items():
             admin1s[key] += w * share  # type: ignore[assignment]
         for division in name.divisions:
             divisions[division] = max(w, divisions.get(division, 0.0))
-    if focus is None and countries:
-        focus = countries.most_common(1)[0][0]
+    if focus is None and focus_votes:
+        focus = focus_votes.most_common(1)[0][0]
     return _Context(focus, dict(countries), dict(admin1s), divisions, _dominant(admin1s))
 
 
