@@ -136,3 +136,124 @@ def test_offsets_equal_the_text() -> None:
 )
 def test_not_dates(text: str) -> None:
     assert find_dates(text, SATURDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The checkpoint fell on 24-02-2015 after a siege.", "The checkpoint fell on 24/02/2015 after a siege.",
+     "The checkpoint fell on 2015-02-24 after a siege.", "The checkpoint fell on 24.02.2015 after a siege.",
+     "The checkpoint fell on 02/24/2015 after a siege.", "Posted 24.02.2015Share this story",
+     "Updated24-02-2015 Rebels shelled the town."],
+)
+def test_numeric_dates(text: str) -> None:
+    mention = only(text)
+    assert (mention.day, mention.precision, mention.background) == (date(2015, 2, 24), 1, True)
+
+
+def test_numeric_date_is_day_first() -> None:
+    assert only("Clashes on 03.04.2024 left two dead.").day == date(2024, 4, 3)
+
+
+def test_numeric_date_glued_to_next_word_keeps_its_span() -> None:
+    mention = only("07.07.2015Get short URL", date(2015, 7, 7))
+    assert (mention.span.text, mention.day, mention.background) == ("07.07.2015", date(2015, 7, 7), False)
+
+
+@pytest.mark.parametrize("text", ["Version 1.24.02.2015 was released.", "Call 0031-24-02-2015 now."])
+def test_numeric_date_inside_longer_number_is_no_date(text: str) -> None:
+    assert all(m.day != date(2015, 2, 24) for m in find_dates(text, SATURDAY))
+
+
+@pytest.mark.parametrize(
+    "text", ["The score was 10-12-15 at the break.", "The rebels held the town in 2015 - 16 people died."]
+)
+def test_two_digit_year_needs_a_slash_or_dot(text: str) -> None:
+    assert all(m.precision != 1 and m.end != date(2016, 12, 31) for m in find_dates(text, SATURDAY))
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [("The 2015-2016 offensive displaced thousands.", 2015, 2016),
+     ("During the 2013-14 winter, the siege tightened.", 2013, 2014),
+     ("From 2011 to 2015 the town changed hands twice.", 2011, 2015)],
+)
+def test_range_of_years_is_one_background_mention(text: str, first: int, last: int) -> None:
+    mention = only(text)
+    assert (mention.day, mention.end, mention.precision, mention.background) == (
+        date(first, 1, 1), date(last, 12, 31), 3, True)
+
+
+def test_range_of_years_up_to_publication_year_is_not_background() -> None:
+    assert not only("The 2023-2024 campaign goes on.").background
+
+
+def test_year_after_a_dash_in_a_numeric_date_is_not_a_bare_year() -> None:
+    assert [m.span.text for m in find_dates("In the report of 24-02-2016 and in 2016.", SATURDAY)] == [
+        "24-02-2016", "2016"]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("Last updated at Apr 152017 Rebels shelled the town.", date(2017, 4, 15)),
+     ("Published Jul 52016 The convoy was hit.", date(2016, 7, 5)),
+     ("Fighting on April 15,2017 was heavy.", date(2017, 4, 15))],
+)
+def test_day_and_year_run_together(text: str, day: date) -> None:
+    assert only(text).day == day
+
+
+def test_impossible_glued_day_is_no_date() -> None:
+    assert all(m.precision != 1 for m in find_dates("Fighting on Apr 312017 was heavy.", SATURDAY))
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [("On the same day, a car bomb exploded.", 0), ("The next day, the army withdrew.", 1),
+     ("The day before, rebels had shelled it.", -1), ("Two days later, talks resumed.", 2),
+     ("Three days earlier, a convoy was hit.", -3), ("The following morning, troops entered.", 1),
+     ("Le lendemain, l'armée s'est retirée.", 1), ("La veille, des tirs ont été entendus.", -1)],
+)
+def test_anaphoric_days_shift_from_the_previous_date(text: str, shift: int) -> None:
+    mention = only(text)
+    assert (mention.day, mention.shift, mention.precision, mention.background) == (None, shift, 1, False)
+
+
+def test_the_day_before_yesterday_is_not_anaphoric() -> None:
+    mention = only("The town was hit the day before yesterday.")
+    assert (mention.day, mention.shift) == (date(2024, 11, 28), None)
+
+
+MONDAY = date(2024, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "day", "end", "precision"),
+    [("Raids took place earlier in the week.", SATURDAY, date(2024, 11, 25), SATURDAY, 2),
+     ("Raids took place earlier this week.", MONDAY, MONDAY, MONDAY, 2),
+     ("Raids took place last week.", MONDAY, date(2024, 11, 25), date(2024, 12, 1), 2),
+     ("Raids took place over the weekend.", MONDAY, date(2024, 11, 30), date(2024, 12, 1), 2),
+     ("Raids took place this past weekend.", MONDAY, date(2024, 11, 30), date(2024, 12, 1), 2),
+     ("Raids took place over the week-end.", SATURDAY, SATURDAY, SATURDAY, 2),
+     ("Raids took place overnight.", MONDAY, date(2024, 12, 1), date(2024, 12, 1), 1),
+     ("Raids took place this month.", MONDAY, date(2024, 12, 1), MONDAY, 3),
+     ("Des raids ont eu lieu ce week-end.", MONDAY, date(2024, 11, 30), date(2024, 12, 1), 2),
+     ("Des raids ont eu lieu la semaine dernière.", MONDAY, date(2024, 11, 25), date(2024, 12, 1), 2),
+     ("Des raids ont eu lieu la nuit dernière.", MONDAY, date(2024, 12, 1), date(2024, 12, 1), 1),
+     ("Des raids ont eu lieu en début de semaine.", SATURDAY, date(2024, 11, 25), SATURDAY, 2)],
+)
+def test_relative_periods_against_publication(
+    text: str, published: date, day: date, end: date, precision: int
+) -> None:
+    mention = only(text, published)
+    assert (mention.day, mention.end, mention.precision, mention.background) == (day, end, precision, False)
+
+
+def test_upper_case_text_is_read_like_lower_case() -> None:
+    mention = only("STRIKES HIT THE TOWN ON 27 NOVEMBER 2024 AND NOT SINCE.")
+    assert mention.day == date(2024, 11, 27)
+
+
+def test_text_whose_lower_case_is_longer_keeps_offsets() -> None:
+    text = "İİ strikes hit on 27 November 2024."
+    mention = only(text)
+    assert text[mention.span.start:mention.span.end] == "27 November 2024"
