@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
@@ -93,6 +93,8 @@ class _Draft:
     dated: bool = False
     located: Located | None = None
     """The place as an administrative parenthesis pinned it, with the precision it supports."""
+    borrowed: bool = False
+    """The place is the article's, not named with the event: ACLED precision 2 at best."""
     leading: set[int] = field(default_factory=set)
     """Starts of the actor mentions named before their sentence's trigger (the likely initiators)."""
 
@@ -212,7 +214,7 @@ def _compatible(a: Place | None, b: Place | None) -> bool:
 def _merge(into: _Draft, other: _Draft) -> None:
     into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
     if other.place is not None and (into.place is None or other.place.geo_precision < into.place.geo_precision):
-        into.place, into.located = other.place, other.located
+        into.place, into.located, into.borrowed = other.place, other.located, other.borrowed
     if other.dated and not into.dated:
         into.day, into.end, into.precision, into.dated = other.day, other.end, other.precision, True
     for mention in other.actors:
@@ -268,12 +270,15 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
     located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
     if located is not None:
         place: Place | None = located.place
+        borrowed = False
     else:
         place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
+        borrowed = not own_places and previous is None
         if place is None or place.feature_code == "PCLI":
-            place = _nearby_place(span, place, ctx) or place
+            nearby = _nearby_place(span, place, ctx)
+            place, borrowed = (nearby, True) if nearby else (place, borrowed)
     draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
-                   located=located)
+                   located=located, borrowed=borrowed)
     _read_sentence(draft, span, ctx)
     return draft
 
@@ -334,8 +339,10 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     if own:
         best = min(own, key=lambda d: d.precision)
         return best.day, best.end, best.precision, True  # type: ignore[return-value]
-    if re.search(r"\bthe same day\b", span.text, re.IGNORECASE) and previous is not None:
-        return previous.day, None, previous.precision, True
+    shifted = next((d for d in dates if d.shift is not None), None)
+    if shifted is not None and shifted.shift is not None and previous is not None and previous.known_day:
+        # "on the same day", "the next day": counted from the event before
+        return previous.day + timedelta(days=shifted.shift), None, previous.precision, True
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
     if lead is not None and lead.span.start < span.start:
         return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
@@ -476,6 +483,8 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     latitude, longitude, precision = _point(place, country, ctx)
     if draft.located is not None:
         precision = draft.located.precision
+    elif draft.borrowed:
+        precision = max(precision, 2)  # a place from elsewhere in the article is near, not known to be it
     event = Event(
         event_id=_event_id(ctx.article.id, draft),
         article_id=ctx.article.id,
