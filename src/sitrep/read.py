@@ -446,9 +446,9 @@ def _record_date(value: Any, where: str) -> date | None:
     """A record's ``published``; an unreadable value is logged and ignored."""
     if value is None or value == "":
         return None
-    when = _iso_date(value) if isinstance(value, str) else None
+    when = (_iso_date(value) or dateline(value)) if isinstance(value, str) else None
     if when is None:
-        logger.warning("%s: published %r is not a YYYY-MM-DD date; ignored", where, value)
+        logger.warning("%s: published %r is not a full date (YYYY-MM-DD, 5 Apr 2015, ...); ignored", where, value)
     return when
 
 
