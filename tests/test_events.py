@@ -205,3 +205,18 @@ def test_a_follow_up_sentence_can_settle_the_outcome() -> None:
     events = records(text, None)
     assert len(events) == 1
     assert events[0]["sub_event_type"] == "Government regains territory"
+
+
+def test_a_dateline_with_a_country_name_dates_the_report_not_the_event() -> None:
+    text = ("GOMA, Democratic Republic of Congo, 28 January 2025 - M23 rebels took control of most of Goma "
+            "on Monday after days of fighting with the Congolese army.")
+    event = records(text, None)[0]
+    assert event["event_date"] == "2025-01-27" and event["location"] == "Goma"
+
+
+def test_a_later_strike_is_another_event() -> None:
+    text = ("El Fasher, Sudan, 2 September 2024 - The Rapid Support Forces shelled a displacement camp near "
+            "El Fasher on Sunday, killing at least 12 civilians. The Sudanese army said its jets later struck "
+            "RSF positions east of the city.")
+    kinds = [e["sub_event_type"] for e in records(text, None)]
+    assert kinds == ["Shelling/artillery/missile attack", "Air/drone strike"]

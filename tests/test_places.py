@@ -211,3 +211,11 @@ def test_town_tagged_as_a_person_after_a_preposition() -> None:
     for town in ("Galkayo", "Beledweyne"):
         found = named(places, town)
         assert found and found[0].country_code == "SO"
+
+
+
+def test_a_place_named_again_is_found_again() -> None:
+    text = "Fighting broke out in Kismayo on Monday. Residents of Kismayo said the town was calm by evening."
+    kismayo = named(parse(text), "Kismayo")
+    assert [p.mention.start for p in kismayo] == [22, 54]
+    assert {p.country_code for p in kismayo} == {"SO"}

@@ -18,6 +18,8 @@ from sitrep.errors import InputError, SitrepError, import_optional
 READ_FORMATS = ("jsonl", "json", "table", "acled-csv")
 MENTION_FORMATS = ("jsonl", "table")
 EXPORT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "jsonl")
+TABLE_WIDTH = 160
+"""Width of a table written to a file or pipe (a terminal's own width is used otherwise)."""
 TABLE_COLUMNS = ("event_date", "sub_event_type", "actor1", "actor2", "location", "country", "fatalities")
 
 log = logging.getLogger("sitrep")
@@ -153,7 +155,7 @@ def _print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...]) ->
     table = Table(*columns)
     for record in records:
         table.add_row(*(_cell(record, c) for c in columns))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else TABLE_WIDTH).print(table)
 
 
 def _cell(record: dict[str, Any], column: str) -> str:

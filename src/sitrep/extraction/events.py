@@ -51,6 +51,9 @@ ANAPHORA = re.compile(r"(?:the|this|that|these) (?:fighting|clash(?:es)?|attack|
                       r"explosion|bombing|violence|assault|offensive|shelling|battle|ambush|incident|operation)\b",
                       re.IGNORECASE)
 """A sentence opening like this continues the previous event even in a new paragraph."""
+NEXT_EVENT = re.compile(r"\b(?:later|afterwards|subsequently|in (?:response|retaliation)|retaliat\w*|meanwhile|"
+                        r"elsewhere|separately|in another)\b", re.IGNORECASE)
+"""Words that move a report on to another event: such a sentence is not a follow-up of the one before."""
 CLAIM = re.compile(r"claimed (?:responsibility|credit|the (?:attack|bombing|killing|strike|blast))", re.IGNORECASE)
 NEGATED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|killed|wounding|ambush(?:ed|ing)?)"
@@ -157,7 +160,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         paragraph = text.count("\n", 0, span.start)
         own_places = _event_places(doc, span, places, focus)
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
-                and index - previous.index <= FOLLOW_UP_WINDOW
+                and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text)
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
             _add_sentence(previous, span, ctx, index, trigger)  # 3.
             continue
@@ -240,8 +243,10 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
 
 
 DATELINE = re.compile(r"\s[-–—]{1,2}\s")
-DATELINE_WORDS = 8
-"""A dateline is a few capitalised words ('MOGADISHU, 14 March 2025 (Reuters) - '), never a clause."""
+DATELINE_WORDS = 12
+"""A dateline is a few capitalised words ('GOMA, Democratic Republic of Congo, 28 January 2025 - '),
+never a clause."""
+NAME_PARTICLES = {"of", "the", "de", "du", "la", "le", "al", "el", "and"}
 
 
 def _dateline_end(text: str) -> int:
@@ -251,7 +256,7 @@ def _dateline_end(text: str) -> int:
     if match is None:
         return 0
     words = text[:match.start()].split()
-    if len(words) > DATELINE_WORDS or any(w[0].islower() for w in words):
+    if len(words) > DATELINE_WORDS or any(w[0].islower() and w not in NAME_PARTICLES for w in words):
         return 0
     return match.end()
 

@@ -251,6 +251,8 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     mentions += _person_place_mentions(doc, gaz, taken, whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _gazetteer_mentions(doc, gaz, taken, whole)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    mentions += _repeated_mentions(doc, gaz, mentions, taken)
     mentions.sort(key=lambda m: m.start)
     _mark_roles(doc, mentions)
     # 2-3. division and settlement words, hierarchy; the context comes in step 4, from every other name
@@ -527,6 +529,30 @@ def _inside_name(span: SpacySpan) -> bool:
     return (first.ent_type_ in NAME_LABELS and first.ent_iob_ == "I") or (
         after is not None and ((after.ent_type_ in NAME_LABELS and after.ent_iob_ == "I")
                                or (after.is_title and after.lower_ in ORGANISATION_WORDS)))
+
+
+def _repeated_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], taken: set[int]) -> list[_Mention]:
+    """Later uses of a name already found as a place ("GOMA - ... took control of most of Goma"), which
+    the entity tagger may have missed the second time: one name, one sense, in one article. Only names
+    the tagger found and whose senses lie in one country are repeated, so an ambiguous name's
+    misreading does not spread (measured: repeating ambiguous names too finds more places on the LGL
+    suite but resolves fewer of them right)."""
+    known: dict[str, tuple[int, ...]] = {}
+    for m in mentions:
+        if m.kind == "name" and m.from_ner and len({gaz.entry(r).country_code for r in m.rows}) == 1:
+            known.setdefault(doc[m.start:m.end].text.title(), m.rows)
+    out = []
+    for i, tok in enumerate(doc):
+        if i in taken or not (tok.is_title or tok.is_upper):
+            continue
+        for n in range(MAX_NGRAM, 0, -1):
+            words = doc[i:i + n]
+            rows = known.get(words.text.title()) if len(words) == n and not words[0].is_sent_start else None
+            if rows and not any(j in taken for j in range(i, i + n)):
+                out.append(_Mention(i, i + n, rows, False, key=gazetteer.name_key(words.text)))
+                taken.update(range(i, i + n))
+                break
+    return out
 
 
 def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], context: _Context) -> list[_Mention]:
