@@ -547,7 +547,7 @@ def _repeated_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], taken
             continue
         for n in range(MAX_NGRAM, 0, -1):
             words = doc[i:i + n]
-            rows = known.get(words.text.title()) if len(words) == n and not words[0].is_sent_start else None
+            rows = known.get(words.text.title()) if len(words) == n else None
             if rows and not any(j in taken for j in range(i, i + n)):
                 out.append(_Mention(i, i + n, rows, False, key=gazetteer.name_key(words.text)))
                 taken.update(range(i, i + n))
