@@ -27,6 +27,7 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
+from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
@@ -115,14 +116,11 @@ class Context:
     published: date | None
     """The publication day: the article's, else the one its dateline gives (``dateline.report_date``)."""
     places: Sequence[Place]
-    quotes: Sequence[Quote]
     dates: Sequence[DateMention]
     actors: ActorBase
     focus: Place | None
     """The article's main place: the first place of its focus country."""
-    acronyms: dict[str, str]
-    names: tuple[str, ...]
-    """Full names of the article's sources (see ``_names``)."""
+    sources: Sources
 
 
 def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
@@ -133,9 +131,9 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     published = article.published or (report.day if report else None)
     opening = max(_dateline_end(text), report.span.end if report else 0)
     dates = [d for d in find_dates(text, published) if d.span.end > opening]
-    acronyms = _acronyms(text)
-    ctx = Context(article, published, places, quotes, dates, actors, _focus_place(places, focus), acronyms,
-                  _names(quotes, acronyms))
+    main = _focus_place(places, focus)
+    ctx = Context(article, published, places, dates, actors, main,
+                  Sources(text, quotes, actors, main.country if main else None))
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
     drafts: list[_Draft] = []
@@ -332,7 +330,7 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
         draft.fatalities = deaths
-    for source in _sources(span, ctx, draft.known_day):
+    for source in ctx.sources.of(span, draft.known_day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)
 
@@ -412,64 +410,6 @@ def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
     in_focus = [p for p in places if p.country_code == focus]
     cities = [p for p in in_focus if p.geo_precision == 1]
     return next(iter(cities or in_focus), None)
-
-
-def _sources(span: Span, ctx: Context, when: date | None) -> list[Source]:
-    """Who the sentence's statements are attributed to."""
-    from sitrep.extraction.attribution import claim_status, source_kind
-
-    found = []
-    for quote in ctx.quotes:
-        if not ((quote.content.start < span.end and span.start < quote.content.end)
-                or span.start <= quote.cue.start < span.end):
-            continue
-        name = _source_name(quote, ctx, when)
-        if name is None:
-            continue
-        kind = source_kind(name)
-        found.append(Source(name, kind, claim_status(quote.cue.text, kind), quote.source))
-    return found
-
-
-PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
-
-
-def _source_name(quote: Quote, ctx: Context, when: date | None) -> str | None:
-    """The canonical name of who made a statement, or None for an unnamed speaker."""
-    words = quote.source.text if quote.source else None
-    if words is None or words.lower() in PRONOUNS:
-        words = quote.actor  # the speaker a pronoun stands for
-    if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
-        return None
-    words = _bare(words)
-    resolved = ctx.actors.resolve(words, country=ctx.focus.country if ctx.focus else None, when=when)
-    if resolved is not None and resolved.inter not in {"Civilians", "Protesters"}:
-        return resolved.name
-    name = ctx.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
-    fuller = [n for n in ctx.names if len(n) > len(name) and re.search(rf"\b{re.escape(name)}\b", n)]
-    return fuller[0] if fuller else name  # "the Observatory" is the Syrian Observatory for Human Rights
-
-
-def _bare(name: str) -> str:
-    """A name without its article or a trailing acronym: 'the Observatory (OSDH)' -> 'Observatory'."""
-    name = re.sub(r"\s*\([^)]*\)$", "", name.strip())
-    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
-
-
-def _names(quotes: Sequence[Quote], acronyms: dict[str, str]) -> tuple[str, ...]:
-    """Full names the article gives its sources, longest first, to expand short references."""
-    spoken = {_bare(q.source.text) for q in quotes if q.source and len(q.source.text.split()) > 1}
-    return tuple(sorted({*acronyms.values(), *(n for n in spoken if n[:1].isupper())}, key=len, reverse=True))
-
-
-ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
-                     r"\(([A-Z]{2,8})\)")
-
-
-def _acronyms(text: str) -> dict[str, str]:
-    """Acronyms the article defines: 'the Syrian Observatory for Human Rights (OSDH)' gives OSDH."""
-    return {m.group(2): m.group(1).strip() for m in ACRONYM.finditer(text)}
 
 
 def _finish(draft: _Draft, ctx: Context) -> Event:

@@ -1,0 +1,72 @@
+"""Who reports an event: the speakers of the statements that cover its sentences, by their full names.
+
+A statement's speaker is named the way the knowledge base names actors where it can ("the Syrian
+army" is "Military Forces of Syria (2000-2024)"), else by the fullest name the article gives it: an
+acronym the article defines ("the Syrian Observatory for Human Rights (OSDH)") or a longer name used
+elsewhere ("the Observatory").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from sitrep.extraction.attribution import claim_status, source_kind
+from sitrep.models import Quote, Source, Span
+from sitrep.resolve.actors import ActorBase
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
+CROWDS = {"Civilians", "Protesters"}
+"""Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
+ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
+                     r"\(([A-Z]{2,8})\)")
+
+
+class Sources:
+    """The sources of one article's events."""
+
+    def __init__(self, text: str, quotes: Sequence[Quote], actors: ActorBase, country: str | None) -> None:
+        self.quotes = quotes
+        self.actors = actors
+        self.country = country
+        self.acronyms = {m.group(2): m.group(1).strip() for m in ACRONYM.finditer(text)}
+        spoken = {_bare(q.source.text) for q in quotes if q.source and len(q.source.text.split()) > 1}
+        self.names = tuple(sorted({*self.acronyms.values(), *(n for n in spoken if n[:1].isupper())},
+                                  key=len, reverse=True))
+        """Full names the article gives its sources, longest first, to expand short references."""
+
+    def of(self, span: Span, when: date | None) -> list[Source]:
+        """Who the sentence's statements are attributed to: statements about it, or cued in it."""
+        found = []
+        for quote in self.quotes:
+            if not ((quote.content.start < span.end and span.start < quote.content.end)
+                    or span.start <= quote.cue.start < span.end):
+                continue
+            name = self.name(quote, when)
+            if name is not None:
+                kind = source_kind(name)
+                found.append(Source(name, kind, claim_status(quote.cue.text, kind), quote.source))
+        return found
+
+    def name(self, quote: Quote, when: date | None) -> str | None:
+        """The canonical name of who made a statement, or None for an unnamed speaker."""
+        words = quote.source.text if quote.source else None
+        if words is None or words.lower() in PRONOUNS:
+            words = quote.actor  # the speaker a pronoun stands for
+        if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
+            return None
+        words = _bare(words)
+        resolved = self.actors.resolve(words, country=self.country, when=when)
+        if resolved is not None and resolved.inter not in CROWDS:
+            return resolved.name
+        name = self.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
+        fuller = [n for n in self.names if len(n) > len(name) and re.search(rf"\b{re.escape(name)}\b", n)]
+        return fuller[0] if fuller else name  # "the Observatory" is the Syrian Observatory for Human Rights
+
+
+def _bare(name: str) -> str:
+    """A name without its article or a trailing acronym: 'the Observatory (OSDH)' -> 'Observatory'."""
+    name = re.sub(r"\s*\([^)]*\)$", "", name.strip())
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
