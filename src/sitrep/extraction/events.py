@@ -1,14 +1,18 @@
 """From an analysed article to coded events.
 
-The cascade, per sentence of the article:
+The cascade, per sentence of the article (the numbers match the comments in ``extract_events``):
 
-1. classify the sentence with the trigger lexicon (``taxonomy.classify``); no trigger, no event;
-2. drop background: a sentence whose only dates point to an earlier period ("in 2016") is history;
+1. classify the sentence with the trigger lexicon (``taxonomy.classify``); no trigger, no event,
+   though a claim of responsibility or a toll may still add to the event just before;
+2. drop background (``background``): a sentence dated only before the news ("in 2016"), a war total,
+   an allegation or a habitual statement is history, not a new event;
 3. a follow-up sentence with no date and no place of its own ("The fighting left 300 dead") adds its
-   fatalities, actors and sources to the event just before it in the same paragraph;
-4. otherwise a new event: the day from the sentence's dates (else the article's), the most precise
-   place in the sentence (else the previous event's, else the article's focus), the actors named
-   around the trigger, the deaths read from the sentence, the sources whose statements cover it.
+   actors, deaths and sources to the event just before it, and may settle its outcome;
+4. otherwise a new event: the day from the sentence's dates (else the article's), the scene among its
+   places (``scene``, ``location``), the actors named around the trigger, the deaths it reads, the
+   sources whose statements cover it (``sources``);
+5. a new event of the same sub-type, place and day as an earlier one (a headline and its story) is
+   merged into it: ACLED's unit is one type, one place, one day.
 """
 
 from __future__ import annotations
@@ -27,14 +31,13 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
+from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolve.actors import ActorBase, ActorMention
 from sitrep.resolve.places import country_iso3
 
 RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
-MINOR_TOWN = 100_000
-"""Towns smaller than this outside the article's country are not taken as an event's place."""
 ESCALATIONS = {
     "Armed clash": {"Government regains territory", "Non-state actor overtakes territory"},
     "Peaceful protest": {"Protest with intervention", "Excessive force against protesters", "Violent demonstration"},
@@ -59,20 +62,6 @@ CLAIM = re.compile(r"claimed (?:responsibility|credit|the (?:attack|bombing|kill
 NEGATED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|killed|wounding|ambush(?:ed|ing)?)"
                       r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
-FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
-                          r"air force|authorities|officials|president|ministry|embassy|regime)\b", re.IGNORECASE)
-
-SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
-"""A place just before a verb of saying is where a statement was made ("the ministry in Moscow said")."""
-FILING_MIN_CHARS = 4
-"""Shorter capitalised names are acronyms ('UAE', 'DRC'), not datelines."""
-PRECISION_RANK = {1: 0, 2: 1, 3: 2}
-BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
-AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
-                         r"sponsored|armed|funded|financed) by|allied (?:to|with)|loyal to)\s+(?:the\s+)?$",
-                         re.IGNORECASE)
-LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
 SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major (?:attack|offensive|assault)|"
                          r"mass casualt|deadliest|carnage", re.IGNORECASE)
 """ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
@@ -131,7 +120,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     published = article.published or (report.day if report else None)
     opening = max(_dateline_end(text), report.span.end if report else 0)
     dates = [d for d in find_dates(text, published) if d.span.end > opening]
-    main = _focus_place(places, focus)
+    main = main_place(places, focus)
     ctx = Context(article, published, places, dates, actors, main,
                   Sources(text, quotes, actors, main.country if main else None))
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
@@ -142,11 +131,11 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
-        if _context(sent.text, dates, reference):
+        if _is_background(sent.text, dates, reference):
             continue  # 2.
         trigger = taxonomy.classify(sent.text)
         previous = drafts[-1] if drafts else None
-        if trigger is None:
+        if trigger is None:  # 1.
             if previous and index - previous.index <= FOLLOW_UP_WINDOW:
                 if CLAIM.search(sent.text):
                     _add_claim(previous, span, ctx)
@@ -156,15 +145,13 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                     _add_sentence(previous, span, ctx, index)  # "6 were killed and 7 injured."
             continue
         paragraph = text.count("\n", 0, span.start)
-        own_places = _event_places(doc, span, places, focus)
+        own_places = event_places(doc, span, places, focus)
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
                 and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text)
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
             _add_sentence(previous, span, ctx, index, trigger)  # 3.
             continue
         draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
-        if draft is None:
-            continue
         twin = next((d for d in drafts if _same_event(d, draft)), None)
         if twin is None:
             drafts.append(draft)
@@ -173,7 +160,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     return [_finish(d, ctx) for d in drafts]
 
 
-def _context(text: str, dates: list[DateMention], reference: date | None) -> bool:
+def _is_background(text: str, dates: list[DateMention], reference: date | None) -> bool:
     """Whether a sentence is background: dated only before the news, a running total, a war-sized toll,
     or an undated allegation or habitual statement (see ``background``)."""
     if dates and all(_background(d, reference) for d in dates):
@@ -196,20 +183,8 @@ def _background(mention: DateMention, reference: date | None) -> bool:
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
     """ACLED's unit: one type, one place, one day (a headline and its story are one event)."""
-    return (a.trigger.sub_event_type == b.trigger.sub_event_type and _compatible(a.place, b.place)
+    return (a.trigger.sub_event_type == b.trigger.sub_event_type and compatible(a.place, b.place)
             and (a.day == b.day or not (a.dated and b.dated)))
-
-
-def _compatible(a: Place | None, b: Place | None) -> bool:
-    """Whether two places can be the same event's: the same, or one the country or province holding the other."""
-    if a is None or b is None:
-        return a is b
-    if a.geonameid == b.geonameid:
-        return True
-    wide, narrow = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
-    if wide.country_code != narrow.country_code or wide.geo_precision == narrow.geo_precision:
-        return False
-    return wide.feature_code == "PCLI" or (wide.feature_code == "ADM1" and wide.admin1 == narrow.admin1)
 
 
 def _merge(into: _Draft, other: _Draft) -> None:
@@ -268,7 +243,7 @@ def _continues(previous: _Draft, own_places: list[Place]) -> bool:
 
 
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
-               previous: _Draft | None, ctx: Context, paragraph: int, index: int) -> _Draft | None:
+               previous: _Draft | None, ctx: Context, paragraph: int, index: int) -> _Draft:
     day, end, precision, dated = _when(span, dates, previous, ctx)
     located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
     if located is not None:
@@ -278,28 +253,12 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
         place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
         borrowed = not own_places and previous is None
         if place is None or place.feature_code == "PCLI":
-            nearby = _nearby_place(span, place, ctx)
+            nearby = nearby_place(ctx.article.text, span, place, ctx.places, ctx.focus)
             place, borrowed = (nearby, True) if nearby else (place, borrowed)
     draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
                    located=located, borrowed=borrowed)
     _read_sentence(draft, span, ctx)
     return draft
-
-
-def _nearby_place(span: Span, country: Place | None, ctx: Context) -> Place | None:
-    """For an event placed only in a country: the closest town or province of that country named in
-    the same paragraph, else the article's main place there ("killed 20 in Syria" under an Aleppo story)."""
-    text = ctx.article.text
-    start = text.rfind("\n", 0, span.start) + 1
-    end = text.find("\n", span.end)
-    end = len(text) if end < 0 else end
-    code = country.country_code if country else (ctx.focus.country_code if ctx.focus else None)
-    near = [p for p in ctx.places if start <= p.mention.start < end and p.country_code == code
-            and (p.geo_precision < 3 or p.feature_code == "ADM1") and not _filing_place(text, p)]
-    if near:
-        return min(near, key=lambda p: (abs(p.mention.start - span.start), p.geo_precision))
-    focus = ctx.focus
-    return focus if focus is not None and focus.country_code == code and focus.geo_precision < 3 else None
 
 
 def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int,
@@ -352,64 +311,6 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     if ctx.published is not None:
         return ctx.published, None, 2, False
     return UNKNOWN_DAY, None, 3, False  # no day can be given without guessing
-
-
-def _event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | None) -> list[Place]:
-    """The places in a sentence where an event could be, best first: in the article's country,
-    after a locative preposition, most precise.
-
-    Demonyms ("Syrian army") name an actor's country, not a location, and a place after
-    "based in" (or before "-based") is where a source sits, so neither locates the event.
-    """
-    found = []
-    for place in places:
-        if not span.start <= place.mention.start < span.end:
-            continue
-        if _demonym(doc, place):
-            continue
-        before = doc.text[max(0, place.mention.start - 40):place.mention.start]
-        after = place.mention.end
-        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
-                or doc.text.startswith("-based", after)):
-            continue
-        if _filing_place(doc.text, place) or SPEAKER_AFTER.match(doc.text, after):
-            continue  # "BEIRUT (Reuters)", "the ministry in Moscow said": where the report was made
-        if focus is not None and place.country_code != focus and (
-                _minor(place) or not LOCATIVE.search(doc.text, max(0, place.mention.start - 12), place.mention.start)):
-            continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
-            # Crescent", "Western powers"), is likelier a misreading than the scene of the event
-        found.append(place)
-    return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
-                                        not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
-                                        PRECISION_RANK[p.geo_precision]))
-
-
-def _filing_place(text: str, place: Place) -> bool:
-    """A dateline's city, in capitals in mixed-case text ('MOSCOW (Sputnik)', 'BEIRUT Syrian ...')."""
-    words = place.mention.text
-    return (len(words) >= FILING_MIN_CHARS and words.isupper()
-            and any(c.islower() for c in text[place.mention.end:place.mention.end + 40]))
-
-
-def _minor(place: Place) -> bool:
-    return place.feature_code.startswith("PPL") and place.feature_code != "PPLC" and place.population < MINOR_TOWN
-
-
-def _demonym(doc: Doc, place: Place) -> bool:
-    """'Syrian', 'Turkish', 'Iranians': a country or region named by its people's word."""
-    own_name = re.search(rf"\b{re.escape(place.name)}\b", place.mention.text, re.IGNORECASE)
-    if place.feature_code not in {"PCLI", "ADM1", "RGN"} or own_name:
-        return False  # "Homs province" names the province itself
-    words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
-    return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
-
-
-def _focus_place(places: Sequence[Place], focus: str | None) -> Place | None:
-    if focus is None:
-        return None
-    in_focus = [p for p in places if p.country_code == focus]
-    cities = [p for p in in_focus if p.geo_precision == 1]
-    return next(iter(cities or in_focus), None)
 
 
 def _finish(draft: _Draft, ctx: Context) -> Event:

@@ -1,0 +1,123 @@
+"""Where an event happened: which of a sentence's places is the scene, and which place stands in
+when the sentence names none.
+
+A sentence names places for many reasons. The scene is in the article's country, after a locative
+preposition ("in", "near", "outside"), as precise as the text allows. Not the scene: a demonym
+("Syrian army"), the seat of a source ("the Britain-based Observatory", "based in London"), a
+dateline ("BEIRUT (Reuters)"), where a statement was made ("the ministry in Moscow said"), an
+affiliation ("backed by Turkey"), a country in an actor's name ("US forces"), or a small namesake abroad.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from sitrep.models import Place, Span
+
+MINOR_TOWN = 100_000
+"""Towns smaller than this outside the article's country are not taken as an event's place."""
+FILING_MIN_CHARS = 4
+"""Shorter capitalised names are acronyms ('UAE', 'DRC'), not datelines."""
+PRECISION_RANK = {1: 0, 2: 1, 3: 2}
+SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
+"""A place just before a verb of saying is where a statement was made ("the ministry in Moscow said")."""
+BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
+LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
+FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
+                          r"air force|authorities|officials|president|ministry|embassy|regime)\b", re.IGNORECASE)
+"""After a country's name, these make it an actor's ("US forces"), not a place."""
+AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
+                         r"sponsored|armed|funded|financed) by|allied (?:to|with)|loyal to)\s+(?:the\s+)?$",
+                         re.IGNORECASE)
+"""Words before a name that make it a supporter or parent of an actor, not a party or a place."""
+
+
+def compatible(a: Place | None, b: Place | None) -> bool:
+    """Whether two places can be the same event's: the same, or one the country or province holding the other."""
+    if a is None or b is None:
+        return a is b
+    if a.geonameid == b.geonameid:
+        return True
+    wide, narrow = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
+    if wide.country_code != narrow.country_code or wide.geo_precision == narrow.geo_precision:
+        return False
+    return wide.feature_code == "PCLI" or (wide.feature_code == "ADM1" and wide.admin1 == narrow.admin1)
+
+
+def nearby_place(text: str, span: Span, country: Place | None, places: Sequence[Place],
+                 main: Place | None) -> Place | None:
+    """For an event placed only in a country: the closest town or province of that country named in
+    the same paragraph, else the article's main place there ("killed 20 in Syria" under an Aleppo story)."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    end = len(text) if end < 0 else end
+    code = country.country_code if country else (main.country_code if main else None)
+    near = [p for p in places if start <= p.mention.start < end and p.country_code == code
+            and (p.geo_precision < 3 or p.feature_code == "ADM1") and not _filing_place(text, p)]
+    if near:
+        return min(near, key=lambda p: (abs(p.mention.start - span.start), p.geo_precision))
+    return main if main is not None and main.country_code == code and main.geo_precision < 3 else None
+
+
+def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | None) -> list[Place]:
+    """The places in a sentence where an event could be, best first: in the article's country,
+    after a locative preposition, most precise.
+
+    Demonyms ("Syrian army") name an actor's country, not a location, and a place after
+    "based in" (or before "-based") is where a source sits, so neither locates the event.
+    """
+    found = []
+    for place in places:
+        if not span.start <= place.mention.start < span.end:
+            continue
+        if _demonym(doc, place):
+            continue
+        before = doc.text[max(0, place.mention.start - 40):place.mention.start]
+        after = place.mention.end
+        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
+                or doc.text.startswith("-based", after)):
+            continue
+        if _filing_place(doc.text, place) or SPEAKER_AFTER.match(doc.text, after):
+            continue  # "BEIRUT (Reuters)", "the ministry in Moscow said": where the report was made
+        if focus is not None and place.country_code != focus and (
+                _minor(place) or not LOCATIVE.search(doc.text, max(0, place.mention.start - 12), place.mention.start)):
+            continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
+            # Crescent", "Western powers"), is likelier a misreading than the scene of the event
+        found.append(place)
+    return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
+                                        not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
+                                        PRECISION_RANK[p.geo_precision]))
+
+
+def _filing_place(text: str, place: Place) -> bool:
+    """A dateline's city, in capitals in mixed-case text ('MOSCOW (Sputnik)', 'BEIRUT Syrian ...')."""
+    words = place.mention.text
+    return (len(words) >= FILING_MIN_CHARS and words.isupper()
+            and any(c.islower() for c in text[place.mention.end:place.mention.end + 40]))
+
+
+def _minor(place: Place) -> bool:
+    """A town, not a capital, smaller than ``MINOR_TOWN``."""
+    return place.feature_code.startswith("PPL") and place.feature_code != "PPLC" and place.population < MINOR_TOWN
+
+
+def _demonym(doc: Doc, place: Place) -> bool:
+    """'Syrian', 'Turkish', 'Iranians': a country or region named by its people's word."""
+    own_name = re.search(rf"\b{re.escape(place.name)}\b", place.mention.text, re.IGNORECASE)
+    if place.feature_code not in {"PCLI", "ADM1", "RGN"} or own_name:
+        return False  # "Homs province" names the province itself
+    words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
+    return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
+
+
+def main_place(places: Sequence[Place], focus: str | None) -> Place | None:
+    """The article's main place: its first town in the focus country, else the first place there."""
+    if focus is None:
+        return None
+    in_focus = [p for p in places if p.country_code == focus]
+    cities = [p for p in in_focus if p.geo_precision == 1]
+    return next(iter(cities or in_focus), None)
