@@ -132,6 +132,17 @@ def _progress(quiet: bool) -> Iterator[Callable[[], None]]:
         yield advance
 
 
+def _print_analyses(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
+                    records_of: Callable[[Any], Iterable[dict[str, Any]]],
+                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None) -> None:
+    """Analyse the inputs and print the records ``records_of`` takes from each analysis; exit 1 if any
+    input failed."""
+    failures = Failures()
+    analyses = _analyses(inputs, published, workers, quiet, failures, model)
+    _write_records((r for a in analyses for r in records_of(a)), fmt, sys.stdout, columns)
+    failures.exit()
+
+
 def _write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO,
                    columns: tuple[str, ...] = TABLE_COLUMNS) -> None:
     if fmt == "jsonl":
@@ -178,11 +189,8 @@ def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: 
 
         sitrep extract article.txt --published 2024-11-30 --format table
     """
-    failures = Failures()
-    analyses = _analyses(inputs, published, workers, quiet, failures, model)
-    records = (e.to_dict() for a in analyses for e in a.events)
-    _write_records(records, fmt, sys.stdout)
-    failures.exit()
+    _print_analyses(inputs, fmt, published, workers, quiet, lambda a: (e.to_dict() for e in a.events),
+                    model=model)
 
 
 @cli.command()
@@ -194,12 +202,9 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
 
         sitrep geoparse article.txt --format table
     """
-    failures = Failures()
-    analyses = _analyses(inputs, published, workers, quiet, failures)
-    records = ({"article_id": a.article.id, **p.to_dict()} for a in analyses for p in a.places)
-    _write_records(records, fmt, sys.stdout,
-                   ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"))
-    failures.exit()
+    _print_analyses(inputs, fmt, published, workers, quiet,
+                    lambda a: ({"article_id": a.article.id, **p.to_dict()} for p in a.places),
+                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"))
 
 
 @cli.command()
@@ -211,11 +216,9 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
 
         sitrep quotes article.txt --format table
     """
-    failures = Failures()
-    analyses = _analyses(inputs, published, workers, quiet, failures)
-    records = ({"article_id": a.article.id, **q.to_dict()} for a in analyses for q in a.quotes)
-    _write_records(records, fmt, sys.stdout, ("source.actor", "cue.text", "content.text"))
-    failures.exit()
+    _print_analyses(inputs, fmt, published, workers, quiet,
+                    lambda a: ({"article_id": a.article.id, **q.to_dict()} for q in a.quotes),
+                    ("source.actor", "cue.text", "content.text"))
 
 
 db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
