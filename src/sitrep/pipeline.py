@@ -25,14 +25,13 @@ from sitrep.classifier import NaiveBayes
 from sitrep.errors import InputError
 from sitrep.extraction.attribution import find_quotes
 from sitrep.extraction.events import extract_events, notes
+from sitrep.extraction.sources import named
 from sitrep.extraction.taxonomy import TYPE_OF
 from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import ActorBase, actor_base
 from sitrep.resolve.places import country_name, focus_country, geoparse_doc
 
-GENERIC_INTERS = {"Civilians", "Protesters", "Rioters"}
-"""Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
 BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
 IN_FLIGHT_PER_WORKER = 2
@@ -114,7 +113,7 @@ class Pipeline:
     def _speaker(self, name: str, country: str | None, when: date | None) -> str | None:
         """A speaker's canonical name when the knowledge base names them (not a crowd or "gunmen")."""
         actor = self.actors.resolve(name, country=country, when=when)
-        return actor.name if actor and actor.inter not in GENERIC_INTERS and "Unidentified" not in actor.name else None
+        return actor.name if named(actor) else None
 
 
 def _reclassify(event: Event, classifier: NaiveBayes) -> Event:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeGuard
 
 from sitrep.extraction.attribution import claim_status, source_kind
-from sitrep.models import Quote, Source, Span
+from sitrep.models import Actor, Quote, Source, Span
 from sitrep.resolve.actors import ActorBase
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
-CROWDS = {"Civilians", "Protesters"}
-"""Speakers resolved only to a crowd ("residents said") keep their own words as their name."""
+CROWDS = {"Civilians", "Protesters", "Rioters"}
 ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
                      r"\(([A-Z]{2,8})\)")
 
@@ -59,11 +59,18 @@ class Sources:
             return None
         words = _bare(words)
         resolved = self.actors.resolve(words, country=self.country, when=when)
-        if resolved is not None and resolved.inter not in CROWDS:
+        if named(resolved):
             return resolved.name
         name = self.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
         fuller = [n for n in self.names if len(n) > len(name) and re.search(rf"\b{re.escape(name)}\b", n)]
         return fuller[0] if fuller else name  # "the Observatory" is the Syrian Observatory for Human Rights
+
+
+def named(actor: Actor | None) -> TypeGuard[Actor]:
+    """Whether a speaker resolved to ``actor`` goes by the actor's name: not when the knowledge base
+    knows them only as a crowd or an unidentified group ("residents said", "gunmen said"); those keep
+    their own words."""
+    return actor is not None and actor.inter not in CROWDS and not actor.name.startswith("Unidentified")
 
 
 def _bare(name: str) -> str:
