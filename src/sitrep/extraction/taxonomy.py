@@ -117,7 +117,7 @@ def _state_led(sentence: str, cue: re.Match[str]) -> bool:
 
 
 TAKE_PLACE = r"(?:town|city|village|base|district|area|airport|border|region|province|capital|port|camp|localit\w+|positions?)"
-CLASH = _rx(r"clash", r"exchange(?:d)? (?:of )?(?:heavy )?(?:fire|gunfire)", r"firefight", r"gun ?battle", r"gunfight",
+CLASH = _rx(r"clash", r"exchange(?:d)? (?:of )?(?:heavy )?(?:fire|gunfire)", r"firefights?\b", r"gun ?battle", r"gunfight",
             r"engaged (?:\w+ ){0,3}in (?:an? )?(?:armed )?(?:clash|fight|battle)")
 """Fighting between two armed sides: an explosive used within it stays part of the clash."""
 NO_FIGHT = _rx(r"without (?:a |any )?(?:fight|fighting|resistance|clash\w*|a shot)", r"no (?:clash\w*|fighting|resistance)"
@@ -135,7 +135,7 @@ ARREST = _rx(r"arrest", r"detain", r"apprehend", r"rounded up", r"taken into cus
 """Detention: an arrest when a state's forces make it, an abduction when an armed group does."""
 
 RULES: tuple[Rule, ...] = (
-    Rule("Chemical weapon", _rx(r"chemical (?:attack|weapon|agent)", r"sarin", r"chlorine(?: gas| attack| bomb|-filled)?",
+    Rule("Chemical weapon", _rx(r"chemical (?:attack|weapon|agent)", r"sarin", r"chlorine(?: gas| attacks?| bombs?| barrels?|-filled)",
                                 r"nerve (?:agent|gas)", r"toxic gas", r"poison(?:ous)? gas", r"mustard (?:gas|agent)"),
          unless=_rx(r"destroy (?:its|their) chemical", r"chemical weapons? (?:stockpile|convention|depot)",
                     r"chlorine (?:leak|tank|plant|factory)")),
@@ -153,7 +153,8 @@ RULES: tuple[Rule, ...] = (
                                  r"warplanes?", r"fighter jets?", r"jets? (?:struck|bombed|pounded|targeted)",
                                  r"helicopter (?:gunship|attack|strike)", r"barrel bombs?", r"aerial (?:bombard|attack|strike)",
                                  r"bombed from the air", r"frappes? a[ée]riennes?", r"raids? a[ée]riens?",
-                                 r"unmanned aerial", r"UAV strike", r"air-?dropped", r"kamikaze drones?", r"air force"),
+                                 r"unmanned aerial", r"UAV strike", r"air-?dropped", r"kamikaze drones?",
+                                 r"air force (?:jets|planes|aircraft|warplanes|struck|bombed|targeted|pounded|raids?|strikes?|carried out)"),
          unless=_rx(r"shot down", r"intercepted")),
     Rule("Grenade", _rx(r"(?<!rocket-propelled )(?<!rocket propelled )grenades?"), unless=CLASH),
     Rule("Remote explosive/landmine/IED", _rx(r"IEDs?\b", r"VBIED", r"improvised explosive", r"roadside (?:bomb|explosive|device)",
@@ -228,7 +229,7 @@ RULES: tuple[Rule, ...] = (
                                                     r"fallen into the hands",
                                                     r"fall(?:en)? to (?:the )?(?:\w+ ){0,3}(?:rebels|jihadists|militants|fighters)",
                                                     r"seized (?:the )?" + TAKE_PLACE, r"took over (?:the )?" + TAKE_PLACE,
-                                                    r"pris le contr[ôo]le", r"tomb[ée]e? aux mains", r"captured\b",
+                                                    r"pris le contr[ôo]le", r"tomb[ée]e? aux mains",
                                                     r"in the hands of")),
     Rule("Headquarters or base established", _rx(r"(?:established|establish|set up|setting up|opened|built|constructed|erected) (?:an? |their |its |a new |the )?"
                                                  r"(?:\w+ ){0,3}(?:base|headquarters|camp|outpost|observation post|checkpoint|command (?:centre|center|post))s?\b"),
@@ -247,7 +248,7 @@ RULES: tuple[Rule, ...] = (
                        r"(?:aid|health) workers?|IDPs|displaced|priests?|pastors?|imams?)", r"tortur", r"beat(?:en|ing)? (?:to death|up)"),
          needs=(ARMED_AGENT,), weight=0.75),
     Rule("Armed clash", _rx(r"clash", r"exchange(?:d)? (?:of )?(?:heavy )?(?:fire|gunfire)",
-                            r"firefight", r"gun ?battle", r"gunfight", r"ambush",
+                            r"firefights?\b", r"gun ?battle", r"gunfight", r"ambush",
                             r"(?:launched|began|started|pressed|continued|mounted|led) (?:\w+ ){0,3}offensive",
                             r"offensive (?:on|against|to (?:take|capture|retake))", r"(?:attacked|raided|stormed|assaulted) (?:an? |the )?"
                             r"(?:\w+ ){0,3}(?:base|position|checkpoint|convoy|camp|post|outpost|barracks|patrol|troops|forces|soldiers)",
@@ -268,7 +269,8 @@ RULES: tuple[Rule, ...] = (
     Rule("Looting/property destruction", _rx(r"loot", r"pillag", r"plunder", r"ransack", r"torched", r"burn(?:ed|t) (?:down )?(?:\w+ )?"
                                              r"(?:homes|houses|villages?|shops|property|huts|vehicles|crops)",
                                              r"set fire to", r"destroy(?:ed)? (?:\w+ )?(?:homes|houses|property|shops|wells|telecom\w*|masts?|schools?|bridges?)",
-                                             r"demolish", r"confiscat", r"extort"), weight=0.65),
+                                             r"(?:forces|troops|militants|militia|soldiers|fighters|army|settlers) (?:\w+ ){0,2}demolish\w*", r"confiscat", r"extort"),
+         weight=0.65),
     Rule("Non-violent transfer of territory", _rx(r"withdr[ae]w", r"pulled out", r"handed (?:over|control)",
                                                   r"retreat(?:ed)?", r"moved in(?:to)?\b"),
          needs=(ARMED_AGENT,), unless=_rx(r"handed over (?:\w+ ){0,2}(?:weapons|arms|guns|ammunition)"), weight=0.65),
