@@ -67,7 +67,7 @@ ATTRIBUTION = _rx(r"(?:the )?(?:police|officials?|authorities|army|military|secu
                   r"(?: spokesm[ae]n)? (?:said|say|says|told|reported|confirmed|added)",
                   r"according to (?:the )?(?:\w+ ){0,3}(?:police|officials?|authorities|army|military)")
 """Who reported an event is not a party to it ('..., police said')."""
-PROTEST = _rx(r"protest", r"demonstrat", r"rall(?:y|ied|ies)", r"march(?:ed|es|ing)\b", r"(?:a|the|protest|peaceful) march\b(?!\s+\d)", r"sit-in",
+PROTEST = _rx(r"protest", r"demonstrat", r"rall(?:y|ied|ies)\b", r"march(?:ed|es|ing)\b", r"(?:a|the|protest|peaceful) march\b(?!\s+\d)", r"sit-in",
               r"manifest", r"took to the streets")
 CROWD = _rx(PROTEST.pattern[2:], r"rioters?", r"youths?", r"crowds?", r"supporters", r"students", r"mobs?\b")
 SPORTS = _rx(r"football", r"soccer", r"basketball", r"cricket", r"rugby", r"tennis", r"boxer", r"boxing",
@@ -75,7 +75,8 @@ SPORTS = _rx(r"football", r"soccer", r"basketball", r"cricket", r"rugby", r"tenn
              r"final whistle", r"scored", r"goals?\b", r"kick-?off", r"stadium", r"pitch\b", r"referee",
              r"tournament", r"championship", r"champions\b", r"olympic", r"derby\b", r"innings", r"wickets?",
              r"knocked out", r"semi-?final", r"quarter-?final", r"\d{1,3}-\d{1,3} (?:win|victory|defeat|draw)",
-             r"Lakers", r"Celtics", r"Arsenal", r"Liverpool", r"Real Madrid", r"Manchester United")
+             r"Lakers", r"Celtics", r"Arsenal", r"Liverpool", r"Real Madrid", r"Manchester United",
+             r"(?:two|rival|opposing|visiting|home) teams", r"(?:first|second) leg\b")
 """A match report uses war words ('clash', 'battle', 'attack', 'shot'): no event."""
 MISHAP = _rx(r"earthquake", r"quake", r"floods?\b", r"flooding", r"landslide", r"mudslide", r"avalanche", r"cyclone",
              r"hurricane", r"typhoon", r"tornado", r"storms?\b", r"wildfires?", r"bushfires?", r"blaze", r"fire broke out",
@@ -86,7 +87,9 @@ MISHAP = _rx(r"earthquake", r"quake", r"floods?\b", r"flooding", r"landslide", r
 """Disasters and accidents: deaths and destruction with no perpetrator."""
 CRIME = _rx(r"robb(?:ed|ery|ers?)", r"burglar", r"\bstole\b", r"theft", r"drunk", r"argument", r"quarrel",
             r"domestic", r"(?:his|her) (?:wife|husband|girlfriend|boyfriend|partner|neighbour|neighbor)",
-            r"neighbou?rs?\b", r"jealous", r"at gunpoint", r"shoplift", r"fraud", r"drug deal")
+            r"neighbou?rs?\b", r"jealous", r"at gunpoint", r"shoplift", r"fraud", r"drug deal", r"drive-by",
+            r"homicide", r"charged with", r"pleaded (?:not )?guilty", r"convicted", r"jury", r"sentenced to",
+            r"traffic stop", r"parolee", r"heroin", r"cocaine", r"marijuana", r"methamphetamine", r"bar brawl")
 """Ordinary crime, which ACLED does not code unless organised armed actors commit it."""
 SPORTS_EXEMPT = frozenset(EVENT_TYPES["Protests"] + EVENT_TYPES["Riots"])
 """Fans who riot after a match are still a riot."""
@@ -252,7 +255,7 @@ RULES: tuple[Rule, ...] = (
                             r"(?:launched|began|started|pressed|continued|mounted|led) (?:\w+ ){0,3}offensive",
                             r"offensive (?:on|against|to (?:take|capture|retake))", r"(?:attacked|raided|stormed|assaulted) (?:an? |the )?"
                             r"(?:\w+ ){0,3}(?:base|position|checkpoint|convoy|camp|post|outpost|barracks|patrol|troops|forces|soldiers)",
-                            r"combats?\b", r"affrontements?", r"skirmish", r"hostilities", r"counter-?attack",
+                            r"combats\b", r"affrontements?", r"skirmish", r"hostilities", r"counter-?attack",
                             r"(?:army|troops|soldiers|forces|militants|fighters|militia) (?:attacked|raided|stormed)",
                             r"(?:launched|carried out) an? (?:\w+ )?(?:attack|assault|raid|operation)",
                             r"(?:attack|assault|raid) on"),
