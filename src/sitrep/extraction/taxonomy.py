@@ -83,14 +83,24 @@ MISHAP = _rx(r"earthquake", r"quake", r"floods?\b", r"flooding", r"landslide", r
              r"caught fire", r"collided", r"collision", r"crash(?:ed|es)?\b", r"derail", r"capsiz", r"drown",
              r"heatwave", r"outbreak", r"cholera", r"epidemic", r"gas (?:leak|explosion|cylinder)",
              r"(?:tanker|boiler|cylinder|factory|fuel depot) (?:explosion|blast|fire)", r"mine collapse",
-             r"building collapse", r"stampede", r"bomb threat", r"hoax")
+             r"building collapse", r"stampede", r"bomb threat", r"hoax", r"flames", r"firefighters?")
 """Disasters and accidents: deaths and destruction with no perpetrator."""
 CRIME = _rx(r"robb(?:ed|ery|ers?)", r"burglar", r"\bstole\b", r"theft", r"drunk", r"argument", r"quarrel",
             r"domestic", r"(?:his|her) (?:wife|husband|girlfriend|boyfriend|partner|neighbour|neighbor)",
             r"neighbou?rs?\b", r"jealous", r"at gunpoint", r"shoplift", r"fraud", r"drug deal", r"drive-by",
             r"homicide", r"charged with", r"pleaded (?:not )?guilty", r"convicted", r"jury", r"sentenced to",
-            r"traffic stop", r"parolee", r"heroin", r"cocaine", r"marijuana", r"methamphetamine", r"bar brawl")
+            r"traffic stop", r"parolee", r"heroin", r"cocaine", r"marijuana", r"methamphetamine", r"bar brawl",
+            r"ex-(?:boyfriend|girlfriend|husband|wife)", r"break up a fight", r"(?:a|the) fight (?:with|between)")
 """Ordinary crime, which ACLED does not code unless organised armed actors commit it."""
+NOTABLE = _rx(r"activists?", r"opposition", r"protesters?", r"demonstrators?", r"journalists?", r"reporters?",
+              r"bloggers?", r"politicians?", r"lawmakers?", r"MPs?\b", r"leaders?", r"militants?", r"insurgents?",
+              r"rebels?", r"terror\w*", r"extremists?", r"jihadists?", r"members of", r"suspected (?:members|militants|"
+              r"fighters|collaborators|spies)", r"spy\b", r"spies", r"espionage", r"coup", r"dissidents?", r"students?",
+              r"clerics?", r"imams?", r"commanders?", r"officials?", r"ministers?", r"candidates?", r"supporters",
+              r"fighters?", r"party", r"nationals", r"foreigners", r"smugglers?", r"mercenar\w+", r"defectors?",
+              r"al[- ]shabaab", r"islamic state", r"boko haram", r"collaborat\w+", r"informants?", r"separatists?")
+"""ACLED codes arrests that matter politically: of activists, journalists, militants, officials, foreigners;
+not a city police blotter."""
 SPORTS_EXEMPT = frozenset(EVENT_TYPES["Protests"] + EVENT_TYPES["Riots"])
 """Fans who riot after a match are still a riot."""
 
@@ -239,7 +249,7 @@ RULES: tuple[Rule, ...] = (
          needs=(ARMED_AGENT,), unless=_rx(r"(?:camp|camps) for (?:the )?(?:displaced|refugees|IDPs)", r"refugee camp", r"IDP camp",
                                           r"opened fire", r"kill(?:ed|ing)", r"injur", r"wound"),
          weight=0.7),
-    Rule("Arrests", ARREST, needs=(STATE_AGENT,), check=_state_led,
+    Rule("Arrests", ARREST, needs=(STATE_AGENT, NOTABLE), check=_state_led,
          unless=_rx(r"for (?:drunk|driving|theft|stealing|robbery|burglary|fraud|speeding|drug)", r"drunk(?:en)? driv",
                     r"(?:stabbing|killing|murder(?:ing)?) (?:his|her) (?:wife|husband|girlfriend|boyfriend|partner|neighbou?r|mother|father)"),
          weight=0.7),
