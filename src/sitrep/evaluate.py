@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 import statistics
 import unicodedata
@@ -32,6 +31,7 @@ from typing import Any
 
 from sitrep.errors import MalformedRecord, UnreadableInput
 from sitrep.models import Article
+from sitrep.resolve.gazetteer import distance_km
 
 __all__ = [
     "FIELDS", "Evaluation", "FieldScore", "Match", "evaluate", "gold_articles", "in_period",
@@ -47,7 +47,6 @@ MAX_KM = 25.0
 """Largest distance between matched events: about a district, the scale of ACLED's geo_precision 2."""
 FATALITY_TOLERANCE = 0.10
 """Relative tolerance of the lenient fatality score: |predicted - gold| <= 10% of gold."""
-EARTH_RADIUS_KM = 6371.0
 MAX_RANGE_DAYS = 366
 """A predicted date range longer than this is matched on its first year only."""
 
@@ -277,14 +276,10 @@ def _days_apart(gold: Record, pred: Record) -> int | None:
 
 
 def _distance_km(a: Record, b: Record) -> float | None:
-    """Haversine distance; None when either side has no coordinates."""
+    """Great-circle distance; None when either side has no coordinates."""
     coords = [c for c in (a.get("latitude"), a.get("longitude"), b.get("latitude"), b.get("longitude"))
               if isinstance(c, int | float)]
-    if len(coords) < 4:
-        return None
-    lat1, lon1, lat2, lon2 = (math.radians(c) for c in coords)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(*coords) if len(coords) == 4 else None
 
 
 def _same_article(gold: Record, pred: Record) -> bool:

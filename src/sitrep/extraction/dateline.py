@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sitrep.extraction.dates import MONTHS
+from sitrep.extraction.dates import MONTHS, safe_date
 from sitrep.models import Span
 
 __all__ = ["ReportDate", "report_date"]
@@ -60,13 +60,7 @@ def _day(match: re.Match[str]) -> date | None:
     year, first = int(match.group("y")), int(match.group("d"))
     if "month" in match.re.groupindex:
         month = MONTHS.get(match.group("month").lower().rstrip("."))
-        return _safe(year, month, first) if month else None
+        return safe_date(year, month, first) if month else None
     second = int(match.group("m"))
-    return _safe(year, second, first) or _safe(year, first, second)
+    return safe_date(year, second, first) or safe_date(year, first, second)
 
-
-def _safe(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None

@@ -251,7 +251,7 @@ def _month_of(match: re.Match[str], text: str) -> int | None:
     return MONTHS[word]
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
     """``date(year, month, day)``, or None when that day does not exist."""
     try:
         return date(year, month, day)
@@ -265,10 +265,10 @@ def _guess_year(month: int, day: int, weekday: int | None, published: date) -> i
     years = [published.year, published.year - 1, published.year + 1]
     if weekday is not None:
         for year in years:
-            candidate = _safe_date(year, month, day)
+            candidate = safe_date(year, month, day)
             if candidate and candidate.weekday() == weekday and candidate <= latest:
                 return year
-    candidate = _safe_date(published.year, month, day)
+    candidate = safe_date(published.year, month, day)
     if candidate is not None and candidate > latest:
         return published.year - 1
     return published.year
@@ -288,8 +288,8 @@ def _day_month(match: re.Match[str], published: date | None, text: str) -> _When
         year = _guess_year(month, day, weekday, published)
     else:
         return _When(None, None, 1 if day2 is None else 2)
-    first = _safe_date(year, month, day)
-    last = _safe_date(year, month, int(day2)) if day2 else first
+    first = safe_date(year, month, day)
+    last = safe_date(year, month, int(day2)) if day2 else first
     if first is None or last is None or last < first:
         return None
     return _When(first, last, _range_precision(first, last))
@@ -297,7 +297,7 @@ def _day_month(match: re.Match[str], published: date | None, text: str) -> _When
 
 def _iso(match: re.Match[str], published: date | None, text: str) -> _When | None:
     """"2024-11-30", "2024/11/30": year first, then month, then day."""
-    day = _safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    day = safe_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     return _When(day, day, 1) if day else None
 
 
@@ -310,7 +310,7 @@ def _numeric(match: re.Match[str], published: date | None, text: str) -> _When |
         if match.group("sep") == "-":
             return None
         year += 2000
-    day = _safe_date(year, second, first) or _safe_date(year, first, second)
+    day = safe_date(year, second, first) or safe_date(year, first, second)
     return _When(day, day, 1) if day else None
 
 
