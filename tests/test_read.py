@@ -139,6 +139,68 @@ def test_html_page_without_main_text_is_empty(tmp_path: Path) -> None:
     assert error.source == str(path)
 
 
+SPLIT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Rebels shell market in Beni</title>
+<meta property="article:published_time" content="2023-08-14T09:00:00+01:00"></head>
+<body><div class="wrap">
+<div class="lead-para"><p>Rebel artillery hit the central market of Beni on Saturday morning, traders said.</p></div>
+<div class="promo">Subscribe now</div>
+<aside class="more"><h3>More from this region</h3><ul>
+<li><a href="/x">Floods cut the road to Butembo</a></li><li><a href="/y">Governor visits Bunia hospital</a></li>
+</ul></aside>
+<div class="article-body-2"><p>A local health official said eight traders were killed and a dozen more
+were taken to hospital with shrapnel wounds.</p></div>
+<div class="article-body-3"><p>The rebel group has not commented on the shelling, which followed a week of
+heavy fighting in the hills.</p></div>
+</div></body></html>
+"""
+
+
+def test_html_body_split_across_blocks_keeps_page_order(tmp_path: Path) -> None:
+    path = tmp_path / "split.html"
+    path.write_text(SPLIT_PAGE, encoding="utf-8")
+    article = only_article(path)
+    lines = article.text.split("\n")
+    assert [line.split()[0] for line in lines] == ["Rebel", "A", "The"]
+    assert lines[1].endswith("shrapnel wounds.")
+    assert "Butembo" not in article.text and "Subscribe" not in article.text
+    assert article.published == date(2023, 8, 14)
+
+
+SCRIPT = '<script>var promo = {"from": "2026-02-01", "until": "2026-02-20", "built": "2026-01-30T10:00:00Z"};</script>'
+STORY = (
+    "<p>Authorities imposed a curfew in Jos on Wednesday after youths burned a police post, the state "
+    "government said.</p><p>Shops stayed closed and the streets were empty, and traders said they feared "
+    "more trouble in the coming days.</p><p>The governor appealed for calm in a broadcast and said security "
+    "forces would patrol the town overnight.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "footer", "expected"),
+    [
+        (SCRIPT, "<p>By Musa Ali | 12 October 2023</p>", "&copy; 2026 Plateau Times", date(2023, 10, 12)),
+        (SCRIPT, "", "&copy; 2026 Plateau Times", None),
+        ("", "", "Copyright 2026 Plateau Times", None),
+        (SCRIPT + '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+         '"2023-10-12T08:00:00+01:00", "dateModified": "2023-10-20T09:00:00+01:00"}</script>',
+         "", "", date(2023, 10, 12)),
+    ],
+)
+def test_html_dates_in_code_and_copyright_lines_are_not_the_publication_date(
+    tmp_path: Path, head: str, byline: str, footer: str, expected: date | None
+) -> None:
+    path = tmp_path / "curfew.html"
+    path.write_text(
+        f"<html><head><title>Curfew in Jos</title>{head}</head><body><article><h1>Curfew in Jos</h1>"
+        f"{byline}{STORY}</article><footer>{footer}</footer></body></html>",
+        encoding="utf-8",
+    )
+    assert only_article(path).published == expected
+    fallback = date(2023, 10, 13)
+    assert only_article(path, published=fallback).published == (expected or fallback)
+
+
 # -- feeds ---------------------------------------------------------------------------------------
 
 
@@ -170,6 +232,57 @@ def test_atom_entries_use_content_and_dates() -> None:
     assert first.outlet == "Example Monitor"
     assert second.text == "Ceasefire announced\n\nThe two sides agreed a 72-hour ceasefire."
     assert second.published == date(2024, 12, 2)  # from <updated>: it has no <published>
+
+
+def test_feed_text_escaped_twice_or_in_an_escaped_cdata_section_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "escaped.rss"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Desk</title>'
+        "<item><title>Kidal</title><guid>1</guid>"
+        "<description>&lt;![CDATA[Troops repelled an assault on the camp at Kidal on Friday.]]&gt;"
+        "</description></item>"
+        "<item><title>Bamako</title><guid>2</guid><description>&amp;lt;p&amp;gt;Two &amp;lt;em&amp;gt;"
+        "marchers&amp;lt;/em&amp;gt; were hurt in Bamako.&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;Police "
+        "made arrests.&amp;lt;/p&amp;gt;</description></item>"
+        "<item><title>Djugu</title><guid>3</guid><description><![CDATA[<p>Militiamen burned huts in "
+        "Djugu; turnout was <50% &amp; falling.</p>]]></description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    texts = [a.text for a in read_all(path) if isinstance(a, Article)]
+    assert texts == [
+        "Kidal\n\nTroops repelled an assault on the camp at Kidal on Friday.",
+        "Bamako\n\nTwo marchers were hurt in Bamako.\nPolice made arrests.",
+        "Djugu\n\nMilitiamen burned huts in Djugu; turnout was <50% & falling.",
+    ]
+
+
+def test_atom_published_is_used_even_when_updated_comes_first(tmp_path: Path) -> None:
+    path = tmp_path / "late.atom"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Obs</title>'
+        "<id>urn:x</id><updated>2023-03-20T05:00:00Z</updated><entry><title>Raid</title><id>urn:x:1</id>"
+        "<updated>2023-03-20T04:00:00Z</updated><published>2023-03-09T22:30:00-03:00</published>"
+        "<summary>Soldiers raided a camp on Tuesday.</summary></entry></feed>",
+        encoding="utf-8",
+    )
+    assert only_article(path).published == date(2023, 3, 9)  # the local day, not UTC's 10 March
+
+
+@pytest.mark.parametrize(
+    ("stamp", "local_day"),
+    [("Tue, 07 Mar 2023 22:15:00 -0600", date(2023, 3, 7)), ("Wed, 08 Mar 2023 00:45:00 +0530", date(2023, 3, 8)),
+     ("Wed, 08 Mar 2023 00:45:00 GMT", date(2023, 3, 8))],
+)
+def test_rss_date_is_the_local_day_of_its_offset(tmp_path: Path, stamp: str, local_day: date) -> None:
+    path = tmp_path / "wire.rss"
+    path.write_text(
+        f'<rss version="2.0"><channel><title>W</title><item><title>Clash</title><guid>c</guid>'
+        f"<pubDate>{stamp}</pubDate><description>Clashes broke out yesterday.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert only_article(path).published == local_day
 
 
 def test_feed_item_ids_do_not_depend_on_the_file_name(tmp_path: Path) -> None:

@@ -18,13 +18,16 @@ Rules, in the order they apply:
 3. **Limits.** A document larger than ``MAX_BYTES`` is refused (``OversizedInput``); for JSON Lines the
    limit applies to each record line, not to the file, so a large corpus in one file is fine.
 4. **Text.** The text of a ``.txt`` file or a JSON Lines record is kept exactly as given (offsets point
-   into it); only a file's leading byte-order mark is removed. HTML: trafilatura's main text. Feed
-   items: the title, a blank line, then the summary or content with markup stripped.
+   into it); only a file's leading byte-order mark is removed. HTML: trafilatura's main text, its
+   blocks in page order. Feed items: the title, a blank line, then the summary or content with markup
+   stripped (decoded again while markup remains: feeds that escape HTML twice, or escape a CDATA
+   section).
 5. **Ids.** A record's own ``id`` (as a string); else ``<file name>-<8 hex of the text's SHA-256>``;
    feed items: ``<feed title>-<10 hex of the item's id or link>``, so the same item in two snapshots
    of a feed gets the same id.
-6. **Publication date.** Metadata first (record ``published``, HTML date, item date; the date part of
-   an ISO string), else a dateline with a year in the first ``DATELINE_WINDOW`` characters of the text
+6. **Publication date.** Metadata first (record ``published``; a page's date from its markup, never
+   from its JavaScript or free text; an item's ``published``, else ``updated``, as its local day; the
+   date part of an ISO string), else a dateline with a year in the first ``DATELINE_WINDOW`` characters of the text
    ("Wed 05 Apr 2017", "April 5, 2017", "5 April 2017", "2017-04-05"), else the ``published``
    argument. A weekday and day without a year ("Saturday November 30") is not a dateline.
 """
@@ -239,14 +242,95 @@ def _html_article(data: bytes, path: Path, source: str, published: date | None) 
     )
 
 
+PAGE_DATE_SEARCH = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
+"""How a page's own date is looked for: in its markup (meta tags, JSON-LD, ``<time>``, bylines, the
+URL), first published rather than last modified. The page's free text is not searched: there a year
+alone (a copyright line) or a month would stand for a day. The latest date accepted is fixed, so
+that the result never depends on the day the program runs."""
+
+
 def _extract_page(data: bytes) -> dict[str, Any]:
-    """trafilatura's main text and metadata of a page; empty when it finds none."""
+    """trafilatura's main text (in page order) and metadata of a page; empty when it finds none.
+
+    JavaScript is removed first: dates in code (a banner's expiry, a build time) are not the page's.
+    """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
-    if doc is None or isinstance(doc, dict):
-        return doc or {}
-    return {key: getattr(doc, key, None) for key in ("text", "title", "date", "url", "sitename")}
+    tree = trafilatura.load_html(data)
+    if tree is None:
+        return {}
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            script.text = None  # structured data (JSON-LD) stays: it names the publication date
+    doc = trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, date_extraction_params=dict(PAGE_DATE_SEARCH)
+    )
+    if doc is None:
+        return {}
+    page = dict(doc) if isinstance(doc, dict) else {
+        key: getattr(doc, key, None) for key in ("text", "title", "date", "url", "sitename")
+    }
+    text = page.get("text")
+    if isinstance(text, str) and text:
+        page["text"] = _in_page_order(text, data)
+    return page
+
+
+_NOT_SHOWN = ("script", "style", "noscript", "template")
+"""Elements whose text a reader never sees."""
+ORDER_PREFIX_CHARS = 40
+"""A block of main text that is not found whole in the page is looked for by this many of its first
+characters (spaces ignored): the extractor may have joined or trimmed the end of a block."""
+
+
+def _in_page_order(text: str, data: bytes) -> str:
+    """The lines (blocks) of a page's main text in the order the page shows them.
+
+    The main-text extractor can put a block it recovered late (an intro in its own ``<div>``, apart
+    from the body) after blocks that follow it on the page. Each block is found in the text of the
+    page's body, spaces ignored: first after the block before it, else anywhere; blocks are then
+    sorted by where they were found. A block not found stays after the one before it.
+    """
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return text
+    import trafilatura
+    from lxml import etree
+
+    tree = trafilatura.load_html(data)
+    if tree is None:
+        return text
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    etree.strip_elements(root, *_NOT_SHOWN, with_tail=False)
+    page = _squeeze("".join(root.itertext()))
+    keys: list[int] = []
+    last = -1
+    for line in lines:
+        where = _find_block(page, _squeeze(line), max(last, 0))
+        last = where if where >= 0 else last
+        keys.append(last)
+    order = sorted(range(len(lines)), key=lambda i: keys[i])
+    return "\n".join(lines[i] for i in order)
+
+
+def _find_block(page: str, block: str, after: int) -> int:
+    """Where ``block`` (spaces removed) is in ``page``: first from ``after``, else from the start;
+    -1 when neither it nor its first ``ORDER_PREFIX_CHARS`` characters are there."""
+    if not block:
+        return -1
+    for needle in (block, block[:ORDER_PREFIX_CHARS]):
+        where = page.find(needle, after)
+        if where < 0:
+            where = page.find(needle)
+        if where >= 0:
+            return where
+    return -1
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without any white space."""
+    return re.sub(r"\s+", "", text)
 
 
 # -- feeds ---------------------------------------------------------------------------------------
@@ -258,7 +342,10 @@ def _feed_articles(
     """Every item of an RSS or Atom feed, as an article (item pages are not fetched)."""
     import feedparser
 
-    parsed = feedparser.parse(data)  # bytes, never a string: a string could be taken for a URL
+    # Bytes, never a string: a string could be taken for a URL. feedparser's own HTML sanitising and
+    # link resolution are off: both drop a CDATA section that a feed escaped into its text, and
+    # ``_strip_html`` removes every tag anyway.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries:
         if parsed.bozo:
             raise UnreadableInput(source, f"not a valid RSS or Atom feed ({parsed.get('bozo_exception')})")
@@ -328,7 +415,7 @@ class _TextExtractor(HTMLParser):
         {"p", "br", "div", "li", "ul", "ol", "tr", "table", "blockquote", "section", "article"}
         | {f"h{n}" for n in range(1, 7)}
     )
-    SKIP = frozenset({"script", "style"})
+    SKIP = frozenset({"script", "style", "noscript", "template"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -351,9 +438,38 @@ class _TextExtractor(HTMLParser):
         if not self._skipping:
             self.parts.append(data)
 
+    def unknown_decl(self, data: str) -> None:
+        """A ``<![CDATA[...]]>`` section in HTML: its content is text (other declarations are dropped)."""
+        if data.upper().startswith("CDATA["):
+            self.handle_data(data[len("CDATA[") :])
+
+
+MARKUP_ROUNDS = 3
+"""Most times a feed's text is decoded: feeds escape HTML once by the format's rule, and some
+escape it a second time ('&amp;lt;p&amp;gt;'); three rounds undo both and one more."""
+_MARKUP = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?|!\[CDATA\[[\s\S]*?\]\])>"
+    r"|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]+\d*);"
+)
+"""An HTML tag, CDATA section or character reference, still there after a round of decoding."""
+
 
 def _strip_html(fragment: str) -> str:
-    """Plain text of an HTML fragment: tags dropped, entities decoded, one line per block."""
+    """Plain text of an HTML fragment: tags dropped, entities decoded, one line per block.
+
+    Text that still holds markup after decoding (HTML escaped twice, an escaped CDATA section) is
+    decoded again, up to ``MARKUP_ROUNDS`` times.
+    """
+    text = _plain_text(fragment)
+    for _ in range(MARKUP_ROUNDS - 1):
+        if not _MARKUP.search(text):
+            break
+        text = _plain_text(text)
+    return text
+
+
+def _plain_text(fragment: str) -> str:
+    """One round of ``_strip_html``."""
     parser = _TextExtractor()
     parser.feed(fragment)
     parser.close()
