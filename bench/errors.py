@@ -48,7 +48,7 @@ def acled_notes(row: dict, events: list[dict]) -> list[str]:
     causes = []
     if e["sub_event_type"] != gold["sub_event_type"]:
         causes.append(f"sub-type {gold['sub_event_type']} -> {e['sub_event_type']}")
-    if km(e["latitude"], e["longitude"], gold["latitude"], gold["longitude"]) > 25:
+    if e["latitude"] is None or km(e["latitude"], e["longitude"], gold["latitude"], gold["longitude"]) > 25:
         causes.append(f"place > 25 km, coded at precision {e['geo_precision']}")
     if e["fatalities"] != gold["fatalities"]:
         causes.append("fatalities " + ("over" if e["fatalities"] > gold["fatalities"] else "under")
@@ -68,7 +68,8 @@ def fakes(row: dict, events: list[dict]) -> list[str]:
     if abs(e["fatalities"] - total) > max(1, 0.1 * total):
         causes.append("deaths " + ("over" if e["fatalities"] > total else "under"))
     if e["event_date"] != gold["date"]:
-        causes.append("date " + ("earlier" if e["event_date"] < gold["date"] else "later"))
+        causes.append("date " + ("unknown" if e["event_date"] is None else
+                                 "earlier" if e["event_date"] < gold["date"] else "later"))
     if e["geo_precision"] == 3:
         causes.append("place only a country or province")
     return causes

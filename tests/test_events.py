@@ -194,9 +194,15 @@ def test_filing_city_and_speaker_place_are_not_the_scene() -> None:
 def test_an_undated_report_is_coded_with_an_unknown_day() -> None:
     events = records("Police fired tear gas at protesters in Nairobi.", None)
     assert events and events[0]["sub_event_type"] == "Protest with intervention"
-    assert events[0]["event_date"] == "0001-01-01" and events[0]["time_precision"] == 3
+    assert events[0]["event_date"] is None and events[0]["time_precision"] == 3
     assert events[0]["actor2"] == "Police Forces of Kenya (2022-)"  # the latest period, not one of year 1
     assert events[0]["notes"].startswith("On an unknown date,")
+
+
+def test_an_event_without_a_place_has_no_point() -> None:
+    events = records("Unknown gunmen shot dead two traders on Tuesday, a relative said.", "2024-03-14")
+    assert events and events[0]["latitude"] is None and events[0]["longitude"] is None
+    assert events[0]["location"] == "" and events[0]["geonameid"] is None
 
 
 def test_a_follow_up_sentence_can_settle_the_outcome() -> None:

@@ -159,7 +159,9 @@ class Event:
 
     event_id: str
     article_id: str
-    event_date: date
+    event_date: date | None
+    """The day it happened; None when neither the text nor a publication date dates it (then
+    ``time_precision`` is 3). Never a stand-in day."""
     time_precision: int
     event_type: str
     sub_event_type: str
@@ -168,8 +170,9 @@ class Event:
     place: Place | None
     """Where it happened; None when only the country is known (``country`` below then holds it)."""
     country: str
-    latitude: float
-    longitude: float
+    latitude: float | None
+    """WGS84 latitude of ``place``; None when the text names no place. Never a stand-in point."""
+    longitude: float | None
     geo_precision: int
     fatalities: Fatalities
     sources: tuple[Source, ...]
@@ -193,7 +196,7 @@ class Event:
             "event_id": self.event_id,
             "article_id": self.article_id,
             "article_ids": list(self.article_ids or (self.article_id,)),
-            "event_date": self.event_date.isoformat(),
+            "event_date": self.event_date.isoformat() if self.event_date else None,
             "date_end": self.date_end.isoformat() if self.date_end else None,
             "time_precision": self.time_precision,
             "event_type": self.event_type,
@@ -211,8 +214,8 @@ class Event:
             "admin2": self.admin2,
             "location": self.location,
             "geonameid": self.place.geonameid if self.place else None,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
+            "latitude": _coordinate(self.latitude),
+            "longitude": _coordinate(self.longitude),
             "geo_precision": self.geo_precision,
             "fatalities": f.fatalities,
             "fatalities_low": f.low,
@@ -226,3 +229,11 @@ class Event:
             "notes": self.notes,
             "confidence": round(self.confidence, 3),
         }
+
+
+COORDINATE_DECIMALS = 4
+"""Decimals of published coordinates, as ACLED publishes them (about 11 m)."""
+
+
+def _coordinate(value: float | None) -> float | None:
+    return None if value is None else round(value, COORDINATE_DECIMALS)

@@ -44,9 +44,6 @@ ESCALATIONS = {
     "Protest with intervention": {"Excessive force against protesters"},
 }
 """Sub-types a follow-up sentence may turn an event into: ACLED codes the outcome of a clash or a protest."""
-UNKNOWN_DAY = date(1, 1, 1)
-"""The day of an event whose text gives no date and no publication date: never a plausible real day,
-with time precision 3. sitrep does not guess today's date."""
 STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
@@ -74,7 +71,8 @@ class _Draft:
 
     trigger: taxonomy.Trigger
     sentences: list[Span]
-    day: date
+    day: date | None
+    """None when neither the text nor a publication date dates the event: sitrep does not guess."""
     end: date | None
     precision: int
     place: Place | None
@@ -93,8 +91,8 @@ class _Draft:
 
     @property
     def known_day(self) -> date | None:
-        """The day, unless it is unknown (then actors take their latest period)."""
-        return None if self.day == UNKNOWN_DAY else self.day
+        """The day, None when unknown (then actors take their latest period)."""
+        return self.day
 
 
 @dataclass(frozen=True)
@@ -295,14 +293,14 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
 
 
 def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
-          ctx: Context) -> tuple[date, date | None, int, bool]:
+          ctx: Context) -> tuple[date | None, date | None, int, bool]:
     """The event's day, last day, ACLED time precision, and whether the sentence itself dated it."""
     own = [d for d in dates if d.day and not d.background]
     if own:
         best = min(own, key=lambda d: d.precision)
         return best.day, best.end, best.precision, True  # type: ignore[return-value]
     shifted = next((d for d in dates if d.shift is not None), None)
-    if shifted is not None and shifted.shift is not None and previous is not None and previous.known_day:
+    if shifted is not None and shifted.shift is not None and previous is not None and previous.day:
         # "on the same day", "the next day": counted from the event before
         return previous.day + timedelta(days=shifted.shift), None, previous.precision, True
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
@@ -310,7 +308,7 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
     if ctx.published is not None:
         return ctx.published, None, 2, False
-    return UNKNOWN_DAY, None, 3, False  # no day can be given without guessing
+    return None, None, 3, False  # no day can be given without guessing
 
 
 def _finish(draft: _Draft, ctx: Context) -> Event:
@@ -348,7 +346,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         iso3=country_iso3(place.country_code) if place and place.country_code else None,
         admin1=draft.located.admin1 if draft.located else (place.admin1 if place else None),
         admin2=draft.located.admin2 if draft.located else (place.admin2 if place else None),
-        location=place.name if place else (country or ""),
+        location=place.name if place else "",
         latitude=latitude,
         longitude=longitude,
         geo_precision=precision,
@@ -370,12 +368,12 @@ def _country(draft: _Draft, ctx: Context) -> str | None:
     return next((m.actor.country for m in draft.actors if m.actor.country), None)
 
 
-def _point(place: Place | None, country: str | None, ctx: Context) -> tuple[float, float, int]:
+def _point(place: Place | None, country: str | None, ctx: Context) -> tuple[float | None, float | None, int]:
     if place is not None:
         return place.latitude, place.longitude, place.geo_precision
     if ctx.focus is not None:
         return ctx.focus.latitude, ctx.focus.longitude, 3
-    return 0.0, 0.0, 3
+    return None, None, 3  # no place named: no point, never a stand-in
 
 
 def _sides(draft: _Draft, country: str | None,
@@ -440,7 +438,7 @@ def _event_id(article_id: str, draft: _Draft) -> str:
 
 def notes(event: Event) -> str:
     """One ACLED-style sentence: who did what, where, with what toll, according to whom."""
-    day = "an unknown date" if event.event_date == UNKNOWN_DAY else f"{event.event_date.day} {event.event_date:%B %Y}"
+    day = f"{event.event_date.day} {event.event_date:%B %Y}" if event.event_date else "an unknown date"
     parties = event.actor1.name + (f" and {event.actor2.name}" if event.actor2 else "")
     where = (event.location or "an unknown place") + (
         f" ({event.admin1})" if event.admin1 and event.admin1 != event.location else "")
