@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -10,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from sitrep.errors import StoreError
+from sitrep.errors import MissingDatabase, StoreError
 from sitrep.models import Article
 from sitrep.store import SCHEMA_VERSION, Store
 
-ALEPPO = Article(id="aleppo-1", text="Rebels entered Aleppo on Friday.", published=date(2024, 11, 30))
+ALEPPO = Article(id="aleppo-1", text="Rebels entered Aleppo on Friday.", published=date(2024, 11, 30),
+                 url="https://news.example.org/aleppo", title="Rebels enter Aleppo", outlet="Example News")
 GOMA = Article(id="goma-1", text="M23 clashed with the army near Goma.", outlet="Example Monitor")
 
 
@@ -102,8 +104,49 @@ def test_reopening_keeps_the_data(tmp_path: Path) -> None:
         assert s.has(ALEPPO)
 
 
-def test_records_come_back_unchanged(store: Store) -> None:
-    assert list(store.events(country="Syria")) == ALEPPO_EVENTS
+def test_records_come_back_unchanged_with_their_reports(store: Store) -> None:
+    records = list(store.events(country="Syria"))
+    assert [{k: v for k, v in r.items() if k != "reports"} for r in records] == ALEPPO_EVENTS
+    assert records[0]["reports"] == [{
+        "article_id": "aleppo-1", "url": "https://news.example.org/aleppo", "title": "Rebels enter Aleppo",
+        "outlet": "Example News", "published": "2024-11-30", "fatalities": 0, "event_date": "2024-11-29",
+    }]
+    (goma,) = store.events(country="COD")
+    assert goma["reports"][0]["outlet"] == "Example Monitor" and goma["reports"][0]["url"] is None
+
+
+def test_undated_events_come_last_and_match_no_date_filter(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as s:
+        s.add(ALEPPO, [event("undated", event_date=None, time_precision=3), *ALEPPO_EVENTS])
+        assert ids(s.events()) == ["e-aleppo-battle", "e-aleppo-strike", "undated"]
+        assert "undated" not in ids(s.events(until=date(2024, 12, 31)))
+        assert "undated" not in ids(s.events(since=date(2024, 1, 1)))
+        (undated,) = (r for r in s.events() if r["event_id"] == "undated")
+        assert undated["event_date"] is None and undated["reports"][0]["event_date"] is None
+
+
+def test_opening_an_old_database_replaces_the_stand_ins_with_nulls(tmp_path: Path) -> None:
+    from sitrep.store import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO articles VALUES ('a', 'h', NULL, NULL, NULL, NULL, 'en', 'text', 'now')")
+    old = event("old", article_id="a", event_date="0001-01-01", location="Syria", latitude=0.0, longitude=0.0)
+    kept = event("kept", article_id="a", latitude=36.2, longitude=37.1)
+    for record in (old, kept):
+        conn.execute("INSERT INTO events VALUES (?, 'a', ?, 'Battles', 'Armed clash', 'Syria', 'SYR', NULL, NULL, ?)",
+                     (record["event_id"], record["event_date"], json.dumps(record)))
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        records = {r["event_id"]: r for r in s.events()}
+        assert list(records) == ["kept", "old"]
+        assert (records["old"]["event_date"], records["old"]["latitude"], records["old"]["longitude"],
+                records["old"]["location"]) == (None, None, None, "")
+        assert records["kept"]["latitude"] == 36.2 and records["kept"]["location"] == "Aleppo"
+        assert s.counts() == {"articles": 1, "events": 2}
+        assert ids(s.events(until=date(2024, 12, 31))) == ["kept"]
 
 
 def test_adding_the_same_article_again_is_a_no_op(store: Store) -> None:
@@ -199,6 +242,8 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_a_missing_database_is_not_created_when_only_reading(tmp_path: Path) -> None:
     path = tmp_path / "typo.db"
-    with pytest.raises(StoreError, match=r"No database at .*sitrep ingest"):
+    with pytest.raises(MissingDatabase, match=r"No database at .*typo\.db\. Create one with: sitrep ingest"):
         Store(path, create=False)
     assert not path.exists()
+    with pytest.raises(MissingDatabase):
+        Store(tmp_path, create=False)  # a folder is no database either

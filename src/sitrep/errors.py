@@ -8,6 +8,7 @@
     │   ├── OversizedInput        larger than the limit
     │   └── MalformedRecord       a JSONL line that is not an article record (names file:line)
     ├── StoreError            the database could not be opened or written
+    │   └── MissingDatabase       a command that only reads was given a path where no database is
     └── MissingDependency     an optional extra is needed for this feature (says how to install it)
 """
 
@@ -52,6 +53,10 @@ class MalformedRecord(InputError):
 
 
 class StoreError(SitrepError):
+    pass
+
+
+class MissingDatabase(StoreError):
     pass
 
 

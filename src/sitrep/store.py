@@ -9,8 +9,12 @@
 - **Migrations in code.** ``MIGRATIONS`` is the list of schema steps; ``PRAGMA user_version`` records
   how many have been applied, and opening a database applies the missing ones, each in a transaction.
 - **Events keep their whole record.** The event record (``Event.to_dict()``) is stored as JSON and given
-  back unchanged; the columns beside it exist to filter on. An event whose ``event_id`` is already
-  stored (the same event reported by another article) is kept once: the first stored wins.
+  back with its ``reports``: the url, title, outlet and publication day of each article it was read
+  from, as stored with the article. The columns beside the record exist to filter on. An event whose
+  ``event_id`` is already stored (the same event reported by another article) is kept once: the
+  first stored wins.
+- **Unknown is NULL.** An event without a known day has a NULL ``event_date`` (a null in its record);
+  such events sort after the dated ones and no date filter selects them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sitrep.errors import StoreError
+from sitrep.errors import MissingDatabase, StoreError
 from sitrep.models import Article
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
@@ -63,6 +67,35 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_date ON events(event_date);
     CREATE INDEX events_country ON events(country COLLATE NOCASE);
     """,
+    # 2: unknown days and places are null, never stand-ins: event_date may be NULL, and records written
+    # with the old stand-ins (day 0001-01-01, point (0, 0) with no place) get nulls and an empty location.
+    """
+    CREATE TABLE events_v2 (
+        event_id       TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        event_date     TEXT,
+        event_type     TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country        TEXT,
+        iso3           TEXT,
+        actor1         TEXT,
+        actor2         TEXT,
+        record         TEXT NOT NULL
+    );
+    INSERT INTO events_v2
+        SELECT event_id, article_id, NULLIF(NULLIF(event_date, ''), '0001-01-01'), event_type, sub_event_type,
+               country, iso3, actor1, actor2, record
+        FROM events;
+    UPDATE events_v2 SET record = json_set(record, '$.event_date', NULL)
+        WHERE json_extract(record, '$.event_date') = '0001-01-01';
+    UPDATE events_v2 SET record = json_set(record, '$.latitude', NULL, '$.longitude', NULL, '$.location', '')
+        WHERE json_extract(record, '$.latitude') = 0 AND json_extract(record, '$.longitude') = 0;
+    DROP TABLE events;
+    ALTER TABLE events_v2 RENAME TO events;
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_country ON events(country COLLATE NOCASE);
+    """,
 )
 """Schema steps, oldest first. Append a step to change the schema; never edit a released one."""
 
@@ -93,8 +126,8 @@ class Store:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
-        if not create and self.path != ":memory:" and not Path(path).exists():
-            raise StoreError(
+        if not create and self.path != ":memory:" and not Path(path).is_file():
+            raise MissingDatabase(
                 f"No database at {self.path}. Create one with: sitrep ingest INPUT... --db {self.path}"
             )
         try:
@@ -146,23 +179,41 @@ class Store:
         event_type: str | None = None,
         actor: str | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Stored event records by date then id, filtered.
+        """Stored event records, each with its ``reports``, by date (undated last) then id, filtered.
 
         ``country``: the country name or ISO3 code, any case. ``since``/``until``: event dates, both
-        inclusive. ``event_type``: an event type or a sub-event type, any case. ``actor``: a part of
-        actor1's or actor2's name, any case.
+        inclusive (an undated event matches neither). ``event_type``: an event type or a sub-event
+        type, any case. ``actor``: a part of actor1's or actor2's name, any case.
         """
         where, params = _filters(country, since, until, event_type, actor)
-        sql = "SELECT record FROM events"
+        sql = f"SELECT e.record, {_REPORT_COLUMNS} FROM events e LEFT JOIN articles a ON a.id = e.article_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY event_date, event_id"
+        sql += " ORDER BY e.event_date IS NULL, e.event_date, e.event_id"
         try:
-            cursor = self._conn.execute(sql, params)
+            for record, *article in self._conn.execute(sql, params):
+                yield self._with_reports(json.loads(record), _report(*article))
         except sqlite3.Error as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
-        for (record,) in cursor:
-            yield json.loads(record)
+
+    def _with_reports(self, record: dict[str, Any], primary: dict[str, Any]) -> dict[str, Any]:
+        """``record`` with one report per article it was read from: what the record already says of
+        that article, completed with the stored article's url, title, outlet and publication day."""
+        given = {r.get("article_id"): r for r in record.get("reports") or () if isinstance(r, dict)}
+        ids = record.get("article_ids") or [record.get("article_id")]
+        reports = []
+        for article_id in ids:
+            stored = primary if primary["article_id"] == article_id else self._article_report(article_id)
+            report = {**stored, **{k: v for k, v in given.get(article_id, {}).items() if v is not None}}
+            if len(ids) == 1:
+                report.setdefault("fatalities", record.get("fatalities"))
+                report.setdefault("event_date", record.get("event_date"))
+            reports.append(report)
+        return {**record, "reports": reports}
+
+    def _article_report(self, article_id: str) -> dict[str, Any]:
+        row = self._conn.execute(f"SELECT {_REPORT_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        return _report(*row) if row else _report(article_id)
 
     def counts(self) -> dict[str, int]:
         """How many articles and events are stored."""
@@ -238,6 +289,15 @@ class Store:
         )
 
 
+_REPORT_COLUMNS = "a.id, a.url, a.title, a.outlet, a.published"
+"""What a report says of its article, in the order ``_report`` takes it."""
+
+
+def _report(article_id: str | None, url: str | None = None, title: str | None = None, outlet: str | None = None,
+            published: str | None = None) -> dict[str, Any]:
+    return {"article_id": article_id, "url": url, "title": title, "outlet": outlet, "published": published}
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a migration step (they contain no semicolons of their own)."""
     return [s.strip() for s in script.split(";") if s.strip()]
@@ -288,7 +348,7 @@ def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
     return (
         record["event_id"],
         article_id,
-        record.get("event_date") or "",
+        record.get("event_date") or None,
         record.get("event_type") or "",
         record.get("sub_event_type") or "",
         record.get("country"),
