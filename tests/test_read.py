@@ -409,6 +409,38 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
     assert texts == ["First story.", "Second story.", "Third story."]
 
 
+def test_skipped_kinds_of_file_are_named_once_per_folder(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "story.txt").write_text("A story.", encoding="utf-8")
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "sub" / "annex.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "sub" / "memo.docx").write_bytes(b"PK")
+    (tmp_path / "README").write_text("Read me.", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="sitrep.read"):
+        results = read_all(tmp_path)
+    assert [type(r) for r in results] == [Article]
+    (warning,) = caplog.records
+    assert warning.getMessage() == (f"{tmp_path}: skipped 2 .pdf files, 1 .docx file, 1 file without extension: "
+                                    "sitrep reads only .atom, .htm, .html, .jsonl, .rss, .txt, .xml files")
+
+
+def test_a_folder_with_nothing_to_read_is_an_error_naming_what_it_skipped(tmp_path: Path) -> None:
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    error = only_error(tmp_path)
+    assert isinstance(error, EmptyInput)
+    assert str(error).startswith(f"{tmp_path}: no file sitrep reads (") and str(error).endswith("skipped 1 .pdf file")
+
+
+def test_count_items_without_reading(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "Two."}\n\n{"text": "Three."}\n{bad\n', encoding="utf-8")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF")
+    assert read.count_items([str(tmp_path)]) == 4 == len(read_all(tmp_path))
+    assert read.count_items([str(tmp_path), str(tmp_path / "missing.txt")]) == 5
+    assert read.count_items([str(DATA / "feed.rss")]) is None  # items known once parsed
+    assert read.count_items(["-"]) is None
+
+
 def test_fixture_folder_reads_known_files_only() -> None:
     results = read_all(DATA)
     sources = {r.source.split(":")[0] for r in results if isinstance(r, InputError)}

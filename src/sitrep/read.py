@@ -9,9 +9,11 @@ Rules, in the order they apply:
 1. **Which files.** A path named explicitly is read whatever its extension: ``.html``/``.htm`` as an
    HTML page, ``.xml``/``.rss``/``.atom`` as a feed, ``.jsonl`` as article records, anything else as
    plain text. Inside a folder (read recursively, entries in code-point order of their names) only
-   files with one of those known extensions are read; others, and hidden entries (``.git``,
-   ``.DS_Store``), are skipped silently. ``-`` is standard input: JSON Lines when every non-empty line
-   is a JSON object with a ``"text"``, else one text article.
+   files with one of those known extensions are read; hidden entries (``.git``, ``.DS_Store``) are
+   skipped silently, other files are counted by extension and named in one warning per folder once
+   it is read ("2 .pdf, 1 .docx"); a folder with no file to read is an ``EmptyInput`` that names what
+   it skipped. ``-`` is standard input: JSON Lines when every non-empty line is a JSON object with a
+   ``"text"``, else one text article.
 2. **Bytes to text.** NUL bytes in the first 8 KB mean binary (``BinaryInput``). UTF-8 first (a leading
    byte-order mark is dropped), else Windows-1252 with a logged warning naming the input. HTML pages
    are decoded by trafilatura, which honours the page's declared charset.
@@ -40,6 +42,7 @@ import logging
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -57,7 +60,7 @@ from sitrep.errors import (
 )
 from sitrep.models import Article
 
-__all__ = ["MAX_BYTES", "read_inputs"]
+__all__ = ["MAX_BYTES", "count_items", "read_inputs"]
 
 logger = logging.getLogger(__name__)
 
@@ -102,16 +105,36 @@ def read_inputs(inputs: Iterable[str], published: date | None = None) -> Iterato
 
 
 def _read_folder(folder: Path, published: date | None) -> Iterator[Article | InputError]:
-    """Read every known file under ``folder``, recursively, in sorted order."""
-    for item in _walk(folder, {folder.resolve()}):
+    """Read every known file under ``folder``, recursively, in sorted order; then name, once, the
+    kinds of file it skipped."""
+    skipped: Counter[str] = Counter()
+    found = False
+    for item in _walk(folder, {folder.resolve()}, skipped):
+        found = True
         if isinstance(item, InputError):
             yield item
         else:
             yield from _read_file(item, str(item), published)
+    if not found:
+        unread = f"; skipped {_kinds(skipped)}" if skipped else ""
+        yield EmptyInput(str(folder), f"no file sitrep reads ({', '.join(sorted(KNOWN_SUFFIXES))}){unread}")
+    elif skipped:
+        logger.warning("%s: skipped %s: sitrep reads only %s files", folder, _kinds(skipped),
+                       ", ".join(sorted(KNOWN_SUFFIXES)))
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
-    """The readable files under ``folder``; ``seen`` guards against symlink loops."""
+def _kinds(skipped: Counter[str]) -> str:
+    """Counts of skipped files by extension, most first: '2 .pdf files, 1 file without extension'."""
+    parts = []
+    for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], not kv[0], kv[0])):
+        files = "file" if n == 1 else "files"
+        parts.append(f"{n} {suffix} {files}" if suffix else f"{n} {files} without extension")
+    return ", ".join(parts)
+
+
+def _walk(folder: Path, seen: set[Path], skipped: Counter[str]) -> Iterator[Path | InputError]:
+    """The readable files under ``folder``; ``seen`` guards against symlink loops; files of other
+    kinds are counted in ``skipped`` by extension."""
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as err:
@@ -124,9 +147,45 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | InputError]:
             real = entry.resolve()
             if real not in seen:
                 seen.add(real)
-                yield from _walk(entry, seen)
+                yield from _walk(entry, seen, skipped)
         elif entry.suffix.lower() in KNOWN_SUFFIXES:
             yield entry
+        else:
+            skipped[entry.suffix.lower()] += 1
+
+
+def count_items(inputs: Iterable[str]) -> int | None:
+    """How many items ``read_inputs`` will yield for ``inputs`` (articles and read errors), for a
+    progress bar; None when that is not known before reading: standard input, or a feed (its items are
+    known once it is parsed).
+
+    One per text or HTML file, per unreadable file or folder, and per non-blank line of a JSON Lines
+    file (each line is scanned once, as bytes, without being parsed), at least one per file. Counting
+    does not decode or analyse anything.
+    """
+    total = 0
+    for name in inputs:
+        if name == "-":
+            return None
+        if not name:
+            total += 1
+            continue
+        path = Path(name)
+        files = [path] if not path.is_dir() else list(_walk(path, {path.resolve()}, Counter()))
+        for item in files or [path]:
+            if isinstance(item, Path) and item.suffix.lower() in FEED_SUFFIXES:
+                return None
+            total += _count_records(item) if isinstance(item, Path) and item.suffix.lower() in JSONL_SUFFIXES else 1
+    return total
+
+
+def _count_records(path: Path) -> int:
+    """Non-blank lines of a JSON Lines file (at least 1: an empty or unreadable file is one error)."""
+    try:
+        with path.open("rb") as f:
+            return max(1, sum(1 for line in f if line.strip()))
+    except OSError:
+        return 1
 
 
 def _read_file(path: Path, source: str, published: date | None) -> Iterator[Article | InputError]:
