@@ -116,3 +116,31 @@ def test_cli_train_needs_two_sub_event_types(tmp_path: Path) -> None:
     write_export(export, [("Armed clash", text) for text in NOTES["Armed clash"]])
     result = CliRunner().invoke(cli, ["train", "--gold", str(export), "-o", str(tmp_path / "m.json")])
     assert result.exit_code == 1 and "at least two sub-event types" in result.stderr
+
+
+def test_cli_train_explains_a_file_without_sub_event_type(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("EVENT_ID_CNTY,EVENT_DATE,EVENT_TYPE,LATITUDE,LONGITUDE,NOTES\n"
+                      "T1,2015-01-03,Battle-No change of territory,1.0,2.0,Troops clashed with rebels.\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--gold", str(export), "-o", str(tmp_path / "m.json")])
+    assert result.exit_code == 2 and not (tmp_path / "m.json").exists()
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: Invalid value for '--gold': ") and "export.csv" in line
+    assert "no column sub_event_type" in line
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("{not json", "not JSON"),
+    ('{"format": "sitrep-naive-bayes/1"}', "missing 'log_likelihood'"),
+    ('{"format": "sitrep-naive-bayes/1", "log_prior": {"Attack": -0.1}, "log_unseen": {"Attack": -9.0}, '
+     '"log_likelihood": {"Attack": {"gunmen": "high"}}}', "not a number"),
+    ('{"format": "sitrep-naive-bayes/1", "log_prior": {"Attack": -0.1}, "log_unseen": {}, '
+     '"log_likelihood": {"Attack": {}}}', "same labels"),
+])
+def test_load_names_what_is_wrong_with_a_damaged_model(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(MalformedRecord, match=reason) as caught:
+        NaiveBayes.load(path)
+    assert str(caught.value).startswith(f"{path}: ")

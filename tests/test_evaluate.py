@@ -270,4 +270,55 @@ def test_cli_usage_and_input_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     code, _, err = run("evaluate", "--gold", str(bad), "--pred", str(PRED))
-    assert code == 1 and "bad.csv" in err and "no column" in err
+    assert code == 2 and "bad.csv" in err and "no column" in err and len(err.strip().splitlines()) == 1
+
+
+OLD_EXPORT = (
+    "GWNO,EVENT_ID_CNTY,EVENT_DATE,YEAR,EVENT_TYPE,ACTOR1,ALLY_ACTOR_1,INTER1,ACTOR2,INTER2,COUNTRY,ADMIN1,"
+    "LOCATION,LATITUDE,LONGITUDE,FATALITIES,NOTES\n"
+    "700,AFG1,03/01/2015,2015,Violence against civilians,Taliban,,2,Civilians (Afghanistan),7,Afghanistan,"
+    "Kandahar,Kandahar,31.6133,65.7101,4,Taliban fighters killed four villagers.\n"
+    "700,AFG2,04/01/2015,2015,Riots/Protests,Protesters (Afghanistan),,6,,0,Afghanistan,Kabul,Kabul,"
+    "34.5167,69.1833,0,Students protested in Kabul.\n"
+    "700,AFG3,05/01/2015,2015,Violence against civilians,Unidentified Armed Group (Afghanistan),,3,,0,"
+    "Afghanistan,Kabul,Kabul,,,1,A man was shot dead.\n"
+    "700,AFG4,05/01/2015,2015,Remote violence,Taliban,,2,,0,Afghanistan,Kabul,Kabul,34.5167,69.1833,0,"
+    "A mortar shell hit Kabul.\n"
+)
+
+
+def test_an_export_with_upper_case_headers_is_read_and_what_it_lacks_is_said(tmp_path: Path) -> None:
+    gold_file = tmp_path / "old.csv"
+    gold_file.write_text(OLD_EXPORT.replace("03/01/2015", "2015-01-03").replace("04/01/2015", "2015-01-04")
+                         .replace("05/01/2015", "2015-01-05"), encoding="utf-8")
+    gold = read_gold(gold_file)
+    assert [g["event_id"] for g in gold] == ["AFG1", "AFG2", "AFG3", "AFG4"]
+    assert gold[3]["event_type"] == "Explosions/Remote violence"  # ACLED's type for it since 2019
+    assert gold[0]["inter1"] == "Rebel group" and gold[0]["fatalities"] == 4 and "sub_event_type" not in gold[0]
+    pred = [event("p1", "2015-01-03", 31.6133, 65.7101, "Violence against civilians", actor1="Taliban",
+                  sub_event_type="Attack", fatalities=4),
+            event("p2", None, 31.6, 65.7, "Violence against civilians"),
+            event("p3", "2015-01-04", None, None, "Protests")]
+    result = evaluate(gold, pred)
+    assert len(result.matches) == 1 and result.out_of_scope == 0
+    assert result.fields["sub_event_type"].scored == 0 and result.fields["fatalities"].correct == 1
+    assert result.not_compared == (
+        "sub_event_type: not scored, the gold file has no sub_event_type column.",
+        "1 gold event of ACLED's pre-2019 type 'Remote violence' compared as 'Explosions/Remote violence'.",
+        "1 gold event of type 'Riots/Protests' cannot match: not one of ACLED's event types since 2019 "
+        "(Battles, Explosions/Remote violence, Protests, Riots, Strategic developments, Violence against civilians).",
+        "1 gold event without latitude and longitude cannot match: matching needs a distance.",
+        "1 predicted event without a date left out: matching needs a date.",
+        "1 predicted event without coordinates cannot match (the text names no place).",
+    )
+
+
+def test_cli_says_what_it_could_not_compare(tmp_path: Path) -> None:
+    gold_file = tmp_path / "old.csv"
+    gold_file.write_text(OLD_EXPORT.replace("03/01/2015", "3 January 2015").replace("04/01/2015", "4 January 2015")
+                         .replace("05/01/2015", "5 January 2015"), encoding="utf-8")
+    code, out, err = run("evaluate", "--gold", str(gold_file), "--pred", str(PRED), "--format", "json")
+    assert code == 0, err
+    assert "sub_event_type: not scored, the gold file has no sub_event_type column." in json.loads(out)["not_compared"]
+    code, out, _ = run("evaluate", "--gold", str(gold_file), "--pred", str(PRED))
+    assert code == 0 and "Not compared:" in out and "'Riots/Protests'" in out

@@ -114,7 +114,25 @@ class NaiveBayes:
         if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
             raise MalformedRecord(str(path), f"not a {MODEL_FORMAT} model; write one with: "
                                              "sitrep train --gold EXPORT.csv -o model.json")
-        return cls.from_dict(data)
+        try:
+            model = cls.from_dict(data)
+            model._check()
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
+            reason = f"missing {err}" if isinstance(err, KeyError) else str(err)
+            raise MalformedRecord(str(path), f"a damaged {MODEL_FORMAT} model ({reason}); write it again with: "
+                                             "sitrep train --gold EXPORT.csv -o model.json") from None
+        return model
+
+    def _check(self) -> None:
+        """Raise ValueError unless every label has a prior, an unseen-feature value and a likelihood
+        table, all numbers."""
+        labels = set(self.log_prior)
+        if not labels or labels != set(self.log_unseen) or labels != set(self.log_likelihood):
+            raise ValueError("log_prior, log_unseen and log_likelihood must name the same labels")
+        values = [*self.log_prior.values(), *self.log_unseen.values(),
+                  *(v for table in self.log_likelihood.values() for v in table.values())]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise ValueError("a probability is not a number")
 
 
 def train(texts: Sequence[str], labels: Sequence[str], alpha: float = ALPHA,

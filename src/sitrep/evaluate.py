@@ -13,7 +13,12 @@ Over the matched pairs, each field in ``FIELDS`` is scored where it can be: acto
 ``normalise_actor`` (case, accents and ACLED's period suffixes such as "(2022-)" ignored); admin1 only
 where the gold row gives one; fatalities exactly and within ``FATALITY_TOLERANCE`` of the gold figure.
 Predictions dated outside the gold file's period are left out (the gold file cannot judge them) and
-counted apart.
+counted apart, as are undated predictions.
+
+Column names are read in any case ("EVENT_DATE" as in older ACLED exports); ``ALLY_ACTOR_1``/``2`` are
+the older names of ``assoc_actor_1``/``2``. A field whose column the gold file lacks is not scored, and
+``Evaluation.not_compared`` says, in words, everything that could not be compared and why: missing
+columns, gold event types outside ACLED's current taxonomy, events without a date or coordinates.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,7 +41,7 @@ from sitrep.resolve.gazetteer import distance_km
 
 __all__ = [
     "FIELDS", "Evaluation", "FieldScore", "Match", "evaluate", "gold_articles", "in_period",
-    "match_events", "normalise_actor", "predict", "print_report", "read_gold", "read_predictions",
+    "match_events", "normalise_actor", "not_compared", "predict", "print_report", "read_gold", "read_predictions",
 ]  # fmt: skip
 
 Record = dict[str, Any]
@@ -51,6 +57,22 @@ MAX_RANGE_DAYS = 366
 """A predicted date range longer than this is matched on its first year only."""
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "latitude", "longitude")
+OLD_COLUMNS = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+"""Column names of ACLED's exports before 2019, and today's names for them."""
+EVENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests",
+                         "Riots", "Strategic developments"})
+"""ACLED's event types since its 2019 taxonomy (older exports use others, e.g. 'Riots/Protests')."""
+OLD_EVENT_TYPES = {
+    "battle-no change of territory": "Battles", "battle-government regains territory": "Battles",
+    "battle-non-state actor overtakes territory": "Battles", "remote violence": "Explosions/Remote violence",
+    "strategic development": "Strategic developments", "headquarters or base established": "Strategic developments",
+    "non-violent transfer of territory": "Strategic developments",
+}
+"""Event types of ACLED's taxonomy before 2019 and the type each became (ACLED's 2019 codebook, which
+made the territorial battles and remote violence sub-event types). 'Riots/Protests' became two types,
+Protests and Riots, and so is not read as either."""
+FIELD_COLUMNS = {"fatalities_within_10pct": "fatalities"}
+"""The gold column each scored field reads, where it is not the field's own name."""
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
 """ISO dates and ACLED's '30 November 2024' (also '30-November-2024' and abbreviated months)."""
 INTER_CODES = (
@@ -64,16 +86,19 @@ _PERIOD = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def read_gold(path: str | Path) -> list[Record]:
-    """The rows of an ACLED-format CSV export as event records (``Event.to_dict()``'s keys).
+def read_gold(path: str | Path, required: Sequence[str] = ()) -> list[Record]:
+    """The rows of an ACLED-format CSV export as event records (``Event.to_dict()``'s keys); a field
+    whose column the file lacks is absent from every record.
 
-    Raises ``UnreadableInput`` when the file cannot be read or lacks a required column, and
-    ``MalformedRecord`` (naming file:line) for a row whose date or coordinates cannot be read.
+    Column names are read in any case. Raises ``UnreadableInput`` when the file cannot be read or lacks
+    a column of ``REQUIRED_COLUMNS`` or ``required``, and ``MalformedRecord`` (naming file:line) for a
+    row whose date or coordinates cannot be read.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, dialect=_dialect(handle))
-            _check_columns(str(path), reader.fieldnames or [])
+            reader = csv.DictReader(handle, delimiter=_delimiter(handle))
+            reader.fieldnames = [_column(name) for name in reader.fieldnames or []]
+            _check_columns(str(path), reader.fieldnames, (*REQUIRED_COLUMNS, *required))
             return [_gold_record(row, f"{path}:{reader.line_num}") for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise UnreadableInput(str(path), f"cannot read the CSV file ({err})") from err
@@ -111,42 +136,51 @@ def predict(articles: Iterable[Article], workers: int = 1,
     return records
 
 
-def _dialect(handle: Any) -> type[csv.Dialect] | csv.Dialect:
+def _delimiter(handle: Any) -> str:
+    """The delimiter of a CSV file (comma, semicolon or tab), sniffed from its start. Only the delimiter
+    is sniffed: quoting stays the standard one (doubled quotes inside quoted cells), which the sniffer
+    misreads in long notes."""
     sample = handle.read(8192)
     handle.seek(0)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        return ","
 
 
-def _check_columns(source: str, columns: Sequence[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+def _column(name: str) -> str:
+    """A column name as sitrep reads it: lower case, today's ACLED name."""
+    folded = name.strip().lower()
+    return OLD_COLUMNS.get(folded, folded)
+
+
+def _check_columns(source: str, columns: Sequence[str], required: Sequence[str]) -> None:
+    missing = [c for c in required if c not in columns]
     if missing:
-        raise UnreadableInput(source, f"not an ACLED-format export: no column {', '.join(missing)}. The file "
-                                      f"needs ACLED's column names, e.g. {', '.join(REQUIRED_COLUMNS)}")
+        raise UnreadableInput(source, f"not an ACLED-format export with the columns needed here: no column "
+                                      f"{', '.join(missing)} (needed: {', '.join(required)}; any case)")
 
 
 def _gold_record(row: dict[str, str | None], where: str) -> Record:
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    return {
+    record: Record = {
         "event_id": cell["event_id_cnty"],
         "event_date": _parse_date(cell["event_date"], where).isoformat(),
         "date_end": None,
-        "event_type": cell["event_type"],
-        "sub_event_type": cell.get("sub_event_type", ""),
-        "actor1": cell.get("actor1", ""),
-        "actor2": cell.get("actor2") or None,
-        "inter1": _inter(cell.get("inter1", "")),
-        "inter2": _inter(cell.get("inter2", "")),
-        "country": cell.get("country", ""),
-        "admin1": cell.get("admin1") or None,
-        "location": cell.get("location", ""),
+        "event_type": OLD_EVENT_TYPES.get(cell["event_type"].casefold(), cell["event_type"]),
         "latitude": _number(cell["latitude"], "latitude", where),
         "longitude": _number(cell["longitude"], "longitude", where),
-        "fatalities": _fatalities(cell.get("fatalities", ""), where),
         "notes": cell.get("notes", ""),
     }
+    optional: dict[str, Callable[[str], Any]] = {
+        "sub_event_type": str, "actor1": str, "actor2": lambda v: v or None, "inter1": _inter, "inter2": _inter,
+        "country": str, "admin1": lambda v: v or None, "location": str,
+        "fatalities": lambda v: _fatalities(v, where),
+    }
+    record.update({key: read(cell[key]) for key, read in optional.items() if key in cell})
+    if record["event_type"] != cell["event_type"]:
+        record["acled_event_type"] = cell["event_type"]  # as the export gave it, before 2019
+    return record
 
 
 def _parse_date(text: str, where: str) -> date:
@@ -314,7 +348,7 @@ Scorer = Callable[[Record, Record], bool | None]
 
 def _same(field: str, only_if_gold: bool = False) -> Scorer:
     def score(gold: Record, pred: Record) -> bool | None:
-        if only_if_gold and not gold.get(field):
+        if field not in gold or (only_if_gold and not gold.get(field)):
             return None
         return _fold(gold.get(field)) == _fold(pred.get(field))
 
@@ -372,6 +406,8 @@ class Evaluation:
     """The distance limit the matching used."""
     out_of_scope: int = 0
     """Predictions left out because they fall outside the gold file's period."""
+    not_compared: tuple[str, ...] = ()
+    """What could not be compared, and why, one sentence each (see ``not_compared``)."""
 
     @property
     def precision(self) -> float:
@@ -412,6 +448,7 @@ class Evaluation:
                               "accuracy": None if s.accuracy is None else round(s.accuracy, 4)}
                        for name, s in self.fields.items()},
             "median_km": None if self.median_km is None else round(self.median_km, 3),
+            "not_compared": list(self.not_compared),
             "settings": {"max_days": self.max_days, "max_km": self.max_km,
                          "fatality_tolerance": FATALITY_TOLERANCE},
             "matches": [{"gold": m.gold.get("event_id"), "predicted": m.pred.get("event_id"), "days": m.days,
@@ -434,9 +471,45 @@ def evaluate(gold: Sequence[Record], pred: Sequence[Record], max_days: int = MAX
     file says nothing about them. ``Evaluation.out_of_scope`` counts them.
     """
     in_scope = in_period(gold, pred, max_days)
+    undated = sum(1 for p in pred if _day(p.get("event_date")) is None)
     matches, missed, extra = match_events(gold, in_scope, max_days, max_km)
     return Evaluation(tuple(matches), tuple(missed), tuple(extra), max_days, max_km,
-                      len(pred) - len(in_scope))
+                      len(pred) - len(in_scope) - undated, tuple(not_compared(gold, pred)))
+
+
+def not_compared(gold: Sequence[Record], pred: Sequence[Record]) -> list[str]:
+    """What the evaluation cannot compare, and why, one sentence each: scored fields whose column the
+    gold file lacks, gold event types outside ACLED's taxonomy, events without a date or coordinates."""
+    reasons = []
+    if gold:
+        for name in FIELDS:
+            column = FIELD_COLUMNS.get(name, name)
+            if not any(column in g for g in gold):
+                reasons.append(f"{name}: not scored, the gold file has no {column} column.")
+    for (old, new), n in sorted(Counter((g["acled_event_type"], g["event_type"]) for g in gold
+                                        if "acled_event_type" in g).items()):
+        reasons.append(f"{n} gold event{_s(n)} of ACLED's pre-2019 type {old!r} compared as {new!r}.")
+    known = {kind.casefold() for kind in EVENT_TYPES}
+    for kind, n in sorted(Counter(g["event_type"] for g in gold
+                                  if str(g.get("event_type")).casefold() not in known).items()):
+        reasons.append(f"{n} gold event{_s(n)} of type {kind!r} cannot match: not one of ACLED's event types "
+                       f"since 2019 ({', '.join(sorted(EVENT_TYPES))}).")
+    _count(reasons, sum(1 for g in gold if _distance_km(g, g) is None),
+           "gold event{s} without latitude and longitude cannot match: matching needs a distance.")
+    _count(reasons, sum(1 for p in pred if _day(p.get("event_date")) is None),
+           "predicted event{s} without a date left out: matching needs a date.")
+    _count(reasons, sum(1 for p in pred if _day(p.get("event_date")) and _distance_km(p, p) is None),
+           "predicted event{s} without coordinates cannot match (the text names no place).")
+    return reasons
+
+
+def _count(reasons: list[str], n: int, text: str) -> None:
+    if n:
+        reasons.append(f"{n} {text.format(s=_s(n))}")
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def in_period(gold: Iterable[Record], pred: Iterable[Record], max_days: int = MAX_DAYS) -> list[Record]:
@@ -475,6 +548,10 @@ def print_report(result: Evaluation, console: Any = None) -> None:
     fields.add_row("location (median distance)", str(len(result.matches)), "", median)
     console.print(summary)
     console.print(fields)
+    if result.not_compared:
+        console.print("Not compared:")
+        for reason in result.not_compared:
+            console.print(f"  - {reason}", markup=False)
 
 
 def _summary_rows(result: Evaluation) -> list[tuple[str, str]]:

