@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -13,7 +14,7 @@ from typing import Any, TextIO
 import click
 
 from sitrep import __version__
-from sitrep.errors import InputError, SitrepError, import_optional
+from sitrep.errors import InputError, MissingDatabase, SitrepError, import_optional
 
 READ_FORMATS = ("jsonl", "json", "table", "acled-csv")
 MENTION_FORMATS = ("jsonl", "table")
@@ -23,6 +24,16 @@ TABLE_WIDTH = 160
 TABLE_COLUMNS = ("event_date", "sub_event_type", "actor1", "actor2", "location", "country", "fatalities")
 
 log = logging.getLogger("sitrep")
+
+
+class BadValue(click.ClickException):
+    """A value the user gave that cannot be used (a file that is not what the option wants, a missing
+    database): one line, 'Error: Invalid value for '--db': REASON', exit status 2 as for any usage error."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, reason: str) -> None:
+        super().__init__(f"Invalid value for '{option}': {reason}")
 
 
 class Failures:
@@ -66,70 +77,121 @@ def reading_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], 
     return decorate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SitrepGroup(click.Group):
+    """The command group: an error sitrep raises on purpose (a missing model, say) is one line on
+    stderr with exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SitrepError as err:
+            raise click.ClickException(str(err)) from err
+
+
+class _StderrHandler(logging.Handler):
+    """Log records on whatever ``sys.stderr`` is when they are emitted, so a warning written while the
+    progress bar runs is printed above it rather than through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # logging must never break a run; the handler reports it its own way
+            self.handleError(record)
+
+
+@click.group(cls=SitrepGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitrep")
 @click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
 def cli(verbose: int) -> None:
     """sitrep: news articles in, sourced, geocoded, ACLED-style event data out."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", handlers=[_StderrHandler()])
 
 
-def _analyses(inputs: Iterable[str], published: date | None, workers: int, quiet: bool,
+def _analyses(inputs: tuple[str, ...], published: date | None, workers: int, quiet: bool,
               failures: Failures, model: str | None = None) -> Iterator[Any]:
     """Read and analyse the inputs, naming each failed input on stderr and yielding the rest."""
     from sitrep.read import read_inputs
 
     pipeline = _pipeline(model)
-    yield from _reported(pipeline.stream(read_inputs(inputs, published), workers=workers), quiet, failures)
+    with _progress(quiet, lambda: _count(inputs)) as advance:
+        yield from _reported(pipeline.stream(read_inputs(inputs, published), workers=workers), failures, advance)
+
+
+def _count(inputs: tuple[str, ...]) -> int | None:
+    from sitrep.read import count_items
+
+    return count_items(inputs)
 
 
 def _pipeline(model: str | None) -> Any:
+    """The pipeline, with the user's classifier when ``model`` names one (a bad model file is a
+    usage error: exit 2, one line)."""
     from sitrep.pipeline import default_pipeline
 
     try:
         return default_pipeline(model=model)
-    except (OSError, ValueError, KeyError) as err:
-        raise click.ClickException(f"{model}: not a model written by `sitrep train` ({err})") from err
+    except InputError as err:
+        raise BadValue("--model", str(err)) from None
 
 
 model_option = click.option("--model", type=click.Path(exists=True, dir_okay=False),
                             help="A sub-event-type classifier trained with `sitrep train` on your own export.")
 
 
-def _reported(results: Iterable[Any], quiet: bool, failures: Failures) -> Iterator[Any]:
-    """The analyses among ``results``, with a progress bar; each read error named on stderr."""
+def _reported(results: Iterable[Any], failures: Failures, advance: Callable[[], None]) -> Iterator[Any]:
+    """The analyses among ``results``; each read error named on stderr; ``advance`` called for both."""
     from sitrep.pipeline import Analysis
 
-    with _progress(quiet) as advance:
-        for item in results:
-            if isinstance(item, Analysis):
-                advance()
-                yield item
-            else:
-                failures.report(item)
+    for item in results:
+        advance()
+        if isinstance(item, Analysis):
+            yield item
+        else:
+            failures.report(item)
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[], None]]:
-    """A progress line on stderr with articles/s, when stderr is a terminal."""
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, total: Callable[[], int | None] = lambda: None,
+              console: Any = None) -> Iterator[Callable[[], None]]:
+    """A progress line on stderr, when stderr is a terminal (or on ``console``): articles done, of the
+    total when ``total()`` knows it (it is only called when the line is shown), articles per second,
+    and with a total the time left.
+    """
+    if quiet or (console is None and not sys.stderr.isatty()):
         yield lambda: None
         return
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress
 
-    columns = (SpinnerColumn(), TextColumn("{task.completed} articles"),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("reading", total=None, rate="")
+    known = total()
+    with Progress(*_progress_columns(known), console=console or Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("reading", total=known)
+        yield lambda: progress.advance(task)
 
-        def advance() -> None:
-            progress.advance(task)
-            speed = progress.tasks[0].speed
-            progress.update(task, rate=f"{speed:.1f} articles/s" if speed else "")
 
-        yield advance
+def _progress_columns(total: int | None) -> list[Any]:
+    """'⠋ 12/40 articles ━━━━━━━━━━ 3.2 articles/s  eta 0:00:09' (without a total: count, rate, time)."""
+    from rich.progress import (
+        BarColumn,
+        ProgressColumn,
+        SpinnerColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} articles/s" if speed else "- articles/s")
+
+    if total is None:
+        return [SpinnerColumn(), TextColumn("{task.completed} articles"), Rate(), TimeElapsedColumn()]
+    return [SpinnerColumn(), TextColumn("{task.completed}/{task.total} articles"), BarColumn(), Rate(),
+            TextColumn("eta"), TimeRemainingColumn()]
 
 
 def _print_analyses(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
@@ -187,6 +249,7 @@ def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: 
 
     Example:
 
+    \b
         sitrep extract article.txt --published 2024-11-30 --format table
     """
     _print_analyses(inputs, fmt, published, workers, quiet, lambda a: (e.to_dict() for e in a.events),
@@ -200,6 +263,7 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
 
     Example:
 
+    \b
         sitrep geoparse article.txt --format table
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
@@ -214,6 +278,7 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
 
     Example:
 
+    \b
         sitrep quotes article.txt --format table
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
@@ -256,6 +321,7 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
 
     Example:
 
+    \b
         sitrep ingest examples/ --db sitrep.db
         sitrep ingest news.jsonl --db sitrep.db --dask tcp://scheduler:8786
     """
@@ -266,9 +332,9 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
         raise click.UsageError("Give --workers or --dask, not both: a Dask cluster sets its own workers.")
     failures = Failures()
     counts = {"added": 0, "skipped": 0, "events": 0}
-    with _store(db, Store) as store:
-        articles = _unstored(read_inputs(inputs, published), store, counts)
-        for analysis in _reported(_analysed(articles, workers, scheduler, model), quiet, failures):
+    with _store(db, Store) as store, _progress(quiet, lambda: _count(inputs)) as advance:
+        articles = _unstored(read_inputs(inputs, published), store, counts, advance)
+        for analysis in _reported(_analysed(articles, workers, scheduler, model), failures, advance):
             if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
                 counts["added"] += 1
                 counts["events"] += len(analysis.events)
@@ -280,13 +346,16 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
     failures.exit()
 
 
-def _unstored(items: Iterable[Any], store: Any, counts: dict[str, int]) -> Iterator[Any]:
-    """The read errors and the articles not yet in ``store``; the others counted as skipped."""
+def _unstored(items: Iterable[Any], store: Any, counts: dict[str, int],
+              advance: Callable[[], None]) -> Iterator[Any]:
+    """The read errors and the articles not yet in ``store``; the others counted as skipped (and as
+    done on the progress line)."""
     for item in items:
         if isinstance(item, InputError) or not store.has(item):
             yield item
         else:
             counts["skipped"] += 1
+            advance()
 
 
 def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, model: str | None) -> Iterator[Any]:
@@ -309,9 +378,13 @@ def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, mode
 
 
 @contextmanager
-def _store(db: str, factory: Callable[[str], Any]) -> Iterator[Any]:
+def _store(db: str, factory: Callable[[str], Any], option: str = "--db") -> Iterator[Any]:
+    """The store at ``db``: no database there, for a command that only reads, is a usage error
+    (exit 2), one that cannot be opened an error (exit 1); never a new empty file."""
     try:
         store = factory(db)
+    except MissingDatabase as err:
+        raise BadValue(option, str(err)) from None
     except SitrepError as err:
         raise click.ClickException(str(err)) from err
     try:
@@ -320,46 +393,73 @@ def _store(db: str, factory: Callable[[str], Any]) -> Iterator[Any]:
         store.close()
 
 
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of the commands that read stored events (``events``, ``export``)."""
+    f = click.option("--actor", help="Actor name (part of it, any case).")(f)
+    f = click.option("--type", "event_type", help="Event type or sub-event type.")(f)
+    f = click.option("--until", callback=_iso_date, help="Only events on or before this day (YYYY-MM-DD).")(f)
+    f = click.option("--since", callback=_iso_date, help="Only events on or after this day (YYYY-MM-DD).")(f)
+    f = click.option("--country", help="Only events in this country (name or ISO3 code).")(f)
+    return f
+
+
+def _stored_events(db: str, filters: dict[str, Any]) -> Iterator[Any]:
+    """The events stored in ``db`` that pass ``filters``; ``db`` must exist (nothing is created)."""
+    from sitrep.store import Store
+
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        yield from store.events(**filters)
+
+
 @cli.command()
 @db_option
-@click.option("--country", help="Only events in this country.")
-@click.option("--since", callback=_iso_date, help="Only events on or after this day.")
-@click.option("--until", callback=_iso_date, help="Only events on or before this day.")
-@click.option("--type", "event_type", help="Event type or sub-event type.")
-@click.option("--actor", help="Actor name (part of it, any case).")
+@filter_options
 @click.option("--format", "fmt", type=click.Choice(READ_FORMATS), default="table", show_default=True)
-def events(db: str, country: str | None, since: date | None, until: date | None, event_type: str | None,
-           actor: str | None, fmt: str) -> None:
+def events(db: str, fmt: str, **filters: Any) -> None:
     """Query the stored events.
 
     Example:
 
+    \b
         sitrep events --country Syria --since 2024-11-01 --type Battles
     """
-    from sitrep.store import Store
-
-    with _store(db, Store) as store:
-        records = store.events(country=country, since=since, until=until, event_type=event_type, actor=actor)
-        _write_records(records, fmt, sys.stdout)
+    _write_records(_stored_events(db, filters), fmt, sys.stdout)
 
 
 @cli.command()
 @db_option
+@filter_options
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write.")
-def export(db: str, fmt: str, output: TextIO) -> None:
-    """Write the stored events in a standard format.
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (- for standard output).")
+def export(db: str, fmt: str, output: str, **filters: Any) -> None:
+    """Write the stored events in a standard format, one row per event, with the filters of `events`.
+
+    ucdp-csv holds only what UCDP GED would: organised lethal violence (battles, explosions and
+    remote violence, violence against civilians), not protests, riots or strategic developments.
 
     Example:
 
+    \b
         sitrep export --format acled-csv -o events.csv
+        sitrep export --format ucdp-csv --country Syria --since 2024-11-01 -o ged.csv
     """
     from sitrep.export import write_events
-    from sitrep.store import Store
 
-    with _store(db, Store) as store:
-        count = write_events(store.events(), fmt, output)
-    click.echo(f"{count} events written.", err=True)
+    read = 0
+
+    def counted(records: Iterable[Any]) -> Iterator[Any]:
+        nonlocal read
+        for record in records:
+            read += 1
+            yield record
+
+    records = _stored_events(db, filters)
+    first = next(records, None)  # opens the database: a missing one is an error before any file is written
+    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+        written = write_events(counted(itertools.chain([] if first is None else [first], records)), fmt, out)
+    left_out = f" ({read - written} that UCDP GED does not hold left out)" if read > written else ""
+    click.echo(f"{written} events written{left_out}.", err=True)
 
 
 @cli.command()
@@ -369,6 +469,7 @@ def info(fmt: str) -> None:
 
     Example:
 
+    \b
         sitrep info --format json
     """
     from sitrep.nlp import MODELS
@@ -379,9 +480,11 @@ def info(fmt: str) -> None:
             "actors": len(actor_base())}
     if fmt == "json":
         click.echo(json.dumps(data))
-    else:
-        for key, value in data.items():
-            click.echo(f"{key:18s} {value}")
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{name} ({language})" for language, name in value.items())
+        click.echo(f"{key:18s} {value}")
 
 
 @cli.command()
@@ -403,6 +506,7 @@ def evaluate(gold: str, pred: str | None, db_path: str | None, fmt: str, workers
 
     Example:
 
+    \b
         sitrep evaluate --gold acled_export.csv --pred events.jsonl --format json
     """
     from sitrep import evaluate as evaluation
@@ -410,18 +514,18 @@ def evaluate(gold: str, pred: str | None, db_path: str | None, fmt: str, workers
 
     if pred and db_path:
         raise click.UsageError("Give --pred or --db, not both.")
-    try:
+    with _bad_file("--gold"):
         gold_events = evaluation.read_gold(gold)
-        if pred:
+    if pred:
+        with _bad_file("--pred"):
             predicted = evaluation.read_predictions(pred)
-        elif db_path:
-            with _store(db_path, lambda path: Store(path, create=False)) as store:
-                predicted = list(store.events())
-        else:
-            with _progress(quiet) as advance:
-                predicted = evaluation.predict(evaluation.gold_articles(gold_events), workers, advance)
-    except InputError as err:
-        raise click.ClickException(str(err)) from err
+    elif db_path:
+        with _store(db_path, lambda path: Store(path, create=False)) as store:
+            predicted = list(store.events())
+    else:
+        articles = evaluation.gold_articles(gold_events)
+        with _progress(quiet, lambda: len(articles)) as advance:
+            predicted = evaluation.predict(articles, workers, advance)
     result = evaluation.evaluate(gold_events, predicted)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -444,16 +548,15 @@ def train(gold: str, output: str, folds: int, min_count: int) -> None:
 
     Example:
 
+    \b
         sitrep train --gold acled_export.csv -o model.json
     """
     from sitrep.classifier import cross_validate
     from sitrep.classifier import train as fit
     from sitrep.evaluate import read_gold
 
-    try:
-        rows = [g for g in read_gold(gold) if g["notes"] and g["sub_event_type"]]
-    except InputError as err:
-        raise click.ClickException(str(err)) from err
+    with _bad_file("--gold"):
+        rows = [g for g in read_gold(gold, required=("sub_event_type", "notes")) if g["notes"] and g["sub_event_type"]]
     texts, labels = [g["notes"] for g in rows], [g["sub_event_type"] for g in rows]
     if len(set(labels)) < 2:
         raise click.ClickException(f"{gold}: training needs rows of at least two sub-event types with notes; "
@@ -465,12 +568,23 @@ def train(gold: str, output: str, folds: int, min_count: int) -> None:
     click.echo(f"{summary}. Model written to {output}.", err=True)
 
 
+@contextmanager
+def _bad_file(option: str) -> Iterator[None]:
+    """A file given to ``option`` that cannot be used (unreadable, not the format asked for) is a
+    usage error: one line naming the file and the problem, exit 2."""
+    try:
+        yield
+    except InputError as err:
+        raise BadValue(option, str(err)) from None
+
+
 @cli.group(name="gazetteer")
 def gazetteer_group() -> None:
     """The offline gazetteer: build its cache, or extend it from a GeoNames dump.
 
     Example:
 
+    \b
         sitrep gazetteer build --geonames allCountries.zip
     """
 
@@ -491,6 +605,7 @@ def gazetteer_build(dump: str | None, min_population: int, feature_classes: str)
 
     Example:
 
+    \b
         sitrep gazetteer build --geonames allCountries.zip --min-population 100
     """
     from pathlib import Path
