@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint eval bench clean
+.PHONY: demo test lint gate eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+
+gate: $(STAMP)  ## score sitrep on our own articles (tests/gate): figures, then each article's misses and extras
+	$(BIN)/python bench/gate.py
 
 eval: $(STAMP)  ## score every dev suite with the reference scorer, regenerate docs/EVALUATION.md
 	$(BIN)/python bench/evaluate.py --shared $(SHARED)
