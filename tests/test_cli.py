@@ -94,7 +94,9 @@ def test_reading_a_missing_database_is_an_error_and_creates_nothing(tmp_path: Pa
 def test_evaluate_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
     db = tmp_path / "typo.db"
     code, _, err = run("evaluate", "--gold", str(DATA / "acled_sample.csv"), "--db", str(db))
-    assert code == 2 and "typo.db" in err and not db.exists()
+    assert code == 2 and not db.exists()
+    assert err.strip().splitlines() == [f"Error: Invalid value for '--db': No database at {db}. "
+                                        f"Create one with: sitrep ingest INPUT... --db {db}"]
 
 
 def test_usage_error_exits_2() -> None:

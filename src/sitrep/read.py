@@ -156,12 +156,11 @@ def _walk(folder: Path, seen: set[Path], skipped: Counter[str]) -> Iterator[Path
 
 def count_items(inputs: Iterable[str]) -> int | None:
     """How many items ``read_inputs`` will yield for ``inputs`` (articles and read errors), for a
-    progress bar; None when that is not known before reading: standard input, or a feed (its items are
-    known once it is parsed).
+    progress bar; None when standard input is among them (it can be read only once).
 
-    One per text or HTML file, per unreadable file or folder, and per non-blank line of a JSON Lines
-    file (each line is scanned once, as bytes, without being parsed), at least one per file. Counting
-    does not decode or analyse anything.
+    One per text or HTML file and per unreadable file or folder; one per non-blank line of a JSON Lines
+    file (scanned as bytes, not parsed); one per feed item (the feed is parsed, which takes
+    milliseconds); at least one per file. Nothing is analysed.
     """
     total = 0
     for name in inputs:
@@ -172,11 +171,28 @@ def count_items(inputs: Iterable[str]) -> int | None:
             continue
         path = Path(name)
         files = [path] if not path.is_dir() else list(_walk(path, {path.resolve()}, Counter()))
-        for item in files or [path]:
-            if isinstance(item, Path) and item.suffix.lower() in FEED_SUFFIXES:
-                return None
-            total += _count_records(item) if isinstance(item, Path) and item.suffix.lower() in JSONL_SUFFIXES else 1
+        total += sum(_count_file(item) if isinstance(item, Path) else 1 for item in files or [path])
     return total
+
+
+def _count_file(path: Path) -> int:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return _count_records(path)
+    if suffix in FEED_SUFFIXES:
+        return _count_feed_items(path)
+    return 1
+
+
+def _count_feed_items(path: Path) -> int:
+    """Items of a feed file (at least 1: a feed without items, or unreadable, is one error)."""
+    try:
+        data = _read_bytes(path, str(path))
+    except InputError:
+        return 1
+    import feedparser
+
+    return max(1, len(feedparser.parse(data).entries))
 
 
 def _count_records(path: Path) -> int:
