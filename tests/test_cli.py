@@ -293,7 +293,9 @@ def test_a_malformed_model_file_is_a_one_line_usage_error(tmp_path: Path) -> Non
         assert "--model" in line and "model.json" in line
 
 
-def test_a_missing_spacy_model_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])  # with 2, the pool's workers must not start and die forever
+def test_a_missing_spacy_model_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      workers: str) -> None:
     from sitrep import nlp
 
     article = tmp_path / "a.txt"
@@ -301,7 +303,7 @@ def test_a_missing_spacy_model_says_how_to_install_it(tmp_path: Path, monkeypatc
     monkeypatch.setitem(nlp.MODELS, "en", "xx_sitrep_absent_model")
     nlp.pipeline.cache_clear()
     try:
-        code, _, err = run("extract", str(article), "-q")
+        code, _, err = run("extract", str(article), "-q", "--workers", workers)
     finally:
         nlp.pipeline.cache_clear()
     assert code == 1 and "Traceback" not in err

@@ -27,9 +27,8 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@cache
-def pipeline(language: str = "en") -> Language:
-    """The loaded pipeline for a language (cached: models load once per process).
+def require(language: str = "en") -> str:
+    """The name of the model for ``language``, once it is known to be installed.
 
     Raises ``MissingDependency``, saying how to install it, when the model package is not installed.
     """
@@ -39,6 +38,15 @@ def pipeline(language: str = "en") -> Language:
             f"The spaCy model '{name}' that sitrep reads {language!r} text with is not installed. "
             f"Install it with: pip install {name.replace('_', '-')}"
         )
-    nlp = spacy.load(name)
+    return name
+
+
+@cache
+def pipeline(language: str = "en") -> Language:
+    """The loaded pipeline for a language (cached: models load once per process).
+
+    Raises ``MissingDependency``, saying how to install it, when the model package is not installed.
+    """
+    nlp = spacy.load(require(language))
     nlp.add_pipe("line_breaks", before="parser")
     return nlp

@@ -80,6 +80,7 @@ class Pipeline:
             for batch in _batches(items, BATCH_SIZE):
                 yield from self._analyse_batch(batch)
             return
+        nlp.require(self.language)  # here, not in the workers: a pool whose workers cannot start never ends
         context = multiprocessing.get_context("spawn" if _has_threads() else "fork")
         with context.Pool(workers, initializer=_warm, initargs=(self.language, self.model)) as pool:
 
