@@ -16,14 +16,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sitrep.errors import InputError, SitrepError, import_optional
 from sitrep.models import Article
 from sitrep.pipeline import Analysis, analyse_articles, ordered_batches
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 __all__ = ["connect", "parse_scheduler", "stream"]
 
@@ -58,11 +58,16 @@ def connect(scheduler: str, *, processes: bool = True) -> Iterator[Client]:
     ``processes``: for ``local:N``, worker processes (the default) or threads in this process (quick to
     start, for tests). Raises MissingDependency without Dask, SitrepError when no cluster answers.
     """
-    distributed: Any = import_optional("distributed", "dask")
+    import_optional("distributed", "dask")  # MissingDependency, with the fix, when Dask is not installed
     target = parse_scheduler(scheduler)
-    cluster = _local_cluster(distributed, target, processes) if isinstance(target, int) else None
+    cluster: LocalCluster | None = None
+    address: str | LocalCluster
+    if isinstance(target, int):
+        address = cluster = _local_cluster(target, processes)
+    else:
+        address = target
     try:
-        client = _client(distributed, cluster or target)
+        client = _client(address)
     except BaseException:
         if cluster is not None:
             cluster.close()
@@ -101,16 +106,20 @@ def _analyse_on_worker(language: str, articles: list[Article], model: str | None
         return analyse_articles(language, articles, model)
 
 
-def _local_cluster(distributed: Any, workers: int, processes: bool) -> Any:
+def _local_cluster(workers: int, processes: bool) -> LocalCluster:
     """A LocalCluster of single-threaded workers, quiet below errors, its web server on any free port."""
-    return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
                                     dashboard_address=":0", silence_logs=logging.ERROR)
 
 
-def _client(distributed: Any, address: Any) -> Client:
+def _client(address: str | LocalCluster) -> Client:
     """A client that has seen at least one worker; SitrepError naming the address otherwise."""
+    from distributed import Client
+
     try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError) as err:
         raise SitrepError(f"Cannot reach the Dask scheduler at {address}: {err}. Start one with "
                           "`dask scheduler` (and workers with `dask worker ADDRESS --nthreads 1`), "
