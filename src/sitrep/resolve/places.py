@@ -14,11 +14,14 @@
 from __future__ import annotations
 
 import difflib
+import heapq
 import itertools
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TypeVar
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -244,13 +247,13 @@ def focus_country(places: Sequence[Place]) -> str | None:
     """ISO2 of the country the article is mostly about: the country its places are in, each place
     weighted by what it says about the focus (a place after "in" or "near" more, a demonym, an actor
     phrase like "US forces" or a "MOSCOW (Sputnik) -" dateline less); ties to the one named first."""
-    weights = getattr(places, "focus_weights", ())
+    weights = places.focus_weights if isinstance(places, Places) else ()
     if len(weights) != len(places):
         weights = tuple(_text_role(p) for p in places)
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     for p, w in zip(places, weights, strict=True):
         if p.country_code:
-            counts[p.country_code] += w  # type: ignore[assignment]
+            counts[p.country_code] += w
     if not counts:
         return None
     best = max(counts.values())
@@ -677,13 +680,13 @@ def _names(gaz: Gazetteer, doc: Doc, mentions: Sequence[_Mention],
         top = max(values)
         weights = [10 ** ((v - top) / FOCUS_TEMPERATURE) for v in values]
         total = sum(weights)
-        countries: Counter[str] = Counter()
-        admin1s: Counter[tuple[str, str]] = Counter()
+        countries: defaultdict[str, float] = defaultdict(float)
+        admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
         for e, w in zip(entries, weights, strict=True):
             if e.country_code:
-                countries[e.country_code] += w / total  # type: ignore[assignment]
+                countries[e.country_code] += w / total
                 if e.admin1:
-                    admin1s[(e.country_code, e.admin1)] += w / total  # type: ignore[assignment]
+                    admin1s[(e.country_code, e.admin1)] += w / total
         names.append(_Name(rows, [m.start for m in group], group[0].start < lead_end, dict(countries),
                            dict(admin1s), _named_divisions(entries, group), max(m.role for m in group)))
     return names
@@ -719,28 +722,28 @@ def _weight(name: _Name, position: int) -> float:
 def _context(names: Sequence[_Name], m: _Mention | None, focus: str | None) -> _Context:
     """The context of one mention: the votes of every other name, weighted by nearness (of the
     whole article, every name at full weight, when ``m`` is None)."""
-    countries: Counter[str] = Counter()
-    focus_votes: Counter[str] = Counter()
-    admin1s: Counter[tuple[str, str]] = Counter()
+    countries: defaultdict[str, float] = defaultdict(float)
+    focus_votes: defaultdict[str, float] = defaultdict(float)
+    admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
     divisions: dict[tuple[str, ...], float] = {}
     for name in names:
         if m is not None and name.rows == m.rows:
             continue  # a name is no evidence for itself
         w = _weight(name, m.start) if m is not None else 1.0
         for code, share in name.countries.items():
-            countries[code] += w * share  # type: ignore[assignment]
-            focus_votes[code] += w * share * name.role  # type: ignore[assignment]
+            countries[code] += w * share
+            focus_votes[code] += w * share * name.role
         for key, share in name.admin1s.items():
-            admin1s[key] += w * share  # type: ignore[assignment]
+            admin1s[key] += w * share
         for division in name.divisions:
             divisions[division] = max(w, divisions.get(division, 0.0))
     if focus is None and focus_votes:
-        focus = focus_votes.most_common(1)[0][0]
+        focus = _most_common(focus_votes, 1)[0][0]
     return _Context(focus, dict(countries), dict(admin1s), divisions, _dominant(admin1s))
 
 
-def _dominant(admin1s: Counter[tuple[str, str]]) -> tuple[str, str] | None:
-    top = admin1s.most_common(2)
+def _dominant(admin1s: dict[tuple[str, str], float]) -> tuple[str, str] | None:
+    top = _most_common(admin1s, 2)
     if not top or top[0][1] < ADMIN1_VOTE_SHARE:
         return None
     if len(top) == 2 and top[0][1] < DOMINANT_ADMIN1_MARGIN * top[1][1]:
@@ -808,13 +811,22 @@ def _follows_discourse(m: _Mention) -> bool:
 def _discourse_senses(mentions: Sequence[_Mention], scores: dict[int, dict[int, float]]) -> dict[tuple[int, ...], int]:
     """One sense per discourse: each name's candidate with the highest score summed over all its
     mentions, so that "Columbus, Ohio" in the dateline settles every later "Columbus"."""
-    totals: dict[tuple[int, ...], Counter[int]] = {}
+    totals: dict[tuple[int, ...], defaultdict[int, float]] = {}
     for m in mentions:
         if m.kind in {"name", "settlement"}:
-            total = totals.setdefault(m.rows, Counter())
+            total = totals.setdefault(m.rows, defaultdict(float))
             for row, value in scores[id(m)].items():
-                total[row] += value  # type: ignore[assignment]
-    return {rows: total.most_common(1)[0][0] for rows, total in totals.items()}
+                total[row] += value
+    return {rows: _most_common(total, 1)[0][0] for rows, total in totals.items()}
+
+
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def _most_common(votes: dict[_Key, float], n: int) -> list[tuple[_Key, float]]:
+    """The ``n`` keys with the most votes, most first; ties in insertion order (``Counter.most_common``
+    for float votes)."""
+    return heapq.nlargest(n, votes.items(), key=itemgetter(1))
 
 
 def _scores(gaz: Gazetteer, m: _Mention, context: _Context) -> dict[int, float]:
@@ -831,7 +843,8 @@ def _prior(e: Entry) -> float:
     return WEIGHT_POPULATION * math.log10(e.population + 1) + FEATURE_PRIOR.get(e.feature_code, 0.0)
 
 
-def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry], divisions: set[tuple]) -> float:
+def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry],
+           divisions: set[tuple[str | None, str | None]]) -> float:
     score = _prior(e) + _kind_boost(e, m)
     if m.key and gazetteer.name_key(e.name) == m.key:
         score += BOOST_EXACT_NAME
