@@ -31,6 +31,7 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
+from sitrep.extraction.realis import asserted
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -63,6 +64,10 @@ SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major
                          r"mass casualt|deadliest|carnage", re.IGNORECASE)
 """ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+WEAK_CUE = 0.6
+"""Cues weighted below this are bare verbs of violence ("killed", "fighting"): they say that violence
+happened, not how, and yield to a specific cue for the same incident."""
 
 
 @dataclass
@@ -131,7 +136,11 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
         if _is_background(sent.text, dates, reference):
             continue  # 2.
-        trigger = taxonomy.classify(sent.text)
+        cues = list(taxonomy.triggers(sent.text))
+        headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
+        trigger = next((t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)), None)
+        if cues and trigger is None:
+            continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
         previous = drafts[-1] if drafts else None
         if trigger is None:  # 1.
             if previous and index - previous.index <= FOLLOW_UP_WINDOW:
@@ -180,14 +189,35 @@ def _background(mention: DateMention, reference: date | None) -> bool:
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:
-    """ACLED's unit: one type, one place, one day (a headline and its story are one event)."""
-    return (a.trigger.sub_event_type == b.trigger.sub_event_type and compatible(a.place, b.place)
-            and (a.day == b.day or not (a.dated and b.dated)))
+    """ACLED's unit: one type, one place, one day. A headline and its story, or a later sentence that
+    speaks of the incident again without a day of its own ("the leader was killed"), are one event; a
+    place only borrowed from the article says nothing against it."""
+    if not _same_kind(a.trigger, b.trigger) or not (a.day == b.day or not (a.dated and b.dated)):
+        return False
+    if a.borrowed or b.borrowed:
+        return a.place is None or b.place is None or a.place.country_code == b.place.country_code
+    return compatible(a.place, b.place)
+
+
+def _same_kind(a: taxonomy.Trigger, b: taxonomy.Trigger) -> bool:
+    """Whether two cues can name one incident: the same sub-type, a clash and its outcome, or a bare
+    verb of violence ("killed", "fighting": ``WEAK_CUE``) beside a more specific cue of violence."""
+    if a.sub_event_type == b.sub_event_type:
+        return True
+    if b.sub_event_type in ESCALATIONS.get(a.sub_event_type, ()) or a.sub_event_type in ESCALATIONS.get(
+            b.sub_event_type, ()):
+        return True
+    return min(a.weight, b.weight) < WEAK_CUE and {a.event_type, b.event_type} <= VIOLENT_TYPES
 
 
 def _merge(into: _Draft, other: _Draft) -> None:
     into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
-    if other.place is not None and (into.place is None or other.place.geo_precision < into.place.geo_precision):
+    if other.trigger.weight > into.trigger.weight and (
+            into.trigger.weight < WEAK_CUE or other.trigger.sub_event_type in ESCALATIONS.get(
+                into.trigger.sub_event_type, ())):
+        into.trigger = other.trigger  # "killed" then "in an airstrike": the specific cue codes the event
+    if other.place is not None and (into.place is None or (into.borrowed and not other.borrowed) or (
+            into.borrowed == other.borrowed and other.place.geo_precision < into.place.geo_precision)):
         into.place, into.located, into.borrowed = other.place, other.located, other.borrowed
     if other.dated and not into.dated:
         into.day, into.end, into.precision, into.dated = other.day, other.end, other.precision, True

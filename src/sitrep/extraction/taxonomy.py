@@ -9,7 +9,7 @@ strike on civilians stays *Air/drone strike*; protesters killed by police is *Ex
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -193,7 +193,7 @@ RULES: tuple[Rule, ...] = (
                              r"crowd (?:attacked|beat|killed)", r"burn(?:ed|t) (?:him|her|them) alive",
                              r"took the law into their own hands", r"instant justice"),
          unless=_rx(r"mob of (?:protesters|demonstrators)"), weight=0.75),
-    Rule("Abduction/forced disappearance", _rx(r"abduct", r"kidnap(?!per)", r"taken hostage", r"forcibly disappeared",
+    Rule("Abduction/forced disappearance", _rx(r"abduct", r"kidnap(?!per)", r"(?:took|taken|taking|take|held|holding) (?:[\w,]+ ){0,5}hostages?\b", r"forcibly disappeared",
                                                r"forced disappearance", r"held hostage", r"taken away by",
                                                r"whereabouts (?:remain |are |is )?unknown", r"has not been seen since",
                                                r"seized (?:\w+ ){0,2}(?:civilians|people|men|women|priest|pastor|chief|"
@@ -320,11 +320,17 @@ class Trigger:
 
 
 def classify(sentence: str) -> Trigger | None:
-    """The sub-type a sentence reports, by the first rule of ``RULES`` that fires; None if no event.
+    """The sub-type a sentence reports, by the first rule of ``RULES`` that fires; None if no event."""
+    return next(triggers(sentence), None)
+
+
+def triggers(sentence: str) -> Iterator[Trigger]:
+    """Every cue in a sentence, in ``RULES`` order (ACLED's precedence), each rule's matches in reading order.
 
     1. a match report, a disaster or accident, or ordinary crime is no event unless an organised armed
        actor takes part (fans rioting after a match still make a riot);
-    2. otherwise the first rule whose cue, needs and vetoes hold gives the sub-type.
+    2. otherwise each rule whose cue, needs and vetoes hold gives a sub-type; the caller decides which
+       cue the sentence asserts (``realis.asserted``).
     """
     parties = ATTRIBUTION.sub(" ", sentence)  # '..., police said': the police are the source, not a party
     organised = ORGANISED_AGENT.search(parties) is not None
@@ -335,17 +341,13 @@ def classify(sentence: str) -> Trigger | None:
             continue  # 1.
         if sports and rule.sub_event_type not in SPORTS_EXEMPT:
             continue
-        match = rule.pattern.search(sentence)
-        if not match:
-            continue
         if not all(need.search(parties) for need in rule.needs):
             continue
         if rule.unless is not None and rule.unless.search(sentence):
             continue
-        if rule.check is not None and not rule.check(sentence, match):
-            continue
-        return Trigger(rule.sub_event_type, match.start(), match.end(), match.group(0), rule.weight)
-    return None
+        for match in rule.pattern.finditer(sentence):
+            if rule.check is None or rule.check(sentence, match):
+                yield Trigger(rule.sub_event_type, match.start(), match.end(), match.group(0), rule.weight)
 
 
 def mentions_killing(sentence: str) -> bool:

@@ -1,0 +1,180 @@
+"""Whether a clause asserts that an event took place, read from the spaCy dependency parse.
+
+ACLED codes events that happened (codebook, "Event definition"); news wraps them in statements,
+calls, warnings, plans, hypotheticals and generalities that use the same words. ``asserted`` takes
+an event cue (a trigger's character span) and climbs the parse from it to the clause that carries
+it, checking at each step what grammar says about the cue's reality:
+
+1. the cue itself: a nominal cue modified by "potential", "proposed", "no" ... is not real; one
+   that modifies a noun which names no occurrence ("a missile system", "fighter jets") names a kind
+   of thing, not an event; one inside a framing noun ("calls for a ceasefire", "the anniversary of
+   the protests", "a trial over the bombing") is not news of it;
+2. its clause: negated, modal ("could", "will"), conditional ("if", "unless"), a to-infinitive of
+   purpose, a question, or a present-tense generality ("others face violence"; news bodies report
+   events in the past or the perfect, headlines in the present) is not an assertion;
+3. the clause it is embedded in: a complement of a non-factive verb ("urged ... to accept a
+   ceasefire", "threatened to break the truce", "denied attacking") is not asserted; a complement
+   of a verb of saying is ("police said gunmen killed five": its own tense decides); an implicative
+   verb passes its own reality on ("began shelling the town").
+
+The word classes are grammar, not event vocabulary: they live in ``data/en/realis.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Span, Token
+
+__all__ = ["Grammar", "asserted", "grammar"]
+
+NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
+PAST = {"VBD", "VBN"}
+MAX_STEPS = 12
+"""Most parse arcs climbed from a cue to its clause (sentences are shallow; guards cycles)."""
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The word classes ``asserted`` reads, by lemma (lower case)."""
+
+    non_factive_verbs: frozenset[str]
+    """Verbs whose complement or object is not asserted to have happened ("urge", "threaten")."""
+    implicative_verbs: frozenset[str]
+    """Verbs whose complement happened when they did ("begin", "continue")."""
+    irrealis_marks: frozenset[str]
+    """Subordinators of conditional clauses ("if", "unless")."""
+    irrealis_modifiers: frozenset[str]
+    """Modifiers that make an event noun unreal ("potential", "proposed")."""
+    framing_nouns: frozenset[str]
+    """Nouns that frame an event noun as something other than news of it ("call", "anniversary")."""
+    event_nouns: frozenset[str]
+    """Nouns that name an occurrence ("attack", "deal"), which a cue may modify."""
+
+
+@cache
+def grammar(language: str = "en") -> Grammar:
+    """The word classes of a language, loaded once from ``sitrep/data/<language>/realis.yaml``."""
+    path = resources.files("sitrep") / "data" / language / "realis.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Grammar(**{name: frozenset(str(w).lower() for w in data[name]) for name in Grammar.__dataclass_fields__})
+
+
+def asserted(sentence: Span, start: int, end: int, headline: bool = False, language: str = "en") -> bool:
+    """Whether the event cue at document character offsets ``[start, end)`` of ``sentence`` is asserted
+    to have happened (see the module docstring). ``headline``: the sentence is the article's title or
+    first line, where the present tense reports the past ("Gunmen attack hotel")."""
+    cue = [t for t in sentence if t.idx < end and t.idx + len(t.text) > start]
+    if not cue:
+        return True
+    if sentence.text.rstrip().rstrip("\"'”’").endswith("?"):
+        return False  # a question asserts nothing
+    inside = {t.i for t in cue}
+    head = next((t for t in cue if t.head.i not in inside or t.head.i == t.i), cue[0])
+    return _climb(head, headline, grammar(language))
+
+
+def _climb(token: Token, headline: bool, words: Grammar) -> bool:
+    node = token
+    for steps in range(MAX_STEPS):
+        if node.pos_ in NOMINAL or (node.pos_ == "ADJ" and node.dep_ not in {"ROOT", "acomp", "ccomp"}):
+            step = _nominal_step(node, words, cue=steps == 0)
+        else:
+            step = _clause_step(node, headline, words)
+        if isinstance(step, bool):
+            return step
+        node = step
+    return True
+
+
+def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
+    """One step up from an event noun: to the noun or verb it belongs to, or a verdict. ``cue``: the
+    noun is the cue itself, whose use as a modifier of a thing ("a missile system") is no event."""
+    for child in noun.children:
+        word = child.lower_
+        if child.dep_ in {"amod", "compound", "nmod", "advmod"} and (
+                word in words.irrealis_modifiers or word.rsplit("-", 1)[-1] in words.irrealis_modifiers):
+            return False  # "a potential ceasefire", "the U.S.-proposed truce"
+        if child.dep_ in {"det", "neg"} and word in {"no", "never"}:
+            return False  # "no clashes were reported"
+    dep, head = noun.dep_, noun.head
+    if dep == "ROOT" or head.i == noun.i:
+        return True  # a headline fragment: "Deadly clashes in the north"
+    if dep in {"compound", "amod", "nmod"} and head.pos_ in NOMINAL:
+        if head.lemma_.lower() in words.framing_nouns:
+            return False
+        return head if not cue or head.lemma_.lower() in words.event_nouns else False
+    if dep == "pobj":
+        owner = head.head if head.dep_ != "ROOT" else head
+        if owner.pos_ in NOMINAL:
+            return False if owner.lemma_.lower() in words.framing_nouns else owner
+        if owner.lemma_.lower() in words.non_factive_verbs:
+            return False  # "called for a truce", "warned of attacks"
+        return owner
+    if dep in {"conj", "appos"}:
+        return head
+    if head.pos_ in NOMINAL:
+        return False if head.lemma_.lower() in words.framing_nouns else head
+    if dep in {"dobj", "nsubj", "nsubjpass", "attr", "oprd", "dative"} and head.lemma_.lower() in words.non_factive_verbs:
+        return False  # "urged a ceasefire", "feared attacks", "denied the abduction"
+    return head
+
+
+def _clause_step(verb: Token, headline: bool, words: Grammar) -> Token | bool:
+    """One step up from a verb (or predicate adjective): to the clause it is embedded in, or a verdict."""
+    infinitive = False
+    for child in verb.children:
+        if child.dep_ == "neg":
+            return False
+        if child.dep_ in {"aux", "auxpass"} and child.tag_ == "MD":
+            return False  # "could", "would", "will", "may"
+        if child.dep_ == "aux" and child.tag_ == "TO":
+            infinitive = True
+        if child.dep_ == "mark" and child.lower_ in words.irrealis_marks:
+            return False
+    dep, head = verb.dep_, verb.head
+    if dep == "ROOT" or head.i == verb.i:
+        return not infinitive and _reported_tense(verb, headline)
+    lemma = head.lemma_.lower()
+    if dep in {"xcomp", "ccomp", "pcomp"} and lemma in words.non_factive_verbs:
+        return False  # "urged Russia to accept", "denied attacking", "called it a truce"
+    if dep == "xcomp":
+        if infinitive and lemma not in words.implicative_verbs:
+            return False  # "vowed to retake", "went there to fight"
+        return head
+    if dep in {"ccomp", "parataxis"}:
+        return not infinitive and _reported_tense(verb, headline)  # "police said gunmen killed five"
+    if dep in {"advcl", "relcl"}:
+        if infinitive:
+            return False  # "in order to attack"
+        if verb.tag_ in {"VBD", "VBZ", "VBP"} or _has_aux(verb):
+            return _reported_tense(verb, headline)  # "after gunmen attacked the base"
+        return head
+    if dep == "pcomp":
+        return head.head if head.dep_ != "ROOT" else head
+    if infinitive:
+        return False
+    return head
+
+
+def _has_aux(verb: Token) -> bool:
+    return any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+
+
+def _reported_tense(verb: Token, headline: bool) -> bool:
+    """Whether a clause's tense reports an occurrence: the past, the perfect, the progressive, the
+    passive, a state of being; the simple present only in a headline."""
+    tag = verb.tag_
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if tag in PAST or any(a.tag_ in PAST for a in auxes):
+        return True
+    if tag == "VBG" or verb.pos_ in {"AUX", "ADJ"}:
+        return True  # "are fighting", "is dead"
+    if any(a.lemma_ in {"have", "be"} for a in auxes):
+        return True  # "has killed", "is being shelled"
+    if tag in {"VBZ", "VBP"}:
+        return headline  # "Gunmen attack hotel"; in a story's body, a generality
+    return headline  # a bare form: imperative or fragment
