@@ -28,7 +28,7 @@ from spacy.tokens import Span as TokenSpan
 
 from sitrep.models import Quote, Span
 
-__all__ = ["claim_status", "find_quotes", "source_kind"]
+__all__ = ["claim_status", "find_quotes", "is_speech_verb", "source_kind"]
 
 SPEECH_LEMMAS = frozenset(
     [
@@ -171,7 +171,7 @@ def find_quotes(doc: Doc, resolve: Callable[[str], str | None] | None = None) ->
     for token in doc:
         if token.lower_ == "according":
             found.extend(_according_to(token))
-        elif _is_speech_verb(token):
+        elif is_speech_verb(token):
             found.extend(_verb_attribution(token, quotes))
     found.extend(_inverted(doc, quotes))
     found = [a for a in found if not _inside_quote(a.cue, quotes)]
@@ -254,7 +254,7 @@ def _widen_to_quotes(span: tuple[int, int], quotes: list[tuple[int, int]],
 # ---------------------------------------------------------------- cues and speakers
 
 
-def _is_speech_verb(token: Token) -> bool:
+def is_speech_verb(token: Token) -> bool:
     """A verb of saying or thinking used as a verb (not "the said report")."""
     return (token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_LEMMAS
             and token.dep_ not in {"amod", "compound", "acomp"})
@@ -262,7 +262,7 @@ def _is_speech_verb(token: Token) -> bool:
 
 def _is_cue_word(token: Token) -> bool:
     """A speech verb, or a form of one that may be mistagged in an inverted clause."""
-    return _is_speech_verb(token) or token.lower_ in INVERSION_FORMS
+    return is_speech_verb(token) or token.lower_ in INVERSION_FORMS
 
 
 def _cue_range(verb: Token) -> tuple[int, int]:

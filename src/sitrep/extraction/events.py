@@ -31,7 +31,7 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
-from sitrep.extraction.realis import asserted
+from sitrep.extraction.realis import asserted, present_perfect
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -65,6 +65,13 @@ SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major
 """ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+LEDE_SENTENCES = 3
+"""A news story states its news in its first sentences (calibrated on whole-article suites: 2 to 4
+sentences give the same events)."""
+MIN_BODY_CONFIDENCE = 0.75
+"""Below the lede, an event needs a specific cue, or a bare one with its day, place, actors and toll."""
+SELECTIVE = frozenset(taxonomy.EVENT_TYPES["Strategic developments"]) - {"Agreement", "Arrests"}
+"""Strategic developments ACLED codes only when they are the news (codebook: "coded selectively")."""
 WEAK_CUE = 0.6
 """Cues weighted below this are bare verbs of violence ("killed", "fighting"): they say that violence
 happened, not how, and yield to a specific cue for the same incident."""
@@ -129,7 +136,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
     drafts: list[_Draft] = []
+    lede_end = 0
     for index, sent in enumerate(doc.sents):
+        if index < LEDE_SENTENCES:
+            lede_end = sent.end_char
         if related and sent.start_char >= related.start():
             break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
@@ -158,13 +168,26 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
             _add_sentence(previous, span, ctx, index, trigger)  # 3.
             continue
-        draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index)  # 4.
+        now = present_perfect(sent, span.start + trigger.start, span.start + trigger.end)
+        draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
         twin = next((d for d in drafts if _same_event(d, draft)), None)
         if twin is None:
             drafts.append(draft)
         else:
             _merge(twin, draft)  # 5.
-    return [_finish(d, ctx) for d in drafts]
+    return [_finish(d, ctx) for d in _reported(drafts, lede_end)]
+
+
+def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
+    """The drafts the story reports as news, read as news is written (the inverted pyramid): a story
+    whose lede (its first ``LEDE_SENTENCES`` sentences) reports no event is about something else, and
+    the events it recalls on the way are context; in a story of events, an event first met below the
+    lede is kept when it is told with specifics (``MIN_BODY_CONFIDENCE``) and is not one of the strategic developments ACLED codes selectively (``SELECTIVE``)."""
+    lede = [d for d in drafts if d.sentences[0].start < lede_end]
+    if not lede:
+        return []
+    return [d for d in drafts if d in lede or (
+        _confidence(d) >= MIN_BODY_CONFIDENCE and d.trigger.sub_event_type not in SELECTIVE)]
 
 
 def _is_background(text: str, dates: list[DateMention], reference: date | None) -> bool:
@@ -200,21 +223,16 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
 
 
 def _same_kind(a: taxonomy.Trigger, b: taxonomy.Trigger) -> bool:
-    """Whether two cues can name one incident: the same sub-type, a clash and its outcome, or a bare
-    verb of violence ("killed", "fighting": ``WEAK_CUE``) beside a more specific cue of violence."""
+    """Whether two cues can name one incident: the same sub-type, or a bare verb of violence
+    ("killed", "fighting": ``WEAK_CUE``) beside a more specific cue of violence."""
     if a.sub_event_type == b.sub_event_type:
-        return True
-    if b.sub_event_type in ESCALATIONS.get(a.sub_event_type, ()) or a.sub_event_type in ESCALATIONS.get(
-            b.sub_event_type, ()):
         return True
     return min(a.weight, b.weight) < WEAK_CUE and {a.event_type, b.event_type} <= VIOLENT_TYPES
 
 
 def _merge(into: _Draft, other: _Draft) -> None:
     into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
-    if other.trigger.weight > into.trigger.weight and (
-            into.trigger.weight < WEAK_CUE or other.trigger.sub_event_type in ESCALATIONS.get(
-                into.trigger.sub_event_type, ())):
+    if into.trigger.weight < WEAK_CUE < other.trigger.weight:
         into.trigger = other.trigger  # "killed" then "in an airstrike": the specific cue codes the event
     if other.place is not None and (into.place is None or (into.borrowed and not other.borrowed) or (
             into.borrowed == other.borrowed and other.place.geo_precision < into.place.geo_precision)):
@@ -271,8 +289,8 @@ def _continues(previous: _Draft, own_places: list[Place]) -> bool:
 
 
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
-               previous: _Draft | None, ctx: Context, paragraph: int, index: int) -> _Draft:
-    day, end, precision, dated = _when(span, dates, previous, ctx)
+               previous: _Draft | None, ctx: Context, paragraph: int, index: int, now: bool) -> _Draft:
+    day, end, precision, dated = _when(span, dates, previous, ctx, now)
     located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
     if located is not None:
         place: Place | None = located.place
@@ -323,8 +341,9 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
 
 
 def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
-          ctx: Context) -> tuple[date | None, date | None, int, bool]:
-    """The event's day, last day, ACLED time precision, and whether the sentence itself dated it."""
+          ctx: Context, now: bool = False) -> tuple[date | None, date | None, int, bool]:
+    """The event's day, last day, ACLED time precision, and whether the sentence itself dated it.
+    ``now``: the sentence tells the event in the present perfect, as of the publication day."""
     own = [d for d in dates if d.day and not d.background]
     if own:
         best = min(own, key=lambda d: d.precision)
@@ -334,7 +353,7 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         # "on the same day", "the next day": counted from the event before
         return previous.day + timedelta(days=shifted.shift), None, previous.precision, True
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
-    if lead is not None and lead.span.start < span.start:
+    if lead is not None and lead.span.start < span.start and not (now and ctx.published is not None):
         return lead.day, None, max(2, lead.precision), False
     if ctx.published is not None:
         return ctx.published, None, 2, False

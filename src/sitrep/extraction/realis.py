@@ -29,7 +29,9 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-__all__ = ["Grammar", "asserted", "grammar"]
+from sitrep.extraction.attribution import is_speech_verb
+
+__all__ = ["Grammar", "asserted", "grammar", "present_perfect"]
 
 NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
 PAST = {"VBD", "VBN"}
@@ -67,14 +69,32 @@ def asserted(sentence: Span, start: int, end: int, headline: bool = False, langu
     """Whether the event cue at document character offsets ``[start, end)`` of ``sentence`` is asserted
     to have happened (see the module docstring). ``headline``: the sentence is the article's title or
     first line, where the present tense reports the past ("Gunmen attack hotel")."""
-    cue = [t for t in sentence if t.idx < end and t.idx + len(t.text) > start]
-    if not cue:
+    head = _cue_head(sentence, start, end)
+    if head is None:
         return True
     if sentence.text.rstrip().rstrip("\"'”’").endswith("?"):
         return False  # a question asserts nothing
-    inside = {t.i for t in cue}
-    head = next((t for t in cue if t.head.i not in inside or t.head.i == t.i), cue[0])
     return _climb(head, headline, grammar(language))
+
+
+def present_perfect(sentence: Span, start: int, end: int) -> bool:
+    """Whether the clause of the cue at document offsets ``[start, end)`` is in the present perfect
+    ("rebels have taken control of the city"): news told as of the day of writing."""
+    node = _cue_head(sentence, start, end)
+    for _ in range(MAX_STEPS):
+        if node is None or node.pos_ in {"VERB", "AUX"}:
+            break
+        node = None if node.head.i == node.i else node.head
+    if node is None:
+        return False
+    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in node.children)
+
+
+def _cue_head(sentence: Span, start: int, end: int) -> Token | None:
+    """The token of a cue that the rest of the cue hangs from."""
+    cue = [t for t in sentence if t.idx < end and t.idx + len(t.text) > start]
+    inside = {t.i for t in cue}
+    return next((t for t in cue if t.head.i not in inside or t.head.i == t.i), cue[0] if cue else None)
 
 
 def _climb(token: Token, headline: bool, words: Grammar) -> bool:
@@ -92,7 +112,8 @@ def _climb(token: Token, headline: bool, words: Grammar) -> bool:
 
 def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
     """One step up from an event noun: to the noun or verb it belongs to, or a verdict. ``cue``: the
-    noun is the cue itself, whose use as a modifier of a thing ("a missile system") is no event."""
+    noun is the cue itself; an instrument ("missile") modifying a thing ("a missile system") is no event,
+    while an occurrence ("clash") stays one whatever the parse attaches it to."""
     for child in noun.children:
         word = child.lower_
         if child.dep_ in {"amod", "compound", "nmod", "advmod"} and (
@@ -106,20 +127,24 @@ def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
     if dep in {"compound", "amod", "nmod"} and head.pos_ in NOMINAL:
         if head.lemma_.lower() in words.framing_nouns:
             return False
-        return head if not cue or head.lemma_.lower() in words.event_nouns else False
+        if cue and noun.lemma_.lower() not in words.event_nouns and head.lemma_.lower() not in words.event_nouns:
+            return False  # an instrument naming a kind of thing: "a missile system", "fighter jets"
+        return head
     if dep == "pobj":
         owner = head.head if head.dep_ != "ROOT" else head
         if owner.pos_ in NOMINAL:
             return False if owner.lemma_.lower() in words.framing_nouns else owner
         if owner.lemma_.lower() in words.non_factive_verbs:
             return False  # "called for a truce", "warned of attacks"
+        if any(c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in words.framing_nouns for c in owner.children):
+            return False  # "a trial opened over the bombing", "talks began on a truce"
         return owner
     if dep in {"conj", "appos"}:
         return head
     if head.pos_ in NOMINAL:
         return False if head.lemma_.lower() in words.framing_nouns else head
-    if dep in {"dobj", "nsubj", "nsubjpass", "attr", "oprd", "dative"} and head.lemma_.lower() in words.non_factive_verbs:
-        return False  # "urged a ceasefire", "feared attacks", "denied the abduction"
+    if dep in {"dobj", "nsubjpass", "attr", "oprd", "dative"} and head.lemma_.lower() in words.non_factive_verbs:
+        return False  # "urged a ceasefire", "feared attacks", "denied the abduction" (not their subjects)
     return head
 
 
@@ -129,7 +154,7 @@ def _clause_step(verb: Token, headline: bool, words: Grammar) -> Token | bool:
     for child in verb.children:
         if child.dep_ == "neg":
             return False
-        if child.dep_ in {"aux", "auxpass"} and child.tag_ == "MD":
+        if child.dep_ in {"aux", "auxpass"} and child.tag_ == "MD" and not _reportive(verb, child):
             return False  # "could", "would", "will", "may"
         if child.dep_ == "aux" and child.tag_ == "TO":
             infinitive = True
@@ -142,6 +167,8 @@ def _clause_step(verb: Token, headline: bool, words: Grammar) -> Token | bool:
     if dep in {"xcomp", "ccomp", "pcomp"} and lemma in words.non_factive_verbs:
         return False  # "urged Russia to accept", "denied attacking", "called it a truce"
     if dep == "xcomp":
+        if infinitive and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children):
+            return True  # a perfect infinitive reports the past: "claimed to have reached an agreement"
         if infinitive and lemma not in words.implicative_verbs:
             return False  # "vowed to retake", "went there to fight"
         return head
@@ -158,6 +185,16 @@ def _clause_step(verb: Token, headline: bool, words: Grammar) -> Token | bool:
     if infinitive:
         return False
     return head
+
+
+def _reportive(verb: Token, modal: Token) -> bool:
+    """The reportive conditional of news translated from French or Italian: "would have" with a past
+    participle, attributed to a source ("Aleppo would have fallen, the monitor said"): a report of the
+    past, not a counterfactual (which an "if" clause would mark)."""
+    if modal.lower_ != "would" or verb.tag_ != "VBN" or not any(c.lemma_ == "have" for c in verb.children):
+        return False
+    return any(is_speech_verb(t) or (t.lower_ == "according" and t.nbor().lower_ == "to")
+               for t in verb.sent if t.i + 1 < len(t.doc))
 
 
 def _has_aux(verb: Token) -> bool:

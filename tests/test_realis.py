@@ -1,0 +1,97 @@
+"""Whether a clause asserts an event: the grammar of reality, on sentences we wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+import sitrep
+from sitrep import nlp
+from sitrep.extraction.realis import asserted, grammar
+
+
+def cue_asserted(sentence: str, cue: str, headline: bool = False) -> bool:
+    doc = nlp.pipeline("en")(sentence)
+    start = sentence.index(cue)
+    return asserted(doc[:], start, start + len(cue), headline=headline)
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    ("Militants attacked an army post near the river on Monday.", "attacked"),
+    ("Two soldiers were killed in a drone strike overnight.", "drone strike"),
+    ("The army said insurgents had shelled the market.", "shelled"),
+    ("Fighting has continued around the airport since dawn.", "Fighting"),
+    ("Rebels are fighting government troops in the hills.", "fighting"),
+    ("The rebels began shelling the northern districts.", "shelling"),
+    ("The two parties agreed to a truce on Sunday.", "truce"),
+    ("A car bomb exploded outside the ministry, killing four guards.", "car bomb"),
+    ("The two clans claimed to have reached an agreement on grazing land.", "agreement"),
+    ("A crowd of traders protested outside the port and demanded lower taxes.", "protested"),
+    ("Fighters attacked the outpost and engaged the guards in an armed clash.", "clash"),
+])
+def test_reported_events_are_asserted(sentence: str, cue: str) -> None:
+    assert cue_asserted(sentence, cue)
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    # requests, threats, plans and fears
+    ("Ministers urged both sides to accept a ceasefire before the summit.", "ceasefire"),
+    ("The group threatened to attack the oil terminals again.", "attack"),
+    ("Officials warned of more airstrikes in the coming days.", "airstrikes"),
+    ("Residents said they feared more shelling of the valley.", "shelling"),
+    ("The commander vowed to recapture the town.", "recapture"),
+    # modality, conditionals, negation, questions
+    ("A ceasefire could take effect within days.", "ceasefire"),
+    ("If the police do not leave, the crowd will storm the station.", "storm"),
+    ("The rebels will attack the base at night, a defector claimed.", "attack"),
+    ("Troops did not fire on the marchers.", "fire"),
+    ("No clashes were reported in the district.", "clashes"),
+    ("Will the army retake the city?", "retake"),
+    # unreal and framed nouns
+    ("Diplomats discussed a potential truce for the region.", "truce"),
+    ("The proposed ceasefire was rejected by the rebels.", "ceasefire"),
+    ("Families marked the anniversary of the massacre in the square.", "massacre"),
+    ("A trial opened on Monday over the bombing of the embassy.", "bombing"),
+    ("Calls for a ceasefire grew louder in the capital.", "ceasefire"),
+    # a cue that names a kind of thing, not an occurrence
+    ("The navy bought a new missile system from its ally.", "missile"),
+    ("The vessel carried rocket fuel components to the port.", "rocket"),
+    # a generality in the present tense of a story's body
+    ("Women in the camps face sexual violence and hunger.", "sexual violence"),
+])
+def test_spoken_of_events_are_not_asserted(sentence: str, cue: str) -> None:
+    assert not cue_asserted(sentence, cue)
+
+
+def test_headline_present_reports_the_past() -> None:
+    sentence = "Gunmen attack a bus station in the north"
+    assert cue_asserted(sentence, "attack", headline=True)
+    assert not cue_asserted(sentence, "attack", headline=False)
+
+
+def test_grammar_classes_are_loaded_from_data() -> None:
+    words = grammar("en")
+    assert {"urge", "threaten", "deny"} <= words.non_factive_verbs
+    assert "if" in words.irrealis_marks and "begin" in words.implicative_verbs
+    assert not words.non_factive_verbs & words.implicative_verbs
+
+
+def test_a_story_of_statements_yields_no_event() -> None:
+    text = ("Foreign ministers meeting in Geneva on Tuesday urged the warring parties to agree to a "
+            "ceasefire and warned of further sanctions if the fighting did not stop.\n"
+            "The ministers said a truce could open the way for talks on prisoner exchanges.\n"
+            "They called for an end to attacks on hospitals, which aid groups say have become common.\n"
+            "Last year, rebels captured the eastern city of Korvana after weeks of clashes.")
+    assert sitrep.extract(text, published="2025-05-06") == []
+
+
+def test_a_story_of_violence_keeps_its_news_and_drops_its_asides() -> None:
+    text = ("Gunmen stormed a police station in the town of Rusape on Monday, killing three officers, "
+            "police said.\n"
+            "The attackers escaped with weapons, a police spokesman said.\n"
+            "The governor urged residents to report any suspicious movement and warned that the gunmen "
+            "could strike again.\n"
+            "Analysts said the region needs more troops if attacks are to stop.")
+    events = sitrep.extract(text, published="2025-05-06")
+    assert len(events) == 1
+    assert events[0].event_date.isoformat() == "2025-05-05"
+    assert events[0].fatalities.fatalities == 3
