@@ -182,7 +182,8 @@ def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
     """The drafts the story reports as news, read as news is written (the inverted pyramid): a story
     whose lede (its first ``LEDE_SENTENCES`` sentences) reports no event is about something else, and
     the events it recalls on the way are context; in a story of events, an event first met below the
-    lede is kept when it is told with specifics (``MIN_BODY_CONFIDENCE``) and is not one of the strategic developments ACLED codes selectively (``SELECTIVE``)."""
+    lede is kept when it is told with specifics (``MIN_BODY_CONFIDENCE``) and is not one of the
+    strategic developments ACLED codes selectively (``SELECTIVE``)."""
     lede = [d for d in drafts if d.sentences[0].start < lede_end]
     if not lede:
         return []
