@@ -121,7 +121,7 @@ def test_hard_cases(sentence: str, sub_type: str) -> None:
 
 
 @pytest.mark.parametrize("sentence", [
-    "Manchester United clashed with Liverpool in a fiery battle at Old Trafford on Sunday.",
+    "The home side clashed with the visitors in a fiery derby at the stadium on Sunday.",
     "The striker fired a shot into the top corner to give Arsenal the lead.",
     "Rail workers began a 48-hour strike on Monday, halting trains across the country.",
     "Firefighters battled a blaze at a warehouse for six hours.",
