@@ -95,3 +95,26 @@ def test_a_story_of_violence_keeps_its_news_and_drops_its_asides() -> None:
     assert len(events) == 1
     assert events[0].event_date.isoformat() == "2025-05-05"
     assert events[0].fatalities.fatalities == 3
+
+
+def test_one_sentence_can_report_two_events_of_different_kinds() -> None:
+    text = ("Separatist fighters attacked a passenger bus near the town of Kharan on Tuesday, "
+            "taking dozens of travellers hostage, officials said.")
+    kinds = {e.sub_event_type for e in sitrep.extract(text, published="2025-04-02")}
+    assert "Abduction/forced disappearance" in kinds and len(kinds) == 2
+
+
+def test_a_strike_on_civilians_is_one_event() -> None:
+    text = "Warplanes bombed a market in the town of Sarmin on Friday, killing twelve civilians, medics said."
+    events = sitrep.extract(text, published="2025-04-05")
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"]
+
+
+def test_a_restatement_joins_the_incident_it_names() -> None:
+    text = ("A senior commander of the Islamic State group was killed on Thursday in an airstrike on his "
+            "hideout in the Hamrin mountains, the army said.\n"
+            "Officials said the commander was killed alongside two aides.\n"
+            "\"The commander is dead,\" a military spokesman told reporters.")
+    events = sitrep.extract(text, published="2025-04-04")
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"]
+    assert events[0].event_date.isoformat() == "2025-04-03"

@@ -72,6 +72,7 @@ MIN_BODY_CONFIDENCE = 0.75
 """Below the lede, an event needs a specific cue, or a bare one with its day, place, actors and toll."""
 SELECTIVE = frozenset(taxonomy.EVENT_TYPES["Strategic developments"]) - {"Agreement", "Arrests"}
 """Strategic developments ACLED codes only when they are the news (codebook: "coded selectively")."""
+NEWS_TYPES = VIOLENT_TYPES | {"Protests", "Riots"}
 WEAK_CUE = 0.6
 """Cues weighted below this are bare verbs of violence ("killed", "fighting"): they say that violence
 happened, not how, and yield to a specific cue for the same incident."""
@@ -148,9 +149,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue  # 2.
         cues = list(taxonomy.triggers(sent.text))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
-        trigger = next((t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)), None)
-        if cues and trigger is None:
+        reported = [t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)]
+        if cues and not reported:
             continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
+        trigger = reported[0] if reported else None
         previous = drafts[-1] if drafts else None
         if trigger is None:  # 1.
             if previous and index - previous.index <= FOLLOW_UP_WINDOW:
@@ -167,15 +169,35 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                 and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text)
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
             _add_sentence(previous, span, ctx, index, trigger)  # 3.
-            continue
-        now = present_perfect(sent, span.start + trigger.start, span.start + trigger.end)
-        draft = _new_draft(trigger, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
-        twin = next((d for d in drafts if _same_event(d, draft)), None)
-        if twin is None:
-            drafts.append(draft)
-        else:
-            _merge(twin, draft)  # 5.
+            trigger = None
+        for cue in _events_of_sentence(trigger, reported):
+            now = present_perfect(sent, span.start + cue.start, span.start + cue.end)
+            draft = _new_draft(cue, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
+            twin = next((d for d in drafts if _same_event(d, draft)), None)
+            if twin is None:
+                drafts.append(draft)
+            else:
+                _merge(twin, draft)  # 5.
     return [_finish(d, ctx) for d in _reported(drafts, lede_end)]
+
+
+def _events_of_sentence(first: taxonomy.Trigger | None, reported: list[taxonomy.Trigger]) -> list[taxonomy.Trigger]:
+    """The cues that make events of their own in one sentence: the first reported cue (unless it
+    continued the event before), and each reported cue of another type of violence or protest, specific
+    enough to stand alone ("militants attacked the train, taking hundreds hostage": a clash and an
+    abduction; "clashes continued amid mutual shelling")."""
+    cues = [first] if first is not None else []
+    taken = reported[:1]
+    for cue in reported[1:]:
+        kinds = {t.event_type for t in taken}
+        if (cue.event_type in kinds or cue.event_type not in NEWS_TYPES or cue.weight < WEAK_CUE
+                or any(cue.start < t.end and t.start < cue.end for t in taken)):
+            continue  # the same words, or too bare a cue to stand alone
+        if cue.sub_event_type == "Attack" and "Explosions/Remote violence" in kinds:
+            continue  # civilians killed by a strike or a bomb are that strike's victims (ACLED precedence)
+        cues.append(cue)
+        taken.append(cue)
+    return cues
 
 
 def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
