@@ -40,7 +40,10 @@ Conventions (ACLED's "When" rules: relative dates resolve against the publicatio
   "30 November 2023"). A date a few days before a new year ("28 December" in a 2 January report) is
   news, not background. Without a publication date only the first kind can be told;
 - without a publication date, relative expressions and dates without a year have ``day`` None:
-  never the date of the machine that runs this.
+  never the date of the machine that runs this;
+- an implausible date is no date: every day found lies in MIN_YEAR..MAX_YEAR. A publication date
+  outside those years is read as unknown, and an expression that would resolve outside them ("800000
+  days ago") is not a date mention (``plausible``, ``shift_day``).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from datetime import date, timedelta
 
 from sitrep.models import Span
 
-__all__ = ["DateMention", "find_dates"]
+__all__ = ["DateMention", "find_dates", "plausible", "safe_date", "shift_day"]
 
 BACKGROUND_DAYS = 60
 """A period that ended more than this many days before publication is background, not news.
@@ -63,7 +66,7 @@ FUTURE_SLACK_DAYS = 62
 WEEK_DAYS = 7
 """A "since" range up to this many days long has precision 2 (a few days); longer is 3."""
 MIN_YEAR, MAX_YEAR = 1900, 2099
-"""Four-digit numbers read as years."""
+"""Four-digit numbers read as years, and the years of every date sitrep gives."""
 FUTURE_CUE_CHARS = 30
 """How far before a weekday a future cue ("will") is looked for."""
 CUE_CHARS = 24
@@ -179,6 +182,8 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     The patterns run on the lowercased text (case-blind matching is several times slower); resolvers
     read case, and the words around a match, in ``text`` itself.
     """
+    if published is not None and not plausible(published):
+        published = None
     lowered = _lower(text)
     found: list[tuple[int, int, _When]] = []
     for needs, pattern, resolve in _RULES:
@@ -186,7 +191,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             continue
         for match in pattern.finditer(lowered):
             when = resolve(match, published, text)
-            if when is not None:
+            if when is not None and all(day is None or plausible(day) for day in (when.day, when.end)):
                 found.append((match.start(), match.end(), when))
     found.sort(key=lambda item: (item[0] - item[1], item[0]))
     chosen: list[tuple[int, int, _When]] = []
@@ -252,11 +257,28 @@ def _month_of(match: re.Match[str], text: str) -> int | None:
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
-    """``date(year, month, day)``, or None when that day does not exist."""
+    """``date(year, month, day)``, or None when that day does not exist or is not ``plausible``."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def plausible(day: date) -> bool:
+    """Whether ``day`` lies in the years a news report can date (MIN_YEAR..MAX_YEAR)."""
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+_FIRST_DAY, _LAST_DAY = date(MIN_YEAR, 1, 1).toordinal(), date(MAX_YEAR, 12, 31).toordinal()
+
+
+def shift_day(day: date, days: int) -> date | None:
+    """``day`` plus ``days`` (negative: earlier), or None when that is not ``plausible``; never overflows,
+    whatever the number of days a text states ("800000 days ago")."""
+    ordinal = day.toordinal() + days
+    return date.fromordinal(ordinal) if _FIRST_DAY <= ordinal <= _LAST_DAY else None
 
 
 def _guess_year(month: int, day: int, weekday: int | None, published: date) -> int:
@@ -393,12 +415,12 @@ def _weekday(match: re.Match[str], published: date | None, text: str) -> _When |
     return _When(day, day, 1)
 
 
-def _days_before(days: int) -> Callable[[date], _When]:
+def _days_before(days: int) -> Callable[[date], _When | None]:
     """A resolver for "N days before publication"."""
 
-    def resolve(published: date) -> _When:
-        day = published - timedelta(days=days)
-        return _When(day, day, 1)
+    def resolve(published: date) -> _When | None:
+        day = shift_day(published, -days)
+        return _When(day, day, 1) if day else None
 
     return resolve
 
@@ -472,10 +494,10 @@ def _ago(match: re.Match[str], published: date | None, text: str) -> _When | Non
     if unit == "day":
         return _days_before(amount)(published)
     if unit == "week":
-        day = published - timedelta(days=7 * amount)
-        return _When(day, day + timedelta(days=6), 2)
-    day = published - timedelta(days=30 * amount)
-    return _When(day, day + timedelta(days=30), 3)
+        day = shift_day(published, -7 * amount)
+        return _When(day, shift_day(day, 6), 2) if day else None
+    day = shift_day(published, -30 * amount)
+    return _When(day, shift_day(day, 30), 3) if day else None
 
 
 def _amount(word: str | None) -> int | None:
@@ -483,7 +505,7 @@ def _amount(word: str | None) -> int | None:
     if word is None:
         return None
     word = word.lower()
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    return int(word) if word.isdecimal() else NUMBER_WORDS.get(word)
 
 
 def _anaphoric(match: re.Match[str], published: date | None, text: str) -> _When | None:
@@ -505,7 +527,7 @@ def _vague_past(match: re.Match[str], published: date | None, text: str) -> _Whe
     return _When(None, None, 3, past=True)
 
 
-def _relative(resolve: Callable[[date], _When], precision: int, past: bool = False) -> _Resolver:
+def _relative(resolve: Callable[[date], _When | None], precision: int, past: bool = False) -> _Resolver:
     """Wrap a publication-date resolver; without a publication date the day stays unknown."""
 
     def wrapped(match: re.Match[str], published: date | None, text: str) -> _When | None:

@@ -21,14 +21,14 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from spacy.tokens import Doc
 
 from sitrep.extraction import taxonomy
 from sitrep.extraction.background import aggregate_toll, background_statement
 from sitrep.extraction.dateline import report_date
-from sitrep.extraction.dates import DateMention, find_dates
+from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
 from sitrep.extraction.realis import asserted, present_perfect
@@ -373,8 +373,10 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         return best.day, best.end, best.precision, True
     shifted = next((d for d in dates if d.shift is not None), None)
     if shifted is not None and shifted.shift is not None and previous is not None and previous.day:
-        # "on the same day", "the next day": counted from the event before
-        return previous.day + timedelta(days=shifted.shift), None, previous.precision, True
+        # "on the same day", "the next day": counted from the event before; never an implausible day
+        day = shift_day(previous.day, shifted.shift)
+        if day is not None:
+            return day, None, previous.precision, True
     lead = next((d for d in ctx.dates if d.day and not d.background), None)
     if lead is not None and lead.span.start < span.start and not (now and ctx.published is not None):
         return lead.day, None, max(2, lead.precision), False

@@ -33,6 +33,7 @@ caller maps side_1/side_2 onto the event's actors.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -370,17 +371,23 @@ def _vague_scale(tokens: Sequence[_Token], i: int) -> tuple[int, int, int, bool]
     return 2 * scale, 9 * scale, i + lead[1] + 1, True
 
 
+_FIGURE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+"""A figure in digits: any decimal digits (float() reads them all), thousands grouped by commas or not."""
+
+
 def _digits_at(tokens: Sequence[_Token], i: int) -> tuple[int, int] | None:
     """"1,200", "12", "1.5 million": value and next token."""
     text = tokens[i].text
-    if not text[0].isdigit():
+    if not text[0].isdecimal():  # not isdigit(): "²" is a digit to it, but no number to float()
         return None
     scale = SCALES.get(tokens[i + 1].word) if i + 1 < len(tokens) else None
     if "." in text and scale is None:
         return None
-    if "," in text and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+    if not _FIGURE.fullmatch(text):  # "1,200", "12", "1.5"; not "12th", "1.2.3", "3²"
         return None
     value = float(text.replace(",", ""))
+    if not math.isfinite(value * (scale or 1)):  # 400 nines are no toll
+        return None
     if scale is not None:
         return int(value * scale), i + 2
     return int(value), i + 1
