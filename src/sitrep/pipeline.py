@@ -3,26 +3,36 @@
     read -> understand (spaCy) -> geoparse -> attribute -> extract events
 
 ``Pipeline.analyse`` takes one article; ``Pipeline.stream`` takes any mix of articles and read errors
-(as ``read.read_inputs`` yields them), batches the articles through ``nlp.pipe``, and gives back
+(as ``read.read_inputs`` yields them), batches the articles through ``nlp.parse``, and gives back
 results in input order; ``stream(..., workers=N)`` does the same in N processes. ``ordered_batches``
 and ``analyse_articles`` are the parts a distributed runner reuses (``sitrep.distributed``).
+
+**One article never stops a run.** Analysing an article is guarded as a whole, at the stage boundary:
+an exception raised anywhere while parsing or analysing it becomes that article's ``AnalysisError``,
+given back in its place like a read error, and every other article is analysed as usual. The guard
+runs wherever the analysis runs (this process, a worker process, a Dask worker); a batch that fails
+as a whole there (a worker that died) gives an ``AnalysisError`` for each of its articles.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, partial
+from typing import Any
 
 from spacy.tokens import Doc
 
 from sitrep import nlp
 from sitrep.classifier import NaiveBayes
-from sitrep.errors import InputError
+from sitrep.errors import AnalysisError, InputError, printable
+from sitrep.extraction.dates import plausible
 from sitrep.extraction.attribution import find_quotes
 from sitrep.extraction.events import extract_events, notes
 from sitrep.extraction.sources import named
@@ -36,6 +46,8 @@ BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
 IN_FLIGHT_PER_WORKER = 2
 """Batches sent ahead per worker: one being analysed, one waiting, so no worker idles between batches."""
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,11 @@ class Pipeline:
         return actor_base()
 
     def analyse(self, article: Article) -> Analysis:
-        """Read one article."""
-        return self._analyse_doc(article, nlp.pipeline(self.language)(article.text))
+        """Read one article; ``AnalysisError`` (the exception that caused it chained) if that fails."""
+        (result,) = self._analyse_articles([article])
+        if isinstance(result, AnalysisError):
+            raise result
+        return result
 
     def stream(self, items: Iterable[Article | InputError], workers: int = 1) -> Iterator[Analysis | InputError]:
         """Analyse a stream of articles, passing read errors through in place, order preserved.
@@ -84,7 +99,7 @@ class Pipeline:
         context = multiprocessing.get_context("spawn" if _has_threads() else "fork")
         with context.Pool(workers, initializer=_warm, initargs=(self.language, self.model)) as pool:
 
-            def submit(articles: list[Article]) -> Callable[[], list[Analysis]]:
+            def submit(articles: list[Article]) -> Callable[[], Results]:
                 return pool.apply_async(analyse_articles, (self.language, articles, self.model)).get
 
             yield from ordered_batches(items, submit, workers * IN_FLIGHT_PER_WORKER)
@@ -93,12 +108,26 @@ class Pipeline:
         articles = [item for item in batch if isinstance(item, Article)]
         return list(_merge(batch, lambda: self._analyse_articles(articles)))
 
-    def _analyse_articles(self, articles: list[Article]) -> list[Analysis]:
-        """One ``nlp.pipe`` pass over the articles, then each analysed from its parse."""
-        docs = nlp.pipeline(self.language).pipe(a.text for a in articles)
-        return [self._analyse_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
+    def _analyse_articles(self, articles: list[Article]) -> list[Analysis | AnalysisError]:
+        """One parse of the articles together, then each analysed from its parse; one result per article,
+        an ``AnalysisError`` for each that failed (see the module docstring)."""
+        try:
+            docs: list[Doc | AnalysisError] = list(nlp.parse(self.language, (a.text for a in articles)))
+        except Exception:  # one text broke the batch: parse each alone, so only that one fails
+            docs = [_guarded(a, partial(self._parse_one, a.text)) for a in articles]
+        return [
+            doc if isinstance(doc, AnalysisError) else _guarded(article, partial(self._analyse_doc, article, doc))
+            for article, doc in zip(articles, docs, strict=True)
+        ]
+
+    def _parse_one(self, text: str) -> Doc:
+        return next(nlp.parse(self.language, [text]))
 
     def _analyse_doc(self, article: Article, doc: Doc) -> Analysis:
+        if article.published is not None and not plausible(article.published):
+            logger.warning("%s: publication date %s is implausible; read as unknown", printable(article.id),
+                           article.published)
+            article = replace(article, published=None)
         # 1. places, and the country the article is about
         places = geoparse_doc(doc)
         focus = focus_country(places)
@@ -115,6 +144,24 @@ class Pipeline:
         """A speaker's canonical name when the knowledge base names them (not a crowd or "gunmen")."""
         actor = self.actors.resolve(name, country=country, when=when)
         return actor.name if named(actor) else None
+
+
+def _guarded(article: Article, step: Callable[[], Any]) -> Any:
+    """``step()``, or the article's ``AnalysisError`` when it raises (any ``Exception``: the guard of
+    the analysis stage; interrupts and exits pass through)."""
+    try:
+        return step()
+    except Exception as err:
+        error = AnalysisError(article.id, f"could not be analysed ({_describe(err)})", traceback.format_exc())
+        error.__cause__ = err
+        return error
+
+
+def _describe(err: BaseException) -> str:
+    """'ValueError: could not convert ...', at most one line of 200 characters."""
+    message = " ".join(str(err).split())
+    text = f"{type(err).__name__}: {message}" if message else type(err).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _reclassify(event: Event, classifier: NaiveBayes) -> Event:
@@ -145,14 +192,20 @@ def _warm(language: str, model: str | None = None) -> None:
     gazetteer.load()
 
 
-def analyse_articles(language: str, articles: list[Article], model: str | None = None) -> list[Analysis]:
-    """Analyse one batch of articles in a worker (a process or a Dask worker): one result per article."""
+def analyse_articles(
+    language: str, articles: list[Article], model: str | None = None
+) -> list[Analysis | AnalysisError]:
+    """Analyse one batch of articles in a worker (a process or a Dask worker): one result per article,
+    an ``AnalysisError`` for an article whose analysis failed."""
     return default_pipeline(language, model)._analyse_articles(articles)
+
+
+Results = list[Analysis | AnalysisError]
 
 
 def ordered_batches(
     items: Iterable[Article | InputError],
-    submit: Callable[[list[Article]], Callable[[], list[Analysis]]],
+    submit: Callable[[list[Article]], Callable[[], Results]],
     in_flight: int,
 ) -> Iterator[Analysis | InputError]:
     """Send the items in batches to workers, at most ``in_flight`` batches pending, results in input order.
@@ -161,7 +214,7 @@ def ordered_batches(
     (``analyse_articles`` run there). Read errors never leave this process: each is put back in place
     when its batch comes back. Items are read only as fast as results are taken, so memory stays flat.
     """
-    pending: deque[tuple[list[Article | InputError], Callable[[], list[Analysis]]]] = deque()
+    pending: deque[tuple[list[Article | InputError], Callable[[], Results]]] = deque()
     for batch in _batches(items, BATCH_SIZE):
         articles = [item for item in batch if isinstance(item, Article)]
         pending.append((batch, submit(articles) if articles else list))
@@ -171,9 +224,17 @@ def ordered_batches(
         yield from _merge(*pending.popleft())
 
 
-def _merge(batch: list[Article | InputError], wait: Callable[[], list[Analysis]]) -> Iterator[Analysis | InputError]:
-    """A batch's read errors and its articles' analyses, in the batch's order."""
-    analyses = iter(wait())
+def _merge(batch: list[Article | InputError], wait: Callable[[], Results]) -> Iterator[Analysis | InputError]:
+    """A batch's read errors and its articles' analyses, in the batch's order. When the batch failed as a
+    whole (its worker died, its results could not be sent back), each of its articles is an
+    ``AnalysisError`` saying so."""
+    try:
+        results: list[Any] = list(wait())
+    except Exception as err:
+        reason = f"could not be analysed: the worker analysing its batch failed ({_describe(err)})"
+        detail = traceback.format_exc()
+        results = [AnalysisError(item.id, reason, detail) for item in batch if isinstance(item, Article)]
+    analyses = iter(results)
     for item in batch:
         yield item if isinstance(item, InputError) else next(analyses)
 
