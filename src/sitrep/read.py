@@ -14,16 +14,23 @@ Rules, in the order they apply:
    it is read ("2 .pdf, 1 .docx"); a folder with no file to read is an ``EmptyInput`` that names what
    it skipped. ``-`` is standard input: JSON Lines when every non-empty line is a JSON object with a
    ``"text"``, else one text article.
+   Only regular files are read: a FIFO, a device or a socket is an ``UnreadableInput`` (it is never
+   opened for blocking reads, so a FIFO cannot hang the run). Inside a folder, a symbolic link that
+   leads out of the folder given is not followed (one warning per folder names such links).
 2. **Bytes to text.** NUL bytes in the first 8 KB mean binary (``BinaryInput``). UTF-8 first (a leading
    byte-order mark is dropped), else Windows-1252 with a logged warning naming the input. HTML pages
    are decoded by trafilatura, which honours the page's declared charset.
 3. **Limits.** A document larger than ``MAX_BYTES`` is refused (``OversizedInput``); for JSON Lines the
-   limit applies to each record line, not to the file, so a large corpus in one file is fine.
+   limit applies to each record line, not to the file, so a large corpus in one file is fine. The
+   limit applies while reading: no more than ``MAX_BYTES`` of a line is ever held in memory, also on
+   standard input.
 4. **Text.** The text of a ``.txt`` file or a JSON Lines record is kept exactly as given (offsets point
-   into it); only a file's leading byte-order mark is removed. HTML: trafilatura's main text, its
-   blocks in page order. Feed items: the title, a blank line, then the summary or content with markup
-   stripped (decoded again while markup remains: feeds that escape HTML twice, or escape a CDATA
-   section).
+   into it); only a file's leading byte-order mark is removed, and a lone surrogate escape in a JSON
+   string ("\\ud800", no character) becomes U+FFFD, one character for one, with a warning. HTML:
+   trafilatura's main text, its blocks in page order. Feed items: the title, a blank line, then the
+   summary or content with markup stripped (decoded again while markup remains: feeds that escape
+   HTML twice, or escape a CDATA section). Titles and outlets are plain text: markup in them is
+   stripped, control characters become spaces.
 5. **Ids.** A record's own ``id`` (as a string); else ``<file name>-<8 hex of the text's SHA-256>``;
    feed items: ``<feed title>-<10 hex of the item's id or link>``, so the same item in two snapshots
    of a feed gets the same id.
@@ -31,7 +38,10 @@ Rules, in the order they apply:
    from its JavaScript or free text; an item's ``published``, else ``updated``, as its local day; the
    date part of an ISO string), else a dateline with a year in the first ``DATELINE_WINDOW`` characters of the text
    ("Wed 05 Apr 2017", "April 5, 2017", "5 April 2017", "2017-04-05"), else the ``published``
-   argument. A weekday and day without a year ("Saturday November 30") is not a dateline.
+   argument. A weekday and day without a year ("Saturday November 30") is not a dateline. A date
+   outside the years sitrep reads (``dates.plausible``) is no date.
+7. **One document never stops the rest.** An unexpected error while reading one document (a file, a
+   feed item, a record) becomes that document's ``InputError``; the next is read as usual.
 """
 
 from __future__ import annotations
@@ -39,7 +49,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -48,7 +60,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from sitrep.errors import (
     BinaryInput,
@@ -57,7 +69,9 @@ from sitrep.errors import (
     MalformedRecord,
     OversizedInput,
     UnreadableInput,
+    printable,
 )
+from sitrep.extraction.dates import MAX_YEAR, MIN_YEAR, plausible, safe_date
 from sitrep.models import Article
 
 __all__ = ["MAX_BYTES", "count_items", "read_inputs"]
@@ -73,6 +87,8 @@ DATELINE_WINDOW = 300
 STDIN_SPOOL_BYTES = 8 * 1024 * 1024
 """Standard input is spooled in memory up to this size, then to a temporary file."""
 STDIN_NAME = "<stdin>"
+SKIP_CHUNK_BYTES = 1024 * 1024
+"""The rest of an oversized line is read past in pieces of this size, never held whole."""
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
@@ -88,8 +104,12 @@ def read_inputs(inputs: Iterable[str], published: date | None = None) -> Iterato
     """Yield an ``Article`` for every document in ``inputs``, and an ``InputError`` for every bad one.
 
     ``inputs`` are paths (files or folders) or ``-`` for standard input. ``published`` is the
-    publication date of inputs whose metadata and text carry none.
+    publication date of inputs whose metadata and text carry none (ignored, with a warning, when it
+    is not ``plausible``).
     """
+    if published is not None and not plausible(published):
+        logger.warning("publication date %s is implausible; ignored", published)
+        published = None
     for name in inputs:
         if not name:
             yield UnreadableInput(repr(name), "an empty path names no file")
@@ -106,20 +126,26 @@ def read_inputs(inputs: Iterable[str], published: date | None = None) -> Iterato
 
 def _read_folder(folder: Path, published: date | None) -> Iterator[Article | InputError]:
     """Read every known file under ``folder``, recursively, in sorted order; then name, once, the
-    kinds of file it skipped."""
+    kinds of file it skipped and the links it did not follow."""
     skipped: Counter[str] = Counter()
+    outside: list[Path] = []
     found = False
-    for item in _walk(folder, {folder.resolve()}, skipped):
+    root = folder.resolve()
+    for item in _walk(folder, root, {root}, skipped, outside):
         found = True
         if isinstance(item, InputError):
             yield item
         else:
             yield from _read_file(item, str(item), published)
+    if outside:
+        names = ", ".join(printable(str(p)) for p in outside[:3]) + (", ..." if len(outside) > 3 else "")
+        logger.warning("%s: not followed: %d symbolic link(s) leading out of the folder (%s)",
+                       printable(str(folder)), len(outside), names)
     if not found:
         unread = f"; skipped {_kinds(skipped)}" if skipped else ""
         yield EmptyInput(str(folder), f"no file sitrep reads ({', '.join(sorted(KNOWN_SUFFIXES))}){unread}")
     elif skipped:
-        logger.warning("%s: skipped %s: sitrep reads only %s files", folder, _kinds(skipped),
+        logger.warning("%s: skipped %s: sitrep reads only %s files", printable(str(folder)), _kinds(skipped),
                        ", ".join(sorted(KNOWN_SUFFIXES)))
 
 
@@ -128,13 +154,16 @@ def _kinds(skipped: Counter[str]) -> str:
     parts = []
     for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], not kv[0], kv[0])):
         files = "file" if n == 1 else "files"
-        parts.append(f"{n} {suffix} {files}" if suffix else f"{n} {files} without extension")
+        parts.append(f"{n} {printable(suffix)} {files}" if suffix else f"{n} {files} without extension")
     return ", ".join(parts)
 
 
-def _walk(folder: Path, seen: set[Path], skipped: Counter[str]) -> Iterator[Path | InputError]:
-    """The readable files under ``folder``; ``seen`` guards against symlink loops; files of other
-    kinds are counted in ``skipped`` by extension."""
+def _walk(
+    folder: Path, root: Path, seen: set[Path], skipped: Counter[str], outside: list[Path]
+) -> Iterator[Path | InputError]:
+    """The files to read under ``folder``: known extensions, through links only when they stay inside
+    ``root`` (the folder given; the others are put in ``outside``); ``seen`` guards against symlink
+    loops; files of other kinds are counted in ``skipped`` by extension."""
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as err:
@@ -143,15 +172,23 @@ def _walk(folder: Path, seen: set[Path], skipped: Counter[str]) -> Iterator[Path
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+            if not is_dir and entry.suffix.lower() not in KNOWN_SUFFIXES:
+                skipped[entry.suffix.lower()] += 1
+                continue
             real = entry.resolve()
+        except (OSError, RuntimeError) as err:  # RuntimeError: a symlink loop
+            yield UnreadableInput(str(entry), _os_reason(err) if isinstance(err, OSError) else "a symbolic link loop")
+            continue
+        if entry.is_symlink() and not real.is_relative_to(root):
+            outside.append(entry)
+        elif is_dir:
             if real not in seen:
                 seen.add(real)
-                yield from _walk(entry, seen, skipped)
-        elif entry.suffix.lower() in KNOWN_SUFFIXES:
-            yield entry
+                yield from _walk(entry, root, seen, skipped, outside)
         else:
-            skipped[entry.suffix.lower()] += 1
+            yield entry
 
 
 def count_items(inputs: Iterable[str]) -> int | None:
@@ -170,7 +207,8 @@ def count_items(inputs: Iterable[str]) -> int | None:
             total += 1
             continue
         path = Path(name)
-        files = [path] if not path.is_dir() else list(_walk(path, {path.resolve()}, Counter()))
+        root = path.resolve()
+        files = [path] if not path.is_dir() else list(_walk(path, root, {root}, Counter(), []))
         total += sum(_count_file(item) if isinstance(item, Path) else 1 for item in files or [path])
     return total
 
@@ -188,19 +226,19 @@ def _count_feed_items(path: Path) -> int:
     """Items of a feed file (at least 1: a feed without items, or unreadable, is one error)."""
     try:
         data = _read_bytes(path, str(path))
-    except InputError:
-        return 1
-    import feedparser
+        import feedparser
 
-    return max(1, len(feedparser.parse(data).entries))
+        return max(1, len(feedparser.parse(data).entries))
+    except Exception:  # unreadable or broken: reading it will name it, as one error
+        return 1
 
 
 def _count_records(path: Path) -> int:
     """Non-blank lines of a JSON Lines file (at least 1: an empty or unreadable file is one error)."""
     try:
-        with path.open("rb") as f:
-            return max(1, sum(1 for line in f if line.strip()))
-    except OSError:
+        with _open_regular(path, str(path)) as f:
+            return max(1, sum(1 for _, line in _lines(f) if line is None or line.strip()))
+    except (OSError, InputError):
         return 1
 
 
@@ -220,18 +258,66 @@ def _read_file(path: Path, source: str, published: date | None) -> Iterator[Arti
             yield _text_article(data, _slug(path.stem), source, published)
     except InputError as err:
         yield err
+    except Exception as err:  # the guard of one document: nothing in it stops the other inputs
+        yield _unexpected(UnreadableInput, source, err)
+
+
+def _unexpected(kind: type[InputError], source: str, err: Exception) -> InputError:
+    """The error for an exception no rule expected while reading ``source`` (traceback logged at -vv)."""
+    logger.debug("%s: unexpected error while reading", printable(source), exc_info=err)
+    message = " ".join(str(err).split())[:200]
+    return kind(source, f"could not be read ({type(err).__name__}{': ' + message if message else ''})")
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(mode: int, source: str) -> None:
+    """Raise ``UnreadableInput`` unless ``mode`` is a regular file's."""
+    if stat.S_ISDIR(mode):
+        raise UnreadableInput(source, "is a directory")
+    for test, kind in _SPECIAL_FILES:
+        if test(mode):
+            raise UnreadableInput(source, f"not a regular file ({kind}); only regular files are read")
+    if not stat.S_ISREG(mode):
+        raise UnreadableInput(source, "not a regular file; only regular files are read")
+
+
+def _open_regular(path: Path, source: str) -> BinaryIO:
+    """``path`` opened for reading, when it is a regular file (``UnreadableInput`` otherwise).
+
+    Checked before opening (opening a device can act on it) and again on the open file, which is
+    opened non-blocking: a FIFO put in its place meanwhile cannot block the run.
+    """
+    try:
+        _check_regular(os.stat(path).st_mode, source)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise UnreadableInput(source, _os_reason(err)) from err
+    try:
+        _check_regular(os.fstat(fd).st_mode, source)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
     """The whole file, refusing one larger than ``MAX_BYTES``."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _oversized(source, size)
-        with path.open("rb") as f:
+    with _open_regular(path, source) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_BYTES:
+                raise _oversized(source, size)
             data = f.read(MAX_BYTES + 1)
-    except OSError as err:
-        raise UnreadableInput(source, _os_reason(err)) from err
+        except OSError as err:
+            raise UnreadableInput(source, _os_reason(err)) from err
     if len(data) > MAX_BYTES:
         raise _oversized(source, len(data))
     return data
@@ -270,7 +356,7 @@ def _decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", source)
+        logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", printable(source))
         text = data.decode("cp1252", errors="replace")
     return text.removeprefix(_BOM)
 
@@ -309,10 +395,10 @@ def _html_article(data: bytes, path: Path, source: str, published: date | None) 
     return Article(
         id=_text_id(_slug(path.stem), text),
         text=text,
-        title=page.get("title") or None,
+        title=_plain(page.get("title")),
         published=_iso_date(page.get("date")) or dateline(text) or published,
         url=page.get("url") or None,
-        outlet=page.get("sitename") or None,
+        outlet=_plain(page.get("sitename")),
         language=match.group(1).decode().lower() if match else "en",
     )
 
@@ -425,14 +511,17 @@ def _feed_articles(
         if parsed.bozo:
             raise UnreadableInput(source, f"not a valid RSS or Atom feed ({parsed.get('bozo_exception')})")
         raise EmptyInput(source, "the feed has no items")
-    outlet = _strip_html(parsed.feed.get("title") or "") or None
+    outlet = _plain(parsed.feed.get("title"))
     language = _language(parsed.feed.get("language")) or "en"
     prefix = _slug(outlet or "feed")
     for number, entry in enumerate(parsed.entries, 1):
+        where = f"{source} item {number}"
         try:
-            yield _entry_article(entry, prefix, outlet, language, published, f"{source} item {number}")
+            yield _entry_article(entry, prefix, outlet, language, published, where)
         except InputError as err:
             yield err
+        except Exception as err:  # the guard of one item
+            yield _unexpected(UnreadableInput, where, err)
 
 
 def _entry_article(
@@ -447,7 +536,7 @@ def _entry_article(
     return Article(
         id=f"{prefix}-{_sha256(key)[:10]}",
         text=text,
-        title=title or None,
+        title=_plain(title),
         published=_entry_date(entry) or dateline(text) or published,
         url=entry.get("link") or None,
         outlet=outlet,
@@ -471,16 +560,18 @@ def _entry_date(entry: Any) -> date | None:
             return when
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
-        if parsed:
-            return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        when = safe_date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
+        if when:
+            return when
     return None
 
 
 def _rfc822_date(raw: str) -> date | None:
     try:
-        return parsedate_to_datetime(raw).date()
-    except (TypeError, ValueError, IndexError):
+        when = parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return when if plausible(when) else None
 
 
 class _TextExtractor(HTMLParser):
@@ -527,6 +618,20 @@ _MARKUP = re.compile(
     r"|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]+\d*);"
 )
 """An HTML tag, CDATA section or character reference, still there after a round of decoding."""
+
+
+def _plain(value: Any) -> str | None:
+    """A title or outlet as one line of plain text: markup stripped (also when escaped, as
+    page metadata often is), control characters as spaces, whitespace collapsed; None when empty."""
+    if not isinstance(value, str):
+        return None
+    for _ in range(2):  # "&lt;b&gt;" is markup once its entities are decoded
+        if "<" in value or "&" in value:
+            value = _strip_html(value)
+    return " ".join(_CONTROLS.sub(" ", value).split()) or None
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _strip_html(fragment: str) -> str:
@@ -586,13 +691,15 @@ def _jsonl_stream(
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             if not warned:
-                logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", where)
+                logger.warning("%s: not valid UTF-8, read as cp1252 (Windows-1252)", printable(where))
                 warned = True
             line = raw.decode("cp1252", errors="replace")
         try:
             yield _record_article(line.removeprefix(_BOM) if lineno == 1 else line, where, stem, published)
         except InputError as err:
             yield err
+        except Exception as err:  # the guard of one record
+            yield _unexpected(MalformedRecord, where, err)
     if not found:
         yield EmptyInput(source, "no records (empty or only whitespace)")
 
@@ -603,11 +710,18 @@ def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     while line := f.readline(MAX_BYTES + 1):
         lineno += 1
         if len(line) > MAX_BYTES and not line.endswith(b"\n"):
-            while (rest := f.readline(1024 * 1024)) and not rest.endswith(b"\n"):
-                pass
+            _skip_line(f)
             yield lineno, None
         else:
             yield lineno, line
+
+
+def _skip_line(f: IO[bytes]) -> int:
+    """Read past the rest of the current line, ``SKIP_CHUNK_BYTES`` at a time; the bytes skipped."""
+    skipped = 0
+    while (rest := f.readline(SKIP_CHUNK_BYTES)) and not rest.endswith(b"\n"):
+        skipped += len(rest)
+    return skipped + len(rest)
 
 
 def _record_article(line: str, where: str, stem: str, published: date | None) -> Article:
@@ -616,21 +730,38 @@ def _record_article(line: str, where: str, stem: str, published: date | None) ->
         record = json.loads(line)
     except json.JSONDecodeError as err:
         raise MalformedRecord(where, f"not valid JSON: {err.msg} (column {err.colno})") from err
+    except RecursionError as err:
+        raise MalformedRecord(where, "not an article record: JSON nested too deeply") from err
     if not isinstance(record, dict):
         raise MalformedRecord(where, 'not a JSON object (an article record is {"text": ...})')
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise MalformedRecord(where, 'no "text": an article record needs a non-empty "text" string')
+    text = unicode_text(text, where)
     rid = record.get("id")
+    rid = unicode_text(str(rid), where) if rid is not None and rid != "" else None
     return Article(
-        id=str(rid) if rid is not None and rid != "" else _text_id(stem, text),
+        id=rid or _text_id(stem, text),
         text=text,
-        title=_optional_str(record.get("title")),
+        title=_plain(unicode_text(_optional_str(record.get("title")), where)),
         published=_record_date(record.get("published"), where) or dateline(text) or published,
-        url=_optional_str(record.get("url")),
-        outlet=_optional_str(record.get("outlet")),
+        url=unicode_text(_optional_str(record.get("url")), where),
+        outlet=_plain(unicode_text(_optional_str(record.get("outlet")), where)),
         language=_language(record.get("language")) or "en",
     )
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unicode_text(value: Any, where: str) -> Any:
+    """A string with each lone surrogate ("\\ud800" in JSON: half of a UTF-16 pair, no character of
+    its own, which no UTF-8 output can hold) replaced by U+FFFD, one character for one, so offsets
+    still point where they did; a warning names ``where``. Anything else is given back as it is."""
+    if not isinstance(value, str) or not _SURROGATE.search(value):
+        return value
+    logger.warning("%s: lone surrogate escapes (no Unicode character) replaced with U+FFFD", printable(where))
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _record_date(value: Any, where: str) -> date | None:
@@ -639,8 +770,20 @@ def _record_date(value: Any, where: str) -> date | None:
         return None
     when = (_iso_date(value) or dateline(value)) if isinstance(value, str) else None
     if when is None:
-        logger.warning("%s: published %r is not a full date (YYYY-MM-DD, 5 Apr 2015, ...); ignored", where, value)
+        logger.warning("%s: published %s is not a full date (YYYY-MM-DD, 5 Apr 2015, ...) in %d-%d; ignored",
+                       printable(where), printable(repr(value)[:100]), MIN_YEAR, MAX_YEAR)
     return when
+
+
+def publication_date(value: date | str | None, where: str) -> date | None:
+    """A publication date given as a date or a string (read as a record's ``published`` is); None,
+    with a warning naming ``where``, when it is not a plausible date."""
+    if isinstance(value, date):
+        if plausible(value):
+            return value
+        logger.warning("%s: publication date %s is implausible; ignored", printable(where), value)
+        return None
+    return _record_date(value, where)
 
 
 def _optional_str(value: Any) -> str | None:
@@ -666,7 +809,11 @@ def _read_stdin(published: date | None) -> Iterator[Article | InputError]:
         yield UnreadableInput(STDIN_NAME, "standard input is closed")
         return
     with tempfile.SpooledTemporaryFile(max_size=STDIN_SPOOL_BYTES) as spool:
-        records, size = _spool_stdin(stream, spool)
+        try:
+            records, size = _spool_stdin(stream, spool)
+        except OSError as err:
+            yield UnreadableInput(STDIN_NAME, _os_reason(err))
+            return
         spool.seek(0)
         if records:
             yield from _jsonl_stream(spool, STDIN_NAME, "stdin", published)
@@ -677,16 +824,29 @@ def _read_stdin(published: date | None) -> Iterator[Article | InputError]:
                 yield _text_article(spool.read(), "stdin", STDIN_NAME, published)
             except InputError as err:
                 yield err
+            except Exception as err:  # the guard of one document
+                yield _unexpected(UnreadableInput, STDIN_NAME, err)
 
 
 def _spool_stdin(stream: IO[bytes], spool: IO[bytes]) -> tuple[bool, int]:
     """Copy ``stream`` into ``spool``; return (every non-empty line is a record, bytes read).
 
-    Copying stops early once the input is known to be one text larger than ``MAX_BYTES``.
+    Lines are read at most ``MAX_BYTES`` + 1 bytes at a time, so memory stays bounded however long a
+    line. A longer line in what is so far JSON Lines, opening like a record, is an oversized record:
+    its first ``MAX_BYTES`` + 1 bytes are spooled (``_lines`` then refuses it by its length) and the
+    rest is read past. Any other such line makes the input one text over the limit, and copying stops.
     """
     records, seen, size = True, False, 0
-    for raw in stream:
+    while raw := stream.readline(MAX_BYTES + 1):
         size += len(raw)
+        if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+            if not (records and raw.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{")):
+                return False, size
+            seen = True
+            spool.write(raw)
+            size += _skip_line(stream)
+            spool.write(b"\n")
+            continue
         if records and raw.strip():
             seen = True
             records = _is_record_line(raw)
@@ -699,7 +859,7 @@ def _spool_stdin(stream: IO[bytes], spool: IO[bytes]) -> tuple[bool, int]:
 def _is_record_line(raw: bytes) -> bool:
     try:
         value = json.loads(raw)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, nested too deeply
         return False
     return isinstance(value, dict) and isinstance(value.get("text"), str)
 
@@ -774,10 +934,7 @@ def dateline(text: str) -> date | None:
 
 
 def _make_date(year: str, month: str, day: str) -> date | None:
-    """A date from its parts (month as a number or an English name), or None if impossible."""
-    number = int(month) if month.isdigit() else _MONTHS.get(month.lower(), 0)
-    try:
-        when = date(int(year), number, int(day))
-    except ValueError:
-        return None
-    return when if 1900 <= when.year <= 2100 else None
+    """A date from its parts (month as a number or an English name), or None if impossible or not
+    ``plausible``."""
+    number = int(month) if month.isdecimal() else _MONTHS.get(month.lower(), 0)
+    return safe_date(int(year), number, int(day))
