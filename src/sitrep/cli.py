@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import click
 
 from sitrep import __version__
-from sitrep.errors import InputError, MissingDatabase, SitrepError, import_optional
+from sitrep.errors import InputError, MissingDatabase, SitrepError, import_optional, printable
 
 READ_FORMATS = ("jsonl", "json", "table", "acled-csv")
 MENTION_FORMATS = ("jsonl", "table")
@@ -43,8 +43,12 @@ class Failures:
         self.count = 0
 
     def report(self, error: InputError) -> None:
+        """Name the input and the reason on one line (control characters escaped, see ``printable``);
+        an analysis error's traceback goes to the debug log (-vv)."""
         self.count += 1
         click.echo(f"error: {error}", err=True)
+        if getattr(error, "detail", None):
+            log.debug("%s", error.detail)  # type: ignore[attr-defined]
 
     def exit(self) -> None:
         if self.count:
@@ -232,12 +236,15 @@ def _write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO,
 
 
 def _print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """A table of ``columns``. Cells are plain ``Text``, never rich markup, with control characters
+    escaped: article text cannot colour, move or hyperlink anything on the terminal."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(*columns)
     for record in records:
-        table.add_row(*(_cell(record, c) for c in columns))
+        table.add_row(*(Text(printable(_cell(record, c))) for c in columns))
     Console(width=None if sys.stdout.isatty() else TABLE_WIDTH).print(table)
 
 

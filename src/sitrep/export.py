@@ -108,17 +108,40 @@ def _write_jsonl(records: Iterable[Record], out: IO[str]) -> int:
 def _write_csv(
     records: Iterable[Record], out: IO[str], columns: tuple[str, ...], row: Callable[[Record], Record | None]
 ) -> int:
-    """Rows of ``columns`` (a missing or None value is an empty cell); records ``row`` maps to None are
-    left out."""
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    """Rows of ``columns`` (a missing or None value is an empty cell), ended by "\\n"; records ``row`` maps
+    to None are left out. Every text cell is made safe to open (``_safe_cell``); a cell holding a
+    carriage return is quoted (the ``\\r\\n`` dialect quotes it; ``_LineEnds`` then ends rows with "\\n")."""
+    writer = csv.DictWriter(_LineEnds(out), fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     count = 0
     for record in records:
         cells = row(record)
         if cells is not None:
-            writer.writerow(cells)
+            writer.writerow({key: _safe_cell(value) for key, value in cells.items()})
             count += 1
     return count
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP, CSV injection)."""
+
+
+def _safe_cell(value: Any) -> Any:
+    """A text cell that opens like a formula, prefixed with an apostrophe so spreadsheets show it as
+    text (OWASP's rule); numbers, negative ones too, stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _LineEnds:
+    """A file whose rows, written whole by ``csv`` (one ``write`` per row), end in "\\n", not "\\r\\n"."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+
+    def write(self, row: str) -> int:
+        return self._out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
 def _write_acled(records: Iterable[Record], out: IO[str]) -> int:
@@ -457,7 +480,7 @@ def _number(value: Any) -> float | None:
 
 def _year(r: Record) -> int | str:
     date = r.get("event_date") or ""
-    return int(date[:4]) if date[:4].isdigit() else ""
+    return int(date[:4]) if date[:4].isascii() and date[:4].isdigit() else ""
 
 
 def _source_names(r: Record) -> list[str]:

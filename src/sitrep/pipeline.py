@@ -32,8 +32,8 @@ from spacy.tokens import Doc
 from sitrep import nlp
 from sitrep.classifier import NaiveBayes
 from sitrep.errors import AnalysisError, InputError, printable
-from sitrep.extraction.dates import plausible
 from sitrep.extraction.attribution import find_quotes
+from sitrep.extraction.dates import plausible
 from sitrep.extraction.events import extract_events, notes
 from sitrep.extraction.sources import named
 from sitrep.extraction.taxonomy import TYPE_OF
