@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from sitrep import nlp
 from sitrep.classifier import NaiveBayes
-from sitrep.errors import AnalysisError, InputError, printable
+from sitrep.errors import AnalysisError, InputError, MissingDependency, printable
 from sitrep.extraction.attribution import find_quotes
 from sitrep.extraction.dates import plausible
 from sitrep.extraction.events import extract_events, notes
@@ -148,9 +148,12 @@ class Pipeline:
 
 def _guarded(article: Article, step: Callable[[], Any]) -> Any:
     """``step()``, or the article's ``AnalysisError`` when it raises (any ``Exception``: the guard of
-    the analysis stage; interrupts and exits pass through)."""
+    the analysis stage). Interrupts and exits pass through, and so does ``MissingDependency``: a model
+    that is not installed fails every article alike, and is said once."""
     try:
         return step()
+    except MissingDependency:
+        raise
     except Exception as err:
         error = AnalysisError(article.id, f"could not be analysed ({_describe(err)})", traceback.format_exc())
         error.__cause__ = err
@@ -230,6 +233,8 @@ def _merge(batch: list[Article | InputError], wait: Callable[[], Results]) -> It
     ``AnalysisError`` saying so."""
     try:
         results: list[Any] = list(wait())
+    except MissingDependency:
+        raise
     except Exception as err:
         reason = f"could not be analysed: the worker analysing its batch failed ({_describe(err)})"
         detail = traceback.format_exc()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -240,23 +241,47 @@ class Store:
     def _setup(self) -> None:
         """Pragmas, the case-folding function used by the actor filter, then migrations."""
         self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._wal()
         self._conn.create_function("casefold", 1, _casefold, deterministic=True)
         self._migrate()
 
+    def _wal(self) -> None:
+        """Switch to the WAL journal. SQLite does not wait for a busy lock here (another process
+        creating the same new file holds it briefly), so this retries for up to ``BUSY_TIMEOUT_S``."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _migrate(self) -> None:
-        """Apply the schema steps this database lacks, each with its version, in one transaction."""
+        """Apply the schema steps this database lacks, each with its version, in one transaction.
+
+        The version that decides a step is read again inside the write transaction that applies it:
+        of two processes creating one new database at once, the second waits, then finds the step
+        applied. A database already up to date is only read.
+        """
+        while (version := self._version()) < SCHEMA_VERSION:
+            with self._transaction():
+                if self._version() != version:
+                    continue  # another process applied it meanwhile
+                for statement in _statements(MIGRATIONS[version]):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _version(self) -> int:
+        """The number of schema steps applied; StoreError when newer than this sitrep knows."""
         (version,) = self._conn.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this sitrep knows "
                 f"({SCHEMA_VERSION}). Upgrade sitrep to use this database."
             )
-        for number, step in enumerate(MIGRATIONS[version:], version + 1):
-            with self._transaction():
-                for statement in _statements(step):
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {number}")
+        return int(version)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
