@@ -257,3 +257,31 @@ def test_text_whose_lower_case_is_longer_keeps_offsets() -> None:
     text = "İİ strikes hit on 27 November 2024."
     mention = only(text)
     assert text[mention.span.start:mention.span.end] == "27 November 2024"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The convoy was hit 800000 days ago.", "The convoy was hit 99999999999 weeks ago.",
+     "The convoy was hit 800000 months ago.", "The convoy was hit 50000 days ago."],
+)
+def test_an_offset_beyond_the_plausible_years_is_no_date(text: str) -> None:
+    assert [m for m in find_dates(text, SATURDAY) if m.day is not None] == []
+
+
+@pytest.mark.parametrize("published", [date.min, date.max, date(1899, 12, 31), date(2100, 1, 1)])
+def test_a_publication_date_at_the_ends_of_the_calendar_is_unknown(published: date) -> None:
+    text = "Strikes hit the city overnight, last week, last month and on Friday; two days ago too."
+    mentions = find_dates(text, published)
+    assert mentions and all(m.day is None for m in mentions)
+
+
+def test_a_day_resolved_just_outside_the_plausible_years_is_no_date() -> None:
+    assert [m.day for m in find_dates("Strikes hit the city yesterday.", date(1900, 1, 1))] == []
+
+
+def test_shift_day_never_overflows() -> None:
+    from sitrep.extraction.dates import shift_day
+
+    assert shift_day(SATURDAY, 2) == date(2024, 12, 2)
+    assert shift_day(SATURDAY, 800_000) is None
+    assert shift_day(SATURDAY, -10**30) is None

@@ -128,3 +128,18 @@ def test_offsets_equal_the_text() -> None:
     assert found is not None
     for span in found.evidence:
         assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    "figure",
+    ["²", "³5", "1.2.3", "12th", "9" * 400],
+    ids=["superscript", "superscript-then-digit", "dotted", "ordinal", "infinite"],
+)
+def test_what_is_no_decimal_figure_is_no_toll_and_no_crash(figure: str) -> None:
+    deaths = read_fatalities(f"Gunmen killed {figure} people in the village on Monday.")
+    assert deaths is None or all(figure not in span.text for span in deaths.evidence)
+
+
+def test_decimal_digits_of_other_scripts_are_read() -> None:
+    deaths = read_fatalities("Gunmen killed ١٢ people in the village on Monday.")
+    assert deaths is not None and deaths.fatalities == 12

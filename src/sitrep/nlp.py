@@ -76,7 +76,7 @@ def parse(language: str, texts: Iterable[str]) -> Iterator[Doc]:
 
     def pieces() -> Iterator[str]:
         for text in texts:
-            parts = split(text)
+            parts = split(text, CHUNK_CHARS)
             pieces_per_text.append(len(parts))
             yield from parts
 
@@ -90,7 +90,7 @@ def parse(language: str, texts: Iterable[str]) -> Iterator[Doc]:
             yield Doc.from_docs(parts, ensure_whitespace=False)
 
 
-def split(text: str, size: int = CHUNK_CHARS) -> list[str]:
+def split(text: str, size: int) -> list[str]:
     """``text`` in consecutive pieces of at most ``size`` characters that join back to it exactly.
 
     Each cut falls after the last line break in the second half of the piece, else after its last

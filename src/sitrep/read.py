@@ -662,11 +662,7 @@ def _plain_text(fragment: str) -> str:
 
 def _read_jsonl_file(path: Path, source: str, published: date | None) -> Iterator[Article | InputError]:
     """Stream a JSON Lines file of article records."""
-    try:
-        f = path.open("rb")
-    except OSError as err:
-        raise UnreadableInput(source, _os_reason(err)) from err
-    with f:
+    with _open_regular(path, source) as f:
         head = f.read(SNIFF_BYTES)
         _check_not_binary(head, source)
         f.seek(0)
