@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint gate eval bench clean
+.PHONY: demo test lint gate eval bench fuzz reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ eval: $(STAMP)  ## score every dev suite with the reference scorer, regenerate d
 
 bench: $(STAMP)  ## throughput against the bare spaCy pass, into docs/PERFORMANCE.md
 	$(BIN)/python bench/throughput.py --shared $(SHARED)
+
+FUZZ_SECONDS ?= 600
+
+fuzz: $(STAMP)  ## the long fuzz run (FUZZ_SECONDS, default 600 s): inputs tried and failures by kind
+	$(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS)
+
+reliability: $(STAMP)  ## SIGKILLs during ingest, a poisoned article, racing creations, a 2 GiB line on stdin
+	$(BIN)/python bench/reliability.py
 
 clean:
 	rm -rf $(VENV) sitrep.db sitrep.db-wal sitrep.db-shm
