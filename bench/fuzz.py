@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
 from tests import fuzzing  # noqa: E402
 
 ROUND = 200

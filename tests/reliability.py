@@ -117,5 +117,5 @@ def database_state(db: Path) -> dict[str, Any]:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY id")]
     with Store(db) as store:
-        events = sorted((json.dumps(e, sort_keys=True) for e in store.events()))
+        events = sorted(json.dumps(e, sort_keys=True) for e in store.events())
     return {"integrity": integrity, "article_ids": ids, "events": events}
