@@ -2,6 +2,7 @@
 
     python bench/gate.py                                   # figures, then each article's misses and extras
     python bench/gate.py --pin [--allow-lower REASON]      # pin the figures for tests/test_gate.py
+                                                           # and show them in docs/EVALUATION.md
 
 The suite is ``tests/gate/articles.jsonl``: one article record per line (``id``, ``title``, ``text``,
 ``published``, ``url``, ``outlet``, ``language``) with ``gold.events``, every event a careful coder
@@ -40,6 +41,9 @@ from sitrep.read import read_inputs
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "tests" / "gate" / "articles.jsonl"
 PINNED = ROOT / "tests" / "gate" / "pinned.json"
+REPORT = ROOT / "docs" / "EVALUATION.md"
+START, END = "<!-- owned gate: start -->", "<!-- owned gate: end -->"
+"""docs/EVALUATION.md shows the pinned figures between these markers; --pin rewrites them."""
 MAX_DAYS = 1
 """Largest date difference, in days, between a gold event and the predicted event that codes it."""
 
@@ -203,9 +207,27 @@ def pin(current: dict[str, float], allow_lower: str | None, path: Path = PINNED)
               file=sys.stderr)
         return 1
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+    write_report(current)
     print(f"pinned in {path.relative_to(ROOT)}" + (f" (lowered: {'; '.join(lowered)})" if lowered else ""),
           file=sys.stderr)
     return 0
+
+
+def write_report(current: dict[str, float]) -> None:
+    """Rewrite the owned gate's table in docs/EVALUATION.md (between ``START`` and ``END``)."""
+    text = REPORT.read_text()
+    if START not in text or END not in text:
+        raise ValueError(f"{REPORT}: no {START} ... {END} block to rewrite")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    suite = read_suite()
+    events = [e for r in suite for e in r["gold"]["events"]]
+    lines = [f"Pinned on {date.today().isoformat()} by `python bench/gate.py --pin`, over {len(suite)} articles: "
+             f"{sum(bool(r['gold']['events']) for r in suite)} with events "
+             f"({sum(not e['optional'] for e in events)} required, {sum(e['optional'] for e in events)} optional), "
+             f"{sum(not r['gold']['events'] for r in suite)} without.", "",
+             "| figure | pinned |", "|---|---|", *(f"| {m} | {v} |" for m, v in current.items())]
+    REPORT.write_text(f"{head}{START}\n" + "\n".join(lines) + f"\n{END}{tail}")
 
 
 def main() -> int:
