@@ -13,8 +13,8 @@ codes from it under ACLED's rules (``event_date``, ``date_end``, ``event_type``,
 Matching, within each article and one to one: a predicted event codes a gold event when the country is
 the same, the day is at most ``MAX_DAYS`` away (or inside the gold event's date range; a gold event
 without a date accepts any) and the event type is the same. Pairs are taken fewest days apart first,
-then same sub-type, then in reading order. A gold event marked ``optional`` (one a coder may or may not
-code) counts neither as missed nor, when matched, as predicted.
+then required gold before optional, then same sub-type, then in reading order. A gold event marked
+``optional`` (one a coder may or may not code) counts neither as missed nor, when matched, as predicted.
 
 Figures (0-1): ``event_precision``, ``event_recall``, ``event_f1`` over the required gold events;
 over the matched pairs ``sub_event_type_of_matched``, ``fatalities_of_matched`` (exact) and
@@ -74,14 +74,14 @@ class ArticleResult:
 def match_article(article_id: str, gold: Sequence[Record], pred: Sequence[Record]) -> ArticleResult:
     """Pair one article's gold and predicted events one to one (see the module docstring)."""
     candidates = sorted(
-        (days, _fold(g.get("sub_event_type")) != _fold(p.get("sub_event_type")), i, j)
+        (days, bool(g.get("optional")), _fold(g.get("sub_event_type")) != _fold(p.get("sub_event_type")), i, j)
         for i, g in enumerate(gold) for j, p in enumerate(pred)
         if (days := _days_apart(g, p)) is not None and _same(g, p, "country") and _same(g, p, "event_type")
     )
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for _, _, i, j in candidates:
+    for *_, i, j in candidates:
         if i not in used_gold and j not in used_pred:
             used_gold.add(i)
             used_pred.add(j)

@@ -96,6 +96,12 @@ def test_pairs_are_one_to_one_and_closest_first() -> None:
     assert result.matched == ((gold[1], pred[0]),) and result.missed == (gold[0],)
 
 
+def test_required_gold_is_matched_before_optional_gold() -> None:
+    required, optional = _event(), _event(sub_event_type="Government regains territory", optional=True)
+    pred = [_event(sub_event_type="Government regains territory")]
+    assert gate.match_article("a", [optional, required], pred).matched == ((required, pred[0]),)
+
+
 def test_figures_count_optional_gold_as_neither_missed_nor_predicted() -> None:
     required, optional = _event(), _event(sub_event_type="Government regains territory", optional=True)
     pred_required = _event(fatalities=2, actor2="Unidentified Armed Group (Mali)")
