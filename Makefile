@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint gate eval bench fuzz reliability clean
+.PHONY: demo test lint gate snippets eval bench fuzz reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)  ## ruff and mypy
 
 gate: $(STAMP)  ## score sitrep on our own articles (tests/gate): figures, then each article's misses and extras
 	$(BIN)/python bench/gate.py
+
+snippets: $(STAMP)  ## weighted F1 and none_rejected on the tuning and the held-out news snippets (tests/data)
+	$(BIN)/python bench/snippets.py
 
 eval: $(STAMP)  ## score every dev suite with the reference scorer, regenerate docs/EVALUATION.md
 	$(BIN)/python bench/evaluate.py --shared $(SHARED)

@@ -1,91 +1,79 @@
-"""The trigger lexicon on short news snippets we wrote ourselves (``tests/data/snippets.jsonl``).
+"""The trigger lexicon on short news snippets we wrote ourselves, scored by ``bench/snippets.py``.
 
 Each snippet carries the ACLED sub-type it reports, or null for non-political news (disasters,
 accidents, ordinary crime, sports, business, elections, diplomacy) that must give no event. The
 scores follow the reference definitions for snippet suites: the primary event is the one with the
 highest confidence (first on ties); weighted F1 over the sub-types of the snippets whose gold is a
-sub-type; ``none_rejected`` is the share of non-political snippets given no event. Ids starting
-``held-`` (about a third of each class) form a separate check, scored on its own.
+sub-type; ``none_rejected`` is the share of non-political snippets given no event.
+
+The tuning set (``tests/data/snippets.jsonl``) holds its figures here. The held-out set
+(``tests/data/snippets_heldout.jsonl``) is a measurement, never a target: it is only checked to be well
+formed, and its figures are reported by ``python bench/snippets.py`` (docs/EVALUATION.md).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-import sitrep
+from bench import snippets
 from sitrep.extraction.taxonomy import TYPE_OF, classify
 
-SNIPPETS = Path(__file__).parent / "data" / "snippets.jsonl"
-PUBLISHED = "2024-06-15"
-"""Snippets carry no date; a publication day lets an event be dated (sitrep gives no undated events)."""
-NONE = "NONE"
+SNIPPETS = snippets.SETS["tune"]
+HELDOUT = snippets.SETS["heldout"]
 FLOOR = 0.65
 """The floor the unseen snippet suite is held to, for both figures."""
-PINNED = {"tune": (0.97, 1.0), "held": (0.98, 1.0)}
-"""(weighted F1, none_rejected) reached on each part of the set."""
+PINNED = (0.95, 0.97)
+"""(weighted F1, none_rejected) reached on the tuning set."""
 ALLOWANCE = 0.05
 """How far a figure may fall below its pinned value before the test fails."""
 
 
-def _rows() -> list[dict]:
-    with SNIPPETS.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 @cache
-def _predictions() -> dict[str, str]:
-    """The primary event's sub-type per snippet id, or NONE."""
-    predicted = {}
-    for row in _rows():
-        events = sitrep.extract(row["text"], published=PUBLISHED)
-        best = max(enumerate(events), key=lambda ie: (ie[1].confidence, -ie[0]), default=None)
-        predicted[row["id"]] = best[1].sub_event_type if best else NONE
-    return predicted
-
-
-def weighted_f1(pairs: Sequence[tuple[str, str]]) -> float:
-    """F1 per gold label, averaged with the labels' gold counts as weights."""
-    total, score = 0, 0.0
-    for label in {gold for gold, _ in pairs}:
-        tp = sum(1 for g, p in pairs if g == label and p == label)
-        fp = sum(1 for g, p in pairs if g != label and p == label)
-        fn = sum(1 for g, p in pairs if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        score += f1 * (tp + fn)
-        total += tp + fn
-    return score / total if total else 0.0
-
-
-def scores(part: str) -> tuple[float, float]:
-    """(weighted F1 over the sub-types, none_rejected) on one part of the set."""
-    predicted = _predictions()
-    pairs = [(r["gold"]["sub_event_type"] or NONE, predicted[r["id"]]) for r in _rows() if r["id"].startswith(part)]
-    political = [(g, p) for g, p in pairs if g != NONE]
-    ordinary = [p for g, p in pairs if g == NONE]
-    return weighted_f1(political), sum(p == NONE for p in ordinary) / len(ordinary)
+def _scores() -> tuple[float, float]:
+    tune = snippets.load(SNIPPETS, prefix="tune")
+    return snippets.scores(tune, snippets.predict(tune))
 
 
 def test_fixture_covers_every_sub_type() -> None:
-    rows = _rows()
-    counts = {sub: sum(r["gold"]["sub_event_type"] == sub for r in rows) for sub in TYPE_OF}
+    rows = snippets.load(SNIPPETS, prefix="tune")
+    counts = {sub: sum(r.gold == sub for r in rows) for sub in TYPE_OF}
     assert min(counts.values()) >= 4, counts
-    assert sum(r["gold"]["sub_event_type"] is None for r in rows) >= 40
-    assert len({r["id"] for r in rows}) == len(rows)
+    assert sum(r.gold is None for r in rows) >= 40
 
 
-@pytest.mark.parametrize("part", sorted(PINNED))
-def test_snippet_scores_hold(part: str) -> None:
-    f1, rejected = scores(part)
-    pinned_f1, pinned_rejected = PINNED[part]
-    assert f1 >= max(FLOOR, pinned_f1 - ALLOWANCE), f"{part}: weighted F1 {f1:.3f}"
-    assert rejected >= max(FLOOR, pinned_rejected - ALLOWANCE), f"{part}: none_rejected {rejected:.3f}"
+def test_heldout_set_is_well_formed() -> None:
+    """Labels valid and ids unique (``load``), every sub-type present, no text shared with the tuning set."""
+    heldout = snippets.load(HELDOUT, prefix="heldout")
+    counts = {sub: sum(r.gold == sub for r in heldout) for sub in TYPE_OF}
+    assert min(counts.values()) >= 3, counts
+    assert sum(r.gold is None for r in heldout) >= 40
+    assert not {r.text for r in heldout} & {r.text for r in snippets.load(SNIPPETS)}
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('{"id": "heldout-1", "text": "Rebels shelled the port.", "gold": {"sub_event_type": "Shelling"}}',
+     "'Shelling' is not an ACLED sub-event type"),
+    ('{"id": "tune-1", "text": "Rebels shelled the port.", "gold": {"sub_event_type": null}}',
+     "does not start with 'heldout-'"),
+    ('{"id": "heldout-1", "text": "Rebels shelled the port."}', "no 'gold' object"),
+    ('{"id": "heldout-1", "text": "Rebels shelled the port.", ', "not a JSON record"),
+])
+def test_a_malformed_snippet_is_named(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "snippets.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=problem) as caught:
+        snippets.load(path, prefix="heldout")
+    assert f"{path}, line 1" in str(caught.value)
+
+
+def test_snippet_scores_hold() -> None:
+    f1, rejected = _scores()
+    pinned_f1, pinned_rejected = PINNED
+    assert f1 >= max(FLOOR, pinned_f1 - ALLOWANCE), f"weighted F1 {f1:.3f}"
+    assert rejected >= max(FLOOR, pinned_rejected - ALLOWANCE), f"none_rejected {rejected:.3f}"
 
 
 @pytest.mark.parametrize(("sentence", "sub_type"), [
