@@ -25,6 +25,7 @@ def cue_asserted(sentence: str, cue: str, headline: bool = False) -> bool:
     ("The two parties agreed to a truce on Sunday.", "truce"),
     ("A car bomb exploded outside the ministry, killing four guards.", "car bomb"),
     ("The two clans claimed to have reached an agreement on grazing land.", "agreement"),
+    ("Insurgents fired rockets at the airport overnight.", "rockets"),
     ("A crowd of traders protested outside the port and demanded lower taxes.", "protested"),
     ("Fighters attacked the outpost and engaged the guards in an armed clash.", "clash"),
 ])
@@ -55,6 +56,8 @@ def test_reported_events_are_asserted(sentence: str, cue: str) -> None:
     # a cue that names a kind of thing, not an occurrence
     ("The navy bought a new missile system from its ally.", "missile"),
     ("The vessel carried rocket fuel components to the port.", "rocket"),
+    ("Police said the cell was making bombs in a rented flat.", "bombs"),
+    ("The smugglers sold grenades to both factions.", "grenades"),
     # a generality in the present tense of a story's body
     ("Women in the camps face sexual violence and hunger.", "sexual violence"),
 ])
@@ -118,3 +121,10 @@ def test_a_restatement_joins_the_incident_it_names() -> None:
     events = sitrep.extract(text, published="2025-04-04")
     assert [e.sub_event_type for e in events] == ["Air/drone strike"]
     assert events[0].event_date.isoformat() == "2025-04-03"
+
+
+def test_an_event_dated_by_its_own_words_to_the_past_is_recalled_not_reported() -> None:
+    text = ("Survivors gathered in the capital on Monday to remember the victims.\n"
+            "Relatives laid flowers where the 2009 bombing of the bus station killed 40 people.\n"
+            "A March attack on the same station wounded three guards, officials recalled.")
+    assert sitrep.extract(text, published="2025-06-10") == []

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from sitrep.extraction import taxonomy
 from sitrep.extraction.background import aggregate_toll, background_statement
@@ -31,7 +32,7 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
-from sitrep.extraction.realis import asserted, present_perfect
+from sitrep.extraction.realis import asserted, cue_phrase, present_perfect
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -149,7 +150,8 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue  # 2.
         cues = list(taxonomy.triggers(sent.text))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
-        reported = [t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)]
+        reported = [t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)
+                    and not _recalled(sent, span.start + t.start, span.start + t.end, ctx.published, reference)]
         if cues and not reported:
             continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
         trigger = reported[0] if reported else None
@@ -222,6 +224,16 @@ def _is_background(text: str, dates: list[DateMention], reference: date | None) 
         return True
     deaths = read_fatalities(text)
     return deaths is not None and aggregate_toll(deaths.fatalities)
+
+
+def _recalled(sent: SpacySpan, start: int, end: int, published: date | None, reference: date | None) -> bool:
+    """Whether a nominal cue's own dates put it before the news ("the 2004 bombing", "a deadly January
+    attack"), whatever the rest of the sentence is dated."""
+    phrase = cue_phrase(sent, start, end)
+    if phrase is None:
+        return False
+    own = [m for ent in phrase.ents if ent.label_ == "DATE" for m in find_dates("in " + ent.text, published)]
+    return bool(own) and all(_background(m, reference) for m in own)
 
 
 def _background(mention: DateMention, reference: date | None) -> bool:

@@ -31,7 +31,7 @@ from spacy.tokens import Span, Token
 
 from sitrep.extraction.attribution import is_speech_verb
 
-__all__ = ["Grammar", "asserted", "grammar", "present_perfect"]
+__all__ = ["Grammar", "asserted", "cue_phrase", "grammar", "present_perfect"]
 
 NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
 PAST = {"VBD", "VBN"}
@@ -55,6 +55,10 @@ class Grammar:
     """Nouns that frame an event noun as something other than news of it ("call", "anniversary")."""
     event_nouns: frozenset[str]
     """Nouns that name an occurrence ("attack", "deal"), which a cue may modify."""
+    instrument_nouns: frozenset[str]
+    """Nouns that name a weapon or its carrier ("missile", "drone"), not an occurrence."""
+    weapon_use_verbs: frozenset[str]
+    """Verbs that use a weapon named as their object ("fire", "launch")."""
 
 
 @cache
@@ -90,6 +94,15 @@ def present_perfect(sentence: Span, start: int, end: int) -> bool:
     return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in node.children)
 
 
+def cue_phrase(sentence: Span, start: int, end: int) -> Span | None:
+    """The noun phrase a nominal cue heads ("the 2004 bombing of a French base"), whose own dates date
+    it; None for a verbal cue, which its clause dates."""
+    head = _cue_head(sentence, start, end)
+    if head is None or head.pos_ not in NOMINAL:
+        return None
+    return head.doc[head.left_edge.i:head.right_edge.i + 1]
+
+
 def _cue_head(sentence: Span, start: int, end: int) -> Token | None:
     """The token of a cue that the rest of the cue hangs from."""
     cue = [t for t in sentence if t.idx < end and t.idx + len(t.text) > start]
@@ -112,8 +125,9 @@ def _climb(token: Token, headline: bool, words: Grammar) -> bool:
 
 def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
     """One step up from an event noun: to the noun or verb it belongs to, or a verdict. ``cue``: the
-    noun is the cue itself; an instrument ("missile") modifying a thing ("a missile system") is no event,
-    while an occurrence ("clash") stays one whatever the parse attaches it to."""
+    noun is the cue itself; a weapon ("missile") that modifies a thing ("a missile system") or that
+    something other than its use acts on ("making bombs") is no event, while an occurrence ("clash")
+    stays one whatever the parse attaches it to."""
     for child in noun.children:
         word = child.lower_
         if child.dep_ in {"amod", "compound", "nmod", "advmod"} and (
@@ -127,8 +141,8 @@ def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
     if dep in {"compound", "amod", "nmod"} and head.pos_ in NOMINAL:
         if head.lemma_.lower() in words.framing_nouns:
             return False
-        if cue and noun.lemma_.lower() not in words.event_nouns and head.lemma_.lower() not in words.event_nouns:
-            return False  # an instrument naming a kind of thing: "a missile system", "fighter jets"
+        if cue and noun.lemma_.lower() in words.instrument_nouns and head.lemma_.lower() not in words.event_nouns:
+            return False  # an instrument naming a kind of thing: "a missile system", "rocket fuel"
         return head
     if dep == "pobj":
         owner = head.head if head.dep_ != "ROOT" else head
@@ -141,6 +155,9 @@ def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
         return owner
     if dep in {"conj", "appos"}:
         return head
+    if cue and dep == "dobj" and noun.lemma_.lower() in words.instrument_nouns and (
+            head.lemma_.lower() not in words.weapon_use_verbs):
+        return False  # a weapon made, carried, bought or found is no attack: "making bombs"
     if head.pos_ in NOMINAL:
         return False if head.lemma_.lower() in words.framing_nouns else head
     if dep in {"dobj", "nsubjpass", "attr", "oprd", "dative"} and head.lemma_.lower() in words.non_factive_verbs:

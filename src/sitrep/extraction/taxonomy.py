@@ -67,7 +67,7 @@ ATTRIBUTION = _rx(r"(?:the )?(?:police|officials?|authorities|army|military|secu
                   r"(?: spokesm[ae]n)? (?:said|say|says|told|reported|confirmed|added)",
                   r"according to (?:the )?(?:\w+ ){0,3}(?:police|officials?|authorities|army|military)")
 """Who reported an event is not a party to it ('..., police said')."""
-PROTEST = _rx(r"protest", r"demonstrat", r"rall(?:y|ied|ies)\b", r"march(?:ed|es|ing)\b", r"(?:a|the|protest|peaceful) march\b(?!\s+\d)", r"sit-in",
+PROTEST = _rx(r"protest", r"demonstrat", r"rall(?:y|ied|ies)\b", r"march(?:ed|es|ing)\b", r"(?:a|the|protest|peaceful) (?-i:march)\b(?!\s+\d)", r"sit-in",
               r"manifest", r"took to the streets")
 CROWD = _rx(PROTEST.pattern[2:], r"rioters?", r"youths?", r"crowds?", r"supporters", r"students", r"mobs?\b")
 SPORTS = _rx(r"football", r"soccer", r"basketball", r"cricket", r"rugby", r"tennis", r"boxer", r"boxing",
