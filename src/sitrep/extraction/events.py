@@ -175,12 +175,21 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         for cue in _events_of_sentence(trigger, reported):
             now = present_perfect(sent, span.start + cue.start, span.start + cue.end)
             draft = _new_draft(cue, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
-            twin = next((d for d in drafts if _same_event(d, draft)), None)
-            if twin is None:
-                drafts.append(draft)
-            else:
-                _merge(twin, draft)  # 5.
-    return [_finish(d, ctx) for d in _reported(drafts, lede_end)]
+            drafts[:] = _fold([*drafts, draft])  # 5.
+    return [_finish(d, ctx) for d in _reported(_fold(drafts), lede_end)]
+
+
+def _fold(drafts: list[_Draft]) -> list[_Draft]:
+    """Drafts merged once more after the whole article is read: a follow-up may have turned a draft
+    into its twin's sub-type ("gathered" then "police fired tear gas")."""
+    folded: list[_Draft] = []
+    for draft in drafts:
+        twin = next((d for d in folded if _same_event(d, draft)), None)
+        if twin is None:
+            folded.append(draft)
+        else:
+            _merge(twin, draft)
+    return folded
 
 
 def _events_of_sentence(first: taxonomy.Trigger | None, reported: list[taxonomy.Trigger]) -> list[taxonomy.Trigger]:
@@ -252,8 +261,10 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     place only borrowed from the article says nothing against it."""
     if not _same_kind(a.trigger, b.trigger) or not (a.day == b.day or not (a.dated and b.dated)):
         return False
+    if a.place is None or b.place is None:
+        return True  # no place named: nothing says it is elsewhere
     if a.borrowed or b.borrowed:
-        return a.place is None or b.place is None or a.place.country_code == b.place.country_code
+        return a.place.country_code == b.place.country_code
     return compatible(a.place, b.place)
 
 
