@@ -128,3 +128,11 @@ def test_an_event_dated_by_its_own_words_to_the_past_is_recalled_not_reported() 
             "Relatives laid flowers where the 2009 bombing of the bus station killed 40 people.\n"
             "A March attack on the same station wounded three guards, officials recalled.")
     assert sitrep.extract(text, published="2025-06-10") == []
+
+
+def test_a_clause_under_days_after_is_dated_back() -> None:
+    text = ("Three days after bandits raided the village of Dogon Daji and kidnapped 40 farmers, police "
+            "said on Friday that rescue teams were searching the hills.")
+    events = sitrep.extract(text, published="2025-06-07")
+    kidnapping = [e for e in events if e.sub_event_type == "Abduction/forced disappearance"]
+    assert kidnapping and kidnapping[0].event_date.isoformat() == "2025-06-03"

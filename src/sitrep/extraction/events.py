@@ -32,7 +32,7 @@ from sitrep.extraction.dateline import report_date
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
-from sitrep.extraction.realis import asserted, cue_phrase, present_perfect
+from sitrep.extraction.realis import asserted, cue_phrase, days_before_clause, present_perfect
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -175,6 +175,9 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         for cue in _events_of_sentence(trigger, reported):
             now = present_perfect(sent, span.start + cue.start, span.start + cue.end)
             draft = _new_draft(cue, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
+            earlier = days_before_clause(sent, span.start + cue.start, span.start + cue.end)
+            if earlier is not None and draft.day is not None and (day := shift_day(draft.day, -earlier)):
+                draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."
             drafts[:] = _fold([*drafts, draft])  # 5.
     return [_finish(d, ctx) for d in _reported(_fold(drafts), lede_end)]
 

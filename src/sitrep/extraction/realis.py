@@ -30,11 +30,14 @@ import yaml
 from spacy.tokens import Span, Token
 
 from sitrep.extraction.attribution import is_speech_verb
+from sitrep.extraction.fatalities import read_number
 
-__all__ = ["Grammar", "asserted", "cue_phrase", "grammar", "present_perfect"]
+__all__ = ["Grammar", "asserted", "cue_phrase", "days_before_clause", "grammar", "present_perfect"]
 
 NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
 PAST = {"VBD", "VBN"}
+TIME_UNITS = {"day": 1, "week": 7}
+"""Units of a distance in time between two clauses, in days ("five days after")."""
 MAX_STEPS = 12
 """Most parse arcs climbed from a cue to its clause (sentences are shallow; guards cycles)."""
 
@@ -92,6 +95,25 @@ def present_perfect(sentence: Span, start: int, end: int) -> bool:
     if node is None:
         return False
     return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in node.children)
+
+
+def days_before_clause(sentence: Span, start: int, end: int) -> int | None:
+    """How many days before its main clause a cue's clause happened, when grammar says so: a clause
+    under "N days (weeks) after" ("Five days after gunmen stormed the school, troops were combing the
+    forest": the storming is five days before the combing). None otherwise."""
+    node = _cue_head(sentence, start, end)
+    for _ in range(MAX_STEPS):
+        if node is None or node.dep_ == "advcl" or node.head.i == node.i:
+            break
+        node = node.head if node.dep_ == "conj" or node.pos_ in NOMINAL else None
+    if node is None or node.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "after" for c in node.children):
+        return None
+    for unit in node.children:
+        days = TIME_UNITS.get(unit.lemma_.lower())
+        if unit.dep_ == "npadvmod" and days is not None:
+            amount = next((read_number(c.text) for c in unit.children if c.dep_ == "nummod"), None)
+            return days * amount.best if amount is not None else None
+    return None
 
 
 def cue_phrase(sentence: Span, start: int, end: int) -> Span | None:
