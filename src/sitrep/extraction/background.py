@@ -38,12 +38,13 @@ RUNNING_TOTAL = re.compile(
 
 ALLEGATION = re.compile(
     r"\baccus(?:es|e|ed|ing)\s+(?!of\b)[^.;]{1,80}?\bof\b|"
-    r"\b(?:blame[sd]?|held responsible)\b[^.;]{0,60}\bfor (?:the )?(?:use|using|chemical|attacks|bombings|killings)\b|"
+    r"\b(?:blame[sd]?|h(?:o|e)ld\b[^.;]{0,40}\bresponsible)\b[^.;]{0,60}\bfor (?:the )?"
+    r"(?:use|using|chemical|attacks|bombings|killings)\b|"
     r"\bresponsible for\b[^.;]{0,20}\battacks\b",
     re.IGNORECASE)
 """An allegation about conduct ("accuses the regime of using chemical weapons") with no day of its own."""
 HABITUAL = re.compile(r"\b(?:regularly|repeatedly|routinely|frequently|often|constantly|habitually|on a daily basis|"
-                      r"almost daily|every day)\b", re.IGNORECASE)
+                      r"(?:almost )?daily|every day|nightly)\b", re.IGNORECASE)
 """Words that make a statement about a pattern, not one occasion."""
 
 
