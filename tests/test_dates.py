@@ -285,3 +285,78 @@ def test_shift_day_never_overflows() -> None:
     assert shift_day(SATURDAY, 2) == date(2024, 12, 2)
     assert shift_day(SATURDAY, 800_000) is None
     assert shift_day(SATURDAY, -10**30) is None
+
+
+# -- weekdays and yearless dates across a new year --------------------------------------------
+
+FRIDAY_NEW_YEAR = date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("Militia fighters raided the camp on Tuesday.", date(2026, 12, 29)),
+     ("Militia fighters raided the camp last Thursday.", date(2026, 12, 31)),
+     ("Militia fighters raided the camp on December 30, the governor said on Friday.", date(2026, 12, 30)),
+     ("Militia fighters raided the camp on Wednesday December 30.", date(2026, 12, 30))],
+)
+def test_weekdays_and_yearless_dates_before_a_new_year_keep_their_year(text: str, day: date) -> None:
+    first = find_dates(text, FRIDAY_NEW_YEAR)[0]
+    assert (first.day, first.precision, first.background) == (day, 1, False)
+
+
+# -- "last", "this" and "next" before a weekday -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "day"),
+    [("Bandits looted the market last Thursday.", date(2023, 3, 11), date(2023, 3, 9)),  # Saturday
+     ("Bandits looted the market last Thursday.", date(2023, 3, 13), date(2023, 3, 9)),  # Monday
+     ("Bandits looted the market last Thursday.", date(2023, 3, 9), date(2023, 3, 2)),  # Thursday itself
+     ("Bandits looted the market last Monday.", date(2023, 3, 14), date(2023, 3, 13)),  # the day before
+     ("Traders marched on the town hall this Thursday.", date(2023, 3, 11), date(2023, 3, 9)),
+     ("Traders say they will march on the town hall this Thursday.", date(2023, 3, 13), date(2023, 3, 16)),
+     ("Traders plan a march next Thursday.", date(2023, 3, 9), date(2023, 3, 16))],
+)
+def test_last_this_and_next_weekday(text: str, published: date, day: date) -> None:
+    assert only(text, published).day == day
+
+
+# -- nights and evenings --------------------------------------------------------------------------
+
+THURSDAY = date(2023, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("Drones hit a fuel depot last night.", date(2023, 3, 15)),
+     ("Drones hit a fuel depot last evening.", date(2023, 3, 15)),
+     ("Drones hit a fuel depot overnight, the governor said this morning.", date(2023, 3, 15)),
+     ("Youths clashed with the police yesterday evening.", date(2023, 3, 15)),
+     ("Gunmen ambushed a convoy late on Tuesday.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy on Tuesday night.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy overnight Tuesday.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy overnight on Tuesday.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy overnight into Wednesday.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy overnight Tuesday into Wednesday.", date(2023, 3, 14)),
+     ("Gunmen ambushed a convoy during the night of Tuesday to Wednesday.", date(2023, 3, 14)),
+     ("Des hommes armés ont attaqué un convoi dans la nuit de mardi à mercredi.", date(2023, 3, 14)),
+     ("Protesters gathered again tonight.", THURSDAY)],
+)
+def test_night_and_evening_expressions(text: str, day: date) -> None:
+    first = find_dates(text, THURSDAY)[0]
+    assert (first.day, first.precision) == (day, 1)
+
+
+# -- the day of a statement is not the day of the event -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [("The ministry said on Wednesday that rebels shelled the port late on Monday.", [True, False]),
+     ("Rebels shelled the port on Monday, a spokesman told reporters on Wednesday.", [False, True]),
+     ("The army said in a statement on Wednesday that it had retaken the port.", [True]),
+     ("On Monday rebels shelled the port.", [False]),
+     ("Rebels shelled the port on Monday and withdrew on Tuesday.", [False, False])],
+)
+def test_dates_of_statements_are_marked(text: str, statements: list[bool]) -> None:
+    assert [m.statement for m in find_dates(text, THURSDAY)] == statements

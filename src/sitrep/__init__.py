@@ -23,14 +23,15 @@ __all__ = [
 def _article(text: str, published: date | str | None = None) -> Article:
     """The article the API reads: ``text`` with lone surrogates made U+FFFD (see ``read.unicode_text``),
     ``published`` as a date when it is a plausible one (else None, with a warning), a dateline first."""
-    from sitrep.read import MAX_BYTES, dateline, publication_date, unicode_text
+    from sitrep.extraction.dateline import read_dateline
+    from sitrep.read import MAX_BYTES, publication_date, unicode_text
 
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if len(text) > MAX_BYTES:
         raise OversizedInput("text", f"{len(text)} characters, more than the {MAX_BYTES} a document may have")
     text = unicode_text(text, "text")
-    when = dateline(text) or publication_date(published, "published")
+    when = read_dateline(text).day or publication_date(published, "published")
     return Article(id=hashlib.sha1(text.encode()).hexdigest()[:12], text=text, published=when)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import MalformedRecord, UnreadableInput
+from sitrep.extraction.dates import MONTH_NAMES
 from sitrep.extraction.taxonomy import TYPE_OF
 
 __all__ = ["MODEL_FORMAT", "NaiveBayes", "cross_validate", "features", "train"]
@@ -37,8 +38,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _STOP = frozenset((
     "the", "a", "an", "of", "on", "in", "at", "to", "and", "or", "by", "for", "with", "from", "as", "its",
     "their", "his", "her", "was", "were", "is", "are", "be", "been", "has", "have", "had", "that", "this",
-    "which", "who", "after", "during", "near", "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "which", "who", "after", "during", "near",
+    *(m.word for m in MONTH_NAMES if m.language == "english" and not m.abbreviation),
 ))  # fmt: skip
 """Function words and month names: frequent in every kind of note, telling nothing."""
 

@@ -36,10 +36,10 @@ Rules, in the order they apply:
    of a feed gets the same id.
 6. **Publication date.** Metadata first (record ``published``; a page's date from its markup, never
    from its JavaScript or free text; an item's ``published``, else ``updated``, as its local day; the
-   date part of an ISO string), else a dateline with a year in the first ``DATELINE_WINDOW`` characters of the text
-   ("Wed 05 Apr 2017", "April 5, 2017", "5 April 2017", "2017-04-05"), else the ``published``
-   argument. A weekday and day without a year ("Saturday November 30") is not a dateline. A date
-   outside the years sitrep reads (``dates.plausible``) is no date.
+   date part of an ISO string), else the day of the text's dateline (``extraction.dateline``: the
+   earliest full date of its opening, "Wed 05 Apr 2017", "April 5, 2017", "2017-04-05"), else the
+   ``published`` argument. A weekday and day without a year ("Saturday November 30") is not a
+   dateline. A date outside the years sitrep reads (``dates.plausible``) is no date.
 7. **One document never stops the rest.** An unexpected error while reading one document (a file, a
    feed item, a record) becomes that document's ``InputError``; the next is read as usual.
 """
@@ -71,6 +71,7 @@ from sitrep.errors import (
     UnreadableInput,
     printable,
 )
+from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import MAX_YEAR, MIN_YEAR, plausible, safe_date
 from sitrep.models import Article
 
@@ -82,8 +83,6 @@ MAX_BYTES = 20 * 1024 * 1024
 """Largest document read (a file, or one JSON Lines record); far above any news article."""
 SNIFF_BYTES = 8192
 """How much of a file is checked for NUL bytes to tell binary from text."""
-DATELINE_WINDOW = 300
-"""Datelines are looked for in this many leading characters: they open an article."""
 STDIN_SPOOL_BYTES = 8 * 1024 * 1024
 """Standard input is spooled in memory up to this size, then to a temporary file."""
 STDIN_NAME = "<stdin>"
@@ -376,7 +375,7 @@ def _text_article(data: bytes, stem: str, source: str, published: date | None) -
     """A plain-text document: the decoded text exactly as written."""
     text = _decode(data, source)
     _require_text(text, source)
-    return Article(id=_text_id(stem, text), text=text, published=dateline(text) or published)
+    return Article(id=_text_id(stem, text), text=text, published=_dateline_day(text) or published)
 
 
 # -- HTML ----------------------------------------------------------------------------------------
@@ -396,7 +395,7 @@ def _html_article(data: bytes, path: Path, source: str, published: date | None) 
         id=_text_id(_slug(path.stem), text),
         text=text,
         title=_plain(page.get("title")),
-        published=_iso_date(page.get("date")) or dateline(text) or published,
+        published=_iso_date(page.get("date")) or _dateline_day(text) or published,
         url=page.get("url") or None,
         outlet=_plain(page.get("sitename")),
         language=match.group(1).decode().lower() if match else "en",
@@ -537,7 +536,7 @@ def _entry_article(
         id=f"{prefix}-{_sha256(key)[:10]}",
         text=text,
         title=_plain(title),
-        published=_entry_date(entry) or dateline(text) or published,
+        published=_entry_date(entry) or _dateline_day(text) or published,
         url=entry.get("link") or None,
         outlet=outlet,
         language=language,
@@ -740,7 +739,7 @@ def _record_article(line: str, where: str, stem: str, published: date | None) ->
         id=rid or _text_id(stem, text),
         text=text,
         title=_plain(unicode_text(_optional_str(record.get("title")), where)),
-        published=_record_date(record.get("published"), where) or dateline(text) or published,
+        published=_record_date(record.get("published"), where) or _dateline_day(text) or published,
         url=unicode_text(_optional_str(record.get("url")), where),
         outlet=_plain(unicode_text(_optional_str(record.get("outlet")), where)),
         language=_language(record.get("language")) or "en",
@@ -764,7 +763,7 @@ def _record_date(value: Any, where: str) -> date | None:
     """A record's ``published``; an unreadable value is logged and ignored."""
     if value is None or value == "":
         return None
-    when = (_iso_date(value) or dateline(value)) if isinstance(value, str) else None
+    when = (_iso_date(value) or _dateline_day(value)) if isinstance(value, str) else None
     if when is None:
         logger.warning("%s: published %s is not a full date (YYYY-MM-DD, 5 Apr 2015, ...) in %d-%d; ignored",
                        printable(where), printable(repr(value)[:100]), MIN_YEAR, MAX_YEAR)
@@ -881,56 +880,12 @@ _ISO_DATE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 
 
 def _iso_date(value: str | None) -> date | None:
-    """The date part of an ISO 8601 string ('2024-11-30T08:00:00Z' -> 2024-11-30)."""
+    """The date part of an ISO 8601 string ('2024-11-30T08:00:00Z' -> 2024-11-30), or None when it is
+    not a ``plausible`` date."""
     match = _ISO_DATE.match(value or "")
-    return _make_date(*match.groups()) if match else None
+    return safe_date(*map(int, match.groups())) if match else None
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATELINES = (  # (pattern, order of the groups as (year, month, day))
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (0, 1, 2)),
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE), (2, 1, 0)),
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE), (2, 0, 1)),
-)
-
-
-def dateline(text: str) -> date | None:
-    """The earliest full date (day, month and year) in the opening of ``text``."""
-    window = text[:DATELINE_WINDOW]
-    found: list[tuple[int, date]] = []
-    for pattern, (y, m, d) in _DATELINES:
-        for match in pattern.finditer(window):
-            groups = match.groups()
-            when = _make_date(groups[y], groups[m], groups[d])
-            if when:
-                found.append((match.start(), when))
-                break
-    return min(found)[1] if found else None
-
-
-def _make_date(year: str, month: str, day: str) -> date | None:
-    """A date from its parts (month as a number or an English name), or None if impossible or not
-    ``plausible``."""
-    number = int(month) if month.isdecimal() else _MONTHS.get(month.lower(), 0)
-    return safe_date(int(year), number, int(day))
+def _dateline_day(text: str) -> date | None:
+    """The report's date its dateline gives (``extraction.dateline``), or None."""
+    return read_dateline(text).day

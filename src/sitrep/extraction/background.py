@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from sitrep.extraction.dates import ENGLISH_MONTHS
+
 __all__ = ["AGGREGATE_TOLL", "aggregate_toll", "background_statement"]
 
 AGGREGATE_TOLL = 5000
@@ -19,8 +21,7 @@ AGGREGATE_TOLL = 5000
 single events in the conflicts covered (the 2013 Ghouta chemical attack, about 1,400 dead) stay
 well below; the war totals reports repeat start at tens of thousands."""
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_MONTH = "(?:" + "|".join(sorted((m.capitalize() for m in ENGLISH_MONTHS), key=len, reverse=True)) + r")\.?"
 RUNNING_TOTAL = re.compile(
     r"since the (?:start|beginning|outbreak|onset) of|"
     r"since the (?:war|conflict|uprising|revolution|crisis|fighting) (?:began|started|erupted|broke out)|"

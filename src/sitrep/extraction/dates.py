@@ -7,7 +7,9 @@
    "30-11-2024", "30.11.2024"), ISO ones year first ("2024-11-30"), also when lost punctuation glued
    them to the next word ("30.11.2024Share") or ran day and year together ("Nov 302024": a one- or
    two-digit day then a four-digit year is the only split);
-2. weekdays: "on Wednesday", "this Wednesday", "last Friday", "Friday night", "ce mercredi";
+2. weekdays: "on Wednesday", "this Wednesday", "last Friday", "Friday night", "ce mercredi"; nights
+   named by their weekdays: "overnight Sunday", "overnight into Monday", "the night of Saturday to
+   Sunday", "la nuit de samedi à dimanche";
 3. relative expressions: "today", "yesterday", "overnight", "two days ago", "earlier this week",
    "last week", "over the weekend", "this month", "last month", "last year", "years ago";
 4. months, bare years and ranges of years: "in August 2013", "in early November", "in 2016",
@@ -25,8 +27,11 @@ Conventions (ACLED's "When" rules: relative dates resolve against the publicatio
   Wednesday" (the French "ce mercredi") and "on Wednesday" are the same day; "last Friday" is strictly
   before publication; "next Friday", or a weekday just after a future cue ("will", "scheduled"), is
   the next such day after it;
-- "overnight" and "last night" denote the day before publication: the night began that evening, and
-  reports of overnight strikes are published the next morning;
+- "overnight", "last night" and "last evening" denote the day before publication: the night began
+  that evening, and reports of overnight strikes are published the next morning; a night named by
+  its weekdays is dated by the evening it began ("overnight into Monday" is Sunday);
+- a date right after a verb of saying ("police said on Thursday", "told reporters on Monday", "in a
+  statement on Friday") is marked ``statement``: it dates the report of the news, not the news;
 - "this week" and "earlier this week" run from the Monday of the publication week to publication,
   "last week" is the whole Monday-to-Sunday week before it, "over the weekend" the latest Saturday and
   Sunday up to publication (precision 2); "this month" runs from the 1st to publication (precision 3);
@@ -53,6 +58,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 
 from sitrep.models import Span
 
@@ -75,21 +81,45 @@ CUE_CHARS = 24
 MAX_RANGE_YEARS = 30
 """Longest span read as a range of years ("2011 to 2015"); "1950 to 2000" is more likely a count."""
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
-    "dec": 12,
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}
-SHORT_FULL_MONTHS = frozenset(["may", "juin", "mars", "mai", "aout", "août"])
-"""Full month names of four letters or fewer (the other short names are abbreviations)."""
-FRENCH_MONTHS = frozenset(
-    ["janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
-     "septembre", "octobre", "novembre", "décembre", "decembre"]
-)
+MONTHS_FILE = "data/en/months.yaml"
+"""The month table: names and abbreviations by language (its comments say where they come from)."""
+
+
+@dataclass(frozen=True)
+class MonthName:
+    """One entry of the month table."""
+
+    word: str
+    """Lowercase, as written ("sept", "février")."""
+    month: int
+    """1 to 12."""
+    language: str
+    """The table's section: "english" or "french"."""
+    abbreviation: bool
+    """May be followed by a full stop ("Nov. 30"); whole names may not."""
+
+
+def _read_months() -> tuple[MonthName, ...]:
+    """Every entry of ``MONTHS_FILE``; raises ``ValueError`` naming the entry that is not a month."""
+    import yaml
+
+    text = resources.files("sitrep").joinpath(MONTHS_FILE).read_text(encoding="utf-8")
+    names: list[MonthName] = []
+    for language, months in yaml.safe_load(text).items():
+        for month, entry in months.items():
+            if not (isinstance(month, int) and 1 <= month <= 12):
+                raise ValueError(f"{MONTHS_FILE}: {language} {month!r} is not a month number (1-12)")
+            for kind in ("names", "abbreviations"):
+                names += [MonthName(str(word), month, language, kind == "abbreviations")
+                          for word in entry.get(kind, [])]
+    return tuple(names)
+
+
+MONTH_NAMES = _read_months()
+MONTHS: dict[str, int] = {m.word: m.month for m in MONTH_NAMES}
+"""Every month name and abbreviation, lowercase, to its number."""
+ENGLISH_MONTHS: dict[str, int] = {m.word: m.month for m in MONTH_NAMES if m.language == "english"}
+FRENCH_MONTHS = frozenset(m.word for m in MONTH_NAMES if m.language == "french")
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
@@ -109,11 +139,12 @@ ANAPHORIC_SHIFTS: dict[str, int] = {
 }
 """Anaphoric expressions and their ``shift``; "N days later/earlier" are read apart (``_days_later``)."""
 
-_FULL_MONTHS = sorted((m for m in MONTHS if len(m) > 4 or m in SHORT_FULL_MONTHS), key=len, reverse=True)
-_ABBREVIATIONS = [m for m in MONTHS if m not in _FULL_MONTHS]
+_FULL_MONTHS = sorted((m.word for m in MONTH_NAMES if not m.abbreviation), key=len, reverse=True)
+_ABBREVIATIONS = sorted((m.word for m in MONTH_NAMES if m.abbreviation), key=len, reverse=True)
 _MONTH = r"(?P<month>(?:" + "|".join(_FULL_MONTHS) + r")\b|(?:" + "|".join(_ABBREVIATIONS) + r")\b\.?)"
 """A month name; only abbreviations take a full stop ("Nov. 30", not "March.")."""
-_WEEKDAY = r"(?P<wd>" + "|".join(WEEKDAYS) + r")\b"
+_WEEKDAY_NAMES = "|".join(WEEKDAYS)
+_WEEKDAY = rf"(?P<wd>{_WEEKDAY_NAMES})\b"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er)?"
 _DAY2 = r"(?:\s*(?:-|–|to|and|au)\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?)?"
 _DAY2_AFTER_MONTH = r"(?:\s*(?:-|–)\s*(?P<d2>[0-3]?\d))?"
@@ -127,6 +158,13 @@ _NOT_BEFORE_NUMBER = r"(?!\d|[-/.]\d)"
 """Nothing numeric follows; a letter may ("30.11.2024Share": the space was lost)."""
 _FUTURE_CUE = re.compile(r"\b(?:will|shall|would|due|scheduled|expected|planned|set to|next)\b[^.;]*$", re.I)
 _SINCE = re.compile(r"\b(?:since|depuis(?: le)?)\s+$", re.I)
+_STATEMENT = re.compile(
+    r"\b(?:said|says|told(?:\s+[\w-]+){1,3}?|announced|reported|stated|added|confirmed|claimed|"
+    r"declared|tweeted|statement|(?:press\s+)?conference|briefing|a\s+déclaré|a\s+annoncé|a\s+affirmé)"
+    r"\s+(?:(?:late|early)\s+)?(?:on\s+|le\s+)?$",
+    re.I,
+)
+"""A verb of saying (or a statement) just before a date: the date is the statement's."""
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:in|since|during|from|until|till|to|and|or|by|early|late|between|before|after|spring|"
     r"summer|autumn|fall|winter|of|en|depuis|year)|mid-|-|–)\s*$",
@@ -154,6 +192,10 @@ class DateMention:
     shift: int | None = None
     """For anaphoric expressions only: days after the previously mentioned date ("the same day" 0,
     "the next day" 1, "the day before" -1); the caller resolves them."""
+    statement: bool = False
+    """True for the day of a statement about the news, named right after a verb of saying ("police
+    said on Thursday", "told reporters on Monday", "in a statement on Friday"): when the report was
+    made, not when the event took place."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +267,9 @@ def _mention(
         until = published if published and published >= when.day else None
         when = _When(when.day, until, _range_precision(when.day, until), when.past)
     span = Span(start + offset, end + offset, text[start:end])
-    return DateMention(span, when.day, when.end, when.precision, _is_background(when, published), when.shift)
+    statement = when.shift is None and _cue_before(_STATEMENT, text, start) is not None
+    return DateMention(span, when.day, when.end, when.precision, _is_background(when, published), when.shift,
+                       statement)
 
 
 def _is_background(when: _When, published: date | None) -> bool:
@@ -399,19 +443,37 @@ def _weekday(match: re.Match[str], published: date | None, text: str) -> _When |
     """"on Wednesday", "this Wednesday", "last Friday", "next Monday", "mercredi dernier"."""
     if published is None:
         return _UNKNOWN_DAY
-    target = WEEKDAYS[match.group("wd").lower()]
     modifier = (match.group("mod") or match.group("after") or "").lower()
+    day = _weekday_day(WEEKDAYS[match.group("wd").lower()], modifier, published, text, match.start())
+    return _When(day, day, 1)
+
+
+def _weekday_day(target: int, modifier: str, published: date, text: str, start: int) -> date:
+    """The day a weekday named at ``start`` denotes: the latest on or before publication, strictly
+    before it after "last", the next one after "next" or a future cue."""
     back = (published.weekday() - target) % 7
     if modifier in {"last", "past", "dernier"} and back == 0:
         back = 7
     future = modifier in {"next", "coming", "prochain"} or _FUTURE_CUE.search(
-        text, max(0, match.start() - FUTURE_CUE_CHARS), match.start()
+        text, max(0, start - FUTURE_CUE_CHARS), start
     )
     if future and modifier not in {"last", "past", "dernier"}:
-        ahead = (target - published.weekday()) % 7 or 7
-        day = published + timedelta(days=ahead)
+        return published + timedelta(days=(target - published.weekday()) % 7 or 7)
+    return published - timedelta(days=back)
+
+
+def _night(match: re.Match[str], published: date | None, text: str) -> _When | None:
+    """A night named by its weekdays: "overnight Sunday", "overnight into Monday", "the night of
+    Saturday to Sunday", "la nuit de samedi à dimanche". It is dated by the evening it began, like
+    "overnight": the weekday named first, else the day before the one it ran "into"."""
+    if published is None:
+        return _UNKNOWN_DAY
+    first = match.group("first")
+    if first is not None:
+        day = _weekday_day(WEEKDAYS[first], "", published, text, match.start())
     else:
-        day = published - timedelta(days=back)
+        day = _weekday_day(WEEKDAYS[match.group("into")], "", published, text, match.start())
+        day -= timedelta(days=1)
     return _When(day, day, 1)
 
 
@@ -547,8 +609,8 @@ _RELATIVE: list[_Rule] = [
     (("today", "morning", "afternoon", "evening", "tonight", "aujourd", "matin"),
      _phrases("today", "this morning", "this afternoon", "this evening", "tonight", "aujourd'hui",
               "aujourd’hui", "ce matin"), _relative(_days_before(0), 1)),
-    (("yesterday", "night", "hier", "nuit"),
-     _phrases("yesterday", "last night", "overnight", "hier", "cette nuit", "la nuit dernière"),
+    (("yesterday", "night", "evening", "hier", "nuit"),
+     _phrases("yesterday", "last night", "last evening", "overnight", "hier", "cette nuit", "la nuit dernière"),
      _relative(_days_before(1), 1)),
     (("yesterday", "avant-hier"),
      _phrases("the day before yesterday", "avant-hier"), _relative(_days_before(2), 1)),
@@ -616,5 +678,10 @@ _RULES: list[_Rule] = [
      re.compile(rf"(?=[tlpncmwfsdjv])\b(?:(?P<mod>this|last|past|next|coming|ce)\s+)?{_WEEKDAY}"
                 r"(?:\s+(?P<after>dernier|prochain))?"
                 r"(?:\s+(?:morning|afternoon|evening|night|matin|soir|après-midi))?"), _weekday),
+    (("night", "nuit"),
+     re.compile(rf"\b(?:overnight\s+(?:on\s+|from\s+)?|(?:the\s+)?night\s+(?:of|from)\s+|"
+                rf"(?:dans\s+)?(?:la\s+)?nuit\s+(?:de|du)\s+)(?P<first>{_WEEKDAY_NAMES})\b"
+                rf"(?:\s+(?:night\s+)?(?:into|to|and|à|au)\s+(?:{_WEEKDAY_NAMES})\b)?"
+                rf"|\bovernight\s+(?:into|to)\s+(?P<into>{_WEEKDAY_NAMES})\b"), _night),
     *_RELATIVE,
 ]

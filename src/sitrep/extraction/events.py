@@ -28,7 +28,7 @@ from spacy.tokens import Span as SpacySpan
 
 from sitrep.extraction import taxonomy
 from sitrep.extraction.background import aggregate_toll, background_statement
-from sitrep.extraction.dateline import report_date
+from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
@@ -115,7 +115,7 @@ class Context:
 
     article: Article
     published: date | None
-    """The publication day: the article's, else the one its dateline gives (``dateline.report_date``)."""
+    """The publication day: the article's, else the one its dateline gives (``dateline.read_dateline``)."""
     places: Sequence[Place]
     dates: Sequence[DateMention]
     actors: ActorBase
@@ -128,9 +128,9 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                    focus: str | None, actors: ActorBase) -> list[Event]:
     """Every event the article reports as news, in reading order."""
     text = article.text
-    report = report_date(text) if article.published is None else None
-    published = article.published or (report.day if report else None)
-    opening = max(_dateline_end(text), report.span.end if report else 0)
+    line = read_dateline(text)
+    published = article.published or line.day
+    opening = line.end
     dates = [d for d in find_dates(text, published) if d.span.end > opening]
     main = main_place(places, focus)
     ctx = Context(article, published, places, dates, actors, main,
@@ -310,25 +310,6 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
             draft.leading.add(mention.span.start)
 
 
-DATELINE = re.compile(r"\s[-–—]{1,2}\s")
-DATELINE_WORDS = 12
-"""A dateline is a few capitalised words ('GOMA, Democratic Republic of Congo, 28 January 2025 - '),
-never a clause."""
-NAME_PARTICLES = {"of", "the", "de", "du", "la", "le", "al", "el", "and"}
-
-
-def _dateline_end(text: str) -> int:
-    """Where a dateline ('MOGADISHU, 14 March 2025 - ') ends: its date is the report's, not an event's.
-    A dash later in a sentence ('in Mogadishu - Daynile') ends no dateline."""
-    match = DATELINE.search(text, 0, 200)
-    if match is None:
-        return 0
-    words = text[:match.start()].split()
-    if len(words) > DATELINE_WORDS or any(w[0].islower() and w not in NAME_PARTICLES for w in words):
-        return 0
-    return match.end()
-
-
 def _continues(previous: _Draft, own_places: list[Place]) -> bool:
     """Whether a sentence's places leave it about the previous event: none, or only the wider
     region the previous event's place lies in ("... of the city, located in northern Syria")."""
@@ -394,8 +375,8 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     """The event's day, last day, ACLED time precision, and whether the sentence itself dated it.
     ``now``: the sentence tells the event in the present perfect, as of the publication day."""
     own = [d for d in dates if d.day and not d.background]
-    if own:
-        best = min(own, key=lambda d: d.precision)
+    if own:  # the most precise; of equals, the event's rather than a statement's ("said on Thursday")
+        best = min(own, key=lambda d: (d.precision, d.statement))
         return best.day, best.end, best.precision, True
     shifted = next((d for d in dates if d.shift is not None), None)
     if shifted is not None and shifted.shift is not None and previous is not None and previous.day:

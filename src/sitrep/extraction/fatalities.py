@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from sitrep.extraction.dates import ENGLISH_MONTHS
 from sitrep.models import Fatalities, Span
 
 __all__ = ["Count", "read_fatalities", "read_number"]
@@ -193,11 +194,8 @@ SINGULAR_PERSON = frozenset(
      "daughter", "mother", "father", "brother", "sister", "husband", "wife", "villager", "trader",
      "businessman", "elder", "cleric", "imam", "teacher", "soldier's"]
 )
-MONTH_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-     "nov", "dec"]
-)
+MONTH_WORDS = frozenset(ENGLISH_MONTHS)
+"""A number next to a month name is a day, not a count ("on 5 May")."""
 
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?|n['’]t|[^\w\s]")
 _PHRASE_WORDS = 4
