@@ -20,7 +20,8 @@ ties), or ``NONE`` when there is no event: the reference definitions for snippet
 
 Figures (0-1): ``weighted_f1``: over the snippets whose gold is a sub-type, the F1 of each gold sub-type
 weighted by its number of snippets (a prediction of a sub-type on a null-gold snippet does not count
-here); ``none_rejected``: share of the null-gold snippets given no event.
+here); ``none_rejected``: share of the null-gold snippets given no event. Also printed: how many
+snippets of each kind, and of the political ones how many got their sub-type and how many no event.
 """
 
 from __future__ import annotations
@@ -142,9 +143,12 @@ def main() -> int:
         snippets = load(SETS[name], prefix=name)
         predicted = predict(snippets)
         f1, rejected = scores(snippets, predicted)
+        political = [s for s in snippets if s.gold is not None]
         report[name] = {"weighted_f1": round(f1, 4), "none_rejected": round(rejected, 4),
-                        "political": sum(s.gold is not None for s in snippets),
-                        "non_political": sum(s.gold is None for s in snippets)}
+                        "political": len(political),
+                        "political_right": sum(predicted[s.id] == s.gold for s in political),
+                        "political_no_event": sum(predicted[s.id] == NONE for s in political),
+                        "non_political": len(snippets) - len(political)}
         if args.misses and name == "tune":
             print("\n".join(misses(snippets, predicted)), file=sys.stderr)
     print(json.dumps(report, indent=2))
