@@ -229,11 +229,11 @@ def test_links_out_of_a_folder_are_not_followed(tmp_path: Path, caplog: pytest.L
 def test_lone_surrogates_become_replacement_characters_offsets_kept(tmp_path: Path) -> None:
     text = "Rebels shelled Goma\\ud800 on Monday."
     source = tmp_path / "s.jsonl"
-    source.write_text(f'{{"id": "x\\udfff", "text": "{text}", "outlet": "\\ud83d"}}\n')
+    source.write_text(f'{{"id": "x\\udfff", "text": "{text}", "outlet": "\\ud83d", "language": "\\ud800"}}\n')
     (article,) = read_inputs([str(source)])
     assert isinstance(article, Article)
     assert article.text == "Rebels shelled Goma\ufffd on Monday." and article.id == "x\ufffd"
-    assert article.outlet == "\ufffd"
+    assert article.outlet == "\ufffd" and article.language == "en"
     article.text.encode("utf-8")
 
 

@@ -788,10 +788,12 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _language(value: Any) -> str | None:
-    """The primary subtag of a language tag, lower case ('en-US' -> 'en')."""
+    """The primary subtag of a language tag, lower case ('en-US' -> 'en'); None for anything that is no
+    language tag (a primary subtag is 2 to 8 ASCII letters)."""
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip().replace("_", "-").split("-")[0].lower()
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,8}", primary) else None
 
 
 # -- standard input ------------------------------------------------------------------------------
