@@ -1,0 +1,53 @@
+"""The lexicons are data: every file under ``sitrep/data/<language>/`` loads, and every entry names its source."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+import yaml
+
+from sitrep.extraction import taxonomy
+
+LANGUAGES = ("en",)
+
+
+def _data(language: str, name: str) -> object:
+    return yaml.safe_load((resources.files("sitrep") / "data" / language / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_data_file_of_a_language_parses(language: str) -> None:
+    folder = resources.files("sitrep") / "data" / language
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".yaml"))
+    assert "taxonomy.yaml" in names
+    for name in names:
+        assert _data(language, name), name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_taxonomy_entry_names_its_source(language: str) -> None:
+    data = _data(language, "taxonomy.yaml")
+    assert isinstance(data, dict)
+    for name, entry in data["lexicons"].items():
+        assert str(entry.get("source", "")).strip(), f"lexicon {name} has no source"
+        assert entry["patterns"], name
+    for i, rule in enumerate(data["rules"]):
+        assert str(rule.get("source", "")).strip(), f"rule {i + 1} ({rule['sub_event_type']}) has no source"
+        assert "ACLED" in rule["source"], rule["source"]
+
+
+def test_the_taxonomy_loads_once_and_compiles_every_rule() -> None:
+    lexicon = taxonomy.taxonomy("en")
+    assert lexicon is taxonomy.taxonomy("en")
+    assert {rule.sub_event_type for rule in lexicon.rules} <= set(taxonomy.TYPE_OF)
+    assert all(isinstance(p, re.Pattern) for p in lexicon.lexicons.values())
+
+
+def test_a_pattern_may_name_a_lexicon_defined_before_it() -> None:
+    groups = {"place": "(?:town|city)"}
+    assert taxonomy._alternation(["took the {place}"], groups, "test") == "(?:took the (?:town|city))"
+    assert taxonomy._alternation(["(?:\\w+ ){0,3}x"], groups, "test") == "(?:(?:\\w+ ){0,3}x)"
+    with pytest.raises(ValueError, match="no lexicon 'village'"):
+        taxonomy._alternation(["took the {village}"], groups, "test")
