@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from sitrep.extraction import taxonomy
+from sitrep.extraction import attribution, taxonomy
 
 LANGUAGES = ("en",)
 
@@ -26,6 +26,33 @@ def test_every_data_file_of_a_language_parses(language: str) -> None:
         assert _data(language, name), name
 
 
+def _commented(text: str, key: str) -> bool:
+    """Whether a comment line stands between the top-level ``key:`` and the entry before it."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+    for line in reversed(lines[:at]):
+        if line.startswith("#"):
+            return True
+        if line.strip() and not line.startswith(" "):
+            return False
+    return False
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_entry_of_every_data_file_names_its_source(language: str) -> None:
+    """Each top-level entry carries a ``source`` field, or a comment above it saying where it comes from."""
+    folder = resources.files("sitrep") / "data" / language
+    for file in folder.iterdir():
+        if not file.name.endswith(".yaml"):
+            continue
+        text = file.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        assert isinstance(data, dict), file.name
+        for key, entry in data.items():
+            sourced = isinstance(entry, dict) and str(entry.get("source", "")).strip()
+            assert sourced or _commented(text, str(key)), f"{file.name}: {key} names no source"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_taxonomy_entry_names_its_source(language: str) -> None:
     data = _data(language, "taxonomy.yaml")
@@ -36,6 +63,15 @@ def test_every_taxonomy_entry_names_its_source(language: str) -> None:
     for i, rule in enumerate(data["rules"]):
         assert str(rule.get("source", "")).strip(), f"rule {i + 1} ({rule['sub_event_type']}) has no source"
         assert "ACLED" in rule["source"], rule["source"]
+
+
+def test_the_attribution_words_load_once_by_language() -> None:
+    words = attribution.words("en")
+    assert words is attribution.words("en")
+    assert {"say", "tell", "deny"} <= words.speech_lemmas
+    assert [kind for kind, _ in words.kind_rules][:2] == ["monitor", "expert"]
+    assert attribution.source_kind("the interior ministry") == "government"
+    assert attribution.claim_status("denied", "government") == "denied"
 
 
 def test_the_taxonomy_loads_once_and_compiles_every_rule() -> None:

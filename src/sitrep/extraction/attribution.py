@@ -22,73 +22,92 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
+import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
 from sitrep.models import Quote, Span
 
-__all__ = ["claim_status", "find_quotes", "is_speech_verb", "source_kind"]
+__all__ = ["Words", "claim_status", "find_quotes", "is_speech_verb", "source_kind", "words"]
 
-SPEECH_LEMMAS = frozenset(
-    [
-        "say", "tell", "add", "warn", "claim", "confirm", "deny", "report", "announce", "state", "note",
-        "explain", "insist", "argue", "suggest", "write", "declare", "estimate", "acknowledge", "admit",
-        "assert", "stress", "emphasize", "emphasise", "indicate", "reveal", "predict", "promise",
-        "pledge", "vow", "threaten", "urge", "call", "ask", "reply", "respond", "recall", "mention",
-        "continue", "conclude", "complain", "allege", "accuse", "charge", "criticize", "criticise",
-        "condemn", "blast", "show", "find", "cite", "agree", "describe", "judge", "observe", "point",
-        "contend", "maintain", "caution", "signal", "testify", "tweet", "post", "learn", "comment",
-        "remark", "reiterate", "repeat", "affirm", "disclose", "inform", "advise", "recommend",
-        "propose", "demand", "question", "concede", "boast", "believe",
-        "think", "know", "fear", "hope", "expect", "worry", "doubt", "suspect", "feel", "consider",
-        "assume", "anticipate", "decide", "refuse", "request", "order", "joke", "counter", "retort",
-        "lament", "quip", "speculate",
-    ]
-)
-"""Verbs whose subject is a speaker or thinker and whose complement is what is said or thought."""
 
-OBJECT_CONTENT_LEMMAS = frozenset(
-    [
-        "announce", "report", "deny", "confirm", "claim", "describe", "cite", "mention", "criticize",
-        "criticise", "condemn", "blast", "call", "demand", "propose", "reject", "welcome", "praise",
-        "blame", "question", "reiterate", "repeat", "recall", "acknowledge", "admit", "reveal",
-        "disclose", "predict", "promise", "pledge", "vow", "threaten", "urge", "recommend", "dismiss",
-    ]
-)
-"""Verbs whose direct object is itself the communicated content ("denied the report")."""
+@dataclass(frozen=True)
+class Words:
+    """The words attribution reads in one language, lower case (acronyms as written)."""
 
-NAMING_LEMMAS = frozenset({"call", "describe"})
-"""Verbs that only attribute a judgement with a predicate ("called the raid “a crime”"), not a
-bare object ("a group called X", "called the minister")."""
+    speech_lemmas: frozenset[str]
+    """Verbs whose subject is a speaker or thinker and whose complement is what is said or thought."""
+    object_content_lemmas: frozenset[str]
+    """Verbs whose direct object is itself the communicated content ("denied the report")."""
+    naming_lemmas: frozenset[str]
+    """Verbs that only attribute a judgement with a predicate ("called the raid “a crime”"), not a
+    bare object ("a group called X", "called the minister")."""
+    dative_lemmas: frozenset[str]
+    """Verbs whose first object is the addressee, not the content ("told reporters")."""
+    inversion_forms: frozenset[str]
+    """Surface forms of speech verbs that may precede their subject after a quotation ("..., says X")."""
+    pronouns: frozenset[str]
+    """Personal pronouns a speaker may be."""
+    person_pronouns: frozenset[str]
+    """Pronouns that refer to a person."""
+    person_nouns: frozenset[str]
+    """Head nouns of speakers that "he" or "she" can refer back to."""
+    kind_rules: tuple[tuple[str, tuple[str, ...]], ...]
+    """Ordered keyword rules: the first kind with a keyword in the name wins (specific before generic)."""
+    acronym_kinds: dict[str, str]
+    """Acronyms matched as whole, case-sensitive words."""
+    claim_cues: tuple[tuple[str, tuple[str, ...]], ...]
+    """Cue word stems that set the claim status, checked in order."""
 
-DATIVE_LEMMAS = frozenset({"tell", "ask", "inform", "advise", "warn", "urge", "remind", "assure"})
-"""Verbs whose first object is the addressee, not the content ("told reporters")."""
 
-INVERSION_FORMS = frozenset(
-    [
-        "said", "says", "say", "adds", "added", "warns", "warned", "judges", "judged", "notes", "noted",
-        "explains", "explained", "insists", "insisted", "estimates", "estimated", "argues", "argued",
-        "asks", "asked", "continues", "continued", "concludes", "concluded", "observes", "observed",
-        "recalls", "recalled", "claims", "claimed", "confirms", "confirmed", "stresses", "stressed",
-        "writes", "wrote", "tweeted", "declared", "declares", "summarises", "summarizes",
-        "summarised", "summarized", "told", "tells",
-    ]
-)
-"""Surface forms of speech verbs that may precede their subject after a quotation ("..., says X")."""
+WORDS_FILE = "attribution.yaml"
+"""The words of attribution in ``sitrep/data/<language>/`` (each entry names its source)."""
 
-PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "him", "her", "them"})
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-PERSON_NOUNS = frozenset(
-    [
-        "spokesman", "spokeswoman", "spokesperson", "official", "minister", "president", "analyst",
-        "expert", "commander", "witness", "resident", "leader", "director", "chief", "general",
-        "officer", "governor", "mayor", "envoy", "ambassador", "researcher", "professor", "activist",
-        "doctor", "source", "journalist", "reporter", "correspondent", "man", "woman", "secretary",
-        "senator", "diplomat",
-    ]
-)
-"""Head nouns of speakers that "he" or "she" can refer back to."""
+
+@cache
+def words(language: str = "en") -> Words:
+    """The words of attribution of a language, read once from ``sitrep/data/<language>/attribution.yaml``;
+    ``FileNotFoundError`` for a language without the file, ``KeyError`` for a missing entry."""
+    data = yaml.safe_load((resources.files("sitrep") / "data" / language / WORDS_FILE).read_text(encoding="utf-8"))
+
+    def lower(entry: str, field: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data[entry][field])
+
+    def ordered(entry: str, field: str, key: str, values: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((str(r[key]), tuple(str(v) for v in r[values])) for r in data[entry][field])
+
+    return Words(
+        speech_lemmas=lower("speech_verbs", "lemmas"),
+        object_content_lemmas=lower("object_content_verbs", "lemmas"),
+        naming_lemmas=lower("naming_verbs", "lemmas"),
+        dative_lemmas=lower("dative_verbs", "lemmas"),
+        inversion_forms=lower("inversion_forms", "forms"),
+        pronouns=lower("pronouns", "words"),
+        person_pronouns=lower("person_pronouns", "words"),
+        person_nouns=lower("person_nouns", "words"),
+        kind_rules=ordered("source_kinds", "rules", "kind", "keywords"),
+        acronym_kinds={str(k): str(v) for k, v in data["source_acronyms"]["kinds"].items()},
+        claim_cues=ordered("claim_cues", "statuses", "status", "stems"),
+    )
+
+
+_EN = words("en")
+SPEECH_LEMMAS = _EN.speech_lemmas
+OBJECT_CONTENT_LEMMAS = _EN.object_content_lemmas
+NAMING_LEMMAS = _EN.naming_lemmas
+DATIVE_LEMMAS = _EN.dative_lemmas
+INVERSION_FORMS = _EN.inversion_forms
+PRONOUNS = _EN.pronouns
+PERSON_PRONOUNS = _EN.person_pronouns
+PERSON_NOUNS = _EN.person_nouns
+KIND_RULES = _EN.kind_rules
+ACRONYM_KINDS = _EN.acronym_kinds
+CLAIM_CUES = _EN.claim_cues
+
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 """Dependencies through which a subjectless speech verb ("adding", "and warned") takes its head's subject."""
@@ -108,46 +127,6 @@ CONTINUATION = re.compile(r"[.,;]\s*(?:(?:but|and)\s+)?$")
 """How an attribution clause ends when the quotation resumes after it."""
 MIN_QUOTE_CHARS = 12
 """Shorter quotations are scare quotes, not statements."""
-
-KIND_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("monitor", ("observatory", "monitor", "human rights watch", "amnesty", "acled", "airwars")),
-    ("expert", ("crisis group", "analyst", "expert", "researcher", "professor", "scholar", "think tank",
-                "institute", "fellow", "university", "carnegie", "brookings", "chatham house")),
-    ("international organisation", ("united nations", "red cross", "red crescent", "unicef", "unhcr",
-                                    "ocha", "nato", "european union", "african union", "iaea", "osce",
-                                    "world health", "world food", "envoy", "médecins", "doctors without")),
-    ("armed group", ("rebel", "militia", "jihadist", "insurgent", "hayat tahrir", "islamic state", "isis",
-                     "isil", "daesh", "hezbollah", "hamas", "houthi", "taliban", "shabaab", "boko haram",
-                     "wagner", "syrian democratic forces", "ypg", "free syrian army", "national army",
-                     "fighters", "brigade", "al-qaeda", "al qaeda", "jihad", "opposition")),
-    ("media", ("news", "agency", "times", "post", "reuters", "afp", "associated press", "bbc", "jazeera",
-               "television", "tv", "newspaper", "journal", "channel", "radio", "press", "media", "tass",
-               "sana", "xinhua", "daily", "reporter", "correspondent", "journalist")),
-    ("government", ("ministry", "minister", "army", "military", "government", "kremlin", "white house",
-                    "pentagon", "spokesman", "spokeswoman", "spokesperson", "president", "presidency",
-                    "state department", "police", "authorities", "official", "governor", "regime",
-                    "embassy", "forces", "defence", "defense", "cabinet", "parliament", "mayor")),
-    ("witness", ("witness", "resident", "villager", "survivor", "local", "activist", "inhabitant",
-                 "medic", "doctor", "nurse", "displaced")),
-)
-"""Ordered keyword rules: the first kind with a keyword in the name wins (specific before generic)."""
-
-ACRONYM_KINDS = {
-    "UN": "international organisation", "WHO": "international organisation",
-    "ICRC": "international organisation", "WFP": "international organisation",
-    "IOM": "international organisation", "MSF": "international organisation",
-    "EU": "international organisation", "ICG": "expert", "SOHR": "monitor", "OSDH": "monitor",
-    "HTS": "armed group", "SDF": "armed group", "SNA": "armed group", "FSA": "armed group",
-    "AP": "media", "SANA": "media",
-}
-"""Acronyms matched as whole, case-sensitive words."""
-
-CLAIM_CUES = (
-    ("denied", ("deni", "deny", "reject", "dismiss", "refut")),
-    ("confirmed", ("confirm", "acknowledg", "admit")),
-    ("claimed", ("claim",)),
-)
-"""Cue word stems that set the claim status, checked in order."""
 
 
 @dataclass(frozen=True)
