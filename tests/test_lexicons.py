@@ -8,7 +8,8 @@ from importlib import resources
 import pytest
 import yaml
 
-from sitrep.extraction import attribution, taxonomy
+from sitrep import lexicon
+from sitrep.extraction import attribution, background, taxonomy
 
 LANGUAGES = ("en",)
 
@@ -83,7 +84,14 @@ def test_the_taxonomy_loads_once_and_compiles_every_rule() -> None:
 
 def test_a_pattern_may_name_a_lexicon_defined_before_it() -> None:
     groups = {"place": "(?:town|city)"}
-    assert taxonomy._alternation(["took the {place}"], groups, "test") == "(?:took the (?:town|city))"
-    assert taxonomy._alternation(["(?:\\w+ ){0,3}x"], groups, "test") == "(?:(?:\\w+ ){0,3}x)"
+    assert lexicon.alternation(["took the {place}"], groups, "test") == "(?:took the (?:town|city))"
+    assert lexicon.alternation(["(?:\\w+ ){0,3}x"], groups, "test") == "(?:(?:\\w+ ){0,3}x)"
     with pytest.raises(ValueError, match="no lexicon 'village'"):
-        taxonomy._alternation(["took the {village}"], groups, "test")
+        lexicon.alternation(["took the {village}"], groups, "test")
+
+
+def test_the_background_patterns_read_the_month_table() -> None:
+    context = background.patterns("en")
+    assert context is background.patterns("en")
+    assert context.running_total.search("the toll since March has doubled")
+    assert context.habitual.search("the town is shelled almost daily")

@@ -23,12 +23,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from sitrep.lexicon import read
 from sitrep.models import Quote, Span
 
 __all__ = ["Words", "claim_status", "find_quotes", "is_speech_verb", "source_kind", "words"]
@@ -71,7 +70,7 @@ WORDS_FILE = "attribution.yaml"
 def words(language: str = "en") -> Words:
     """The words of attribution of a language, read once from ``sitrep/data/<language>/attribution.yaml``;
     ``FileNotFoundError`` for a language without the file, ``KeyError`` for a missing entry."""
-    data = yaml.safe_load((resources.files("sitrep") / "data" / language / WORDS_FILE).read_text(encoding="utf-8"))
+    data = read(language, WORDS_FILE)
 
     def lower(entry: str, field: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data[entry][field])

@@ -11,42 +11,55 @@ one place, ACLED's unit, so none becomes an event (and none lends its toll to th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
-from sitrep.extraction.dates import ENGLISH_MONTHS
+from sitrep.extraction.dates import MONTH_NAMES
+from sitrep.lexicon import expand, read
 
-__all__ = ["AGGREGATE_TOLL", "aggregate_toll", "background_statement"]
+__all__ = ["AGGREGATE_TOLL", "Context", "aggregate_toll", "background_statement", "patterns"]
 
 AGGREGATE_TOLL = 5000
 """A toll above this in one sentence is a war's or a campaign's, not one event's. The deadliest
 single events in the conflicts covered (the 2013 Ghouta chemical attack, about 1,400 dead) stay
 well below; the war totals reports repeat start at tens of thousands."""
 
-_MONTH = "(?:" + "|".join(sorted((m.capitalize() for m in ENGLISH_MONTHS), key=len, reverse=True)) + r")\.?"
-RUNNING_TOTAL = re.compile(
-    r"since the (?:start|beginning|outbreak|onset) of|"
-    r"since the (?:war|conflict|uprising|revolution|crisis|fighting) (?:began|started|erupted|broke out)|"
-    r"\bsince (?:early |late |mid-?)?(?:19|20)\d\d\b|\bsince (?:early |late |mid-?)?" + _MONTH + r"(?! \d)|"
-    r"\bsince the [\w' -]{3,60}? (?:began|started|erupted|broke out|passed|was (?:signed|adopted|passed)|"
-    r"came into (?:force|effect)|took effect)\b|"
-    r"death toll (?:of|in) the (?:war|conflict)|(?:war|conflict) has killed|"
-    r"\b(?:war|conflict|crisis|uprising|insurgency)\b[^.;]{0,30}?\b(?:which|that) ha(?:s|ve) (?:killed|left|"
-    r"claimed|cost)|\b(?:war|conflict|crisis)\b[^.;]{0,20}?\bha(?:s|ve) (?:left|claimed|cost)\b|"
-    r"\b(?:\w+|\d+)[- ]year(?:s)?[- ](?:old |long )?(?:civil )?(?:war|conflict|uprising|insurgency)\b|"
-    r"\b(?:in|over|during) the (?:past|last) (?:(?:few|several|two|three|four|five|six|\d+) )?(?:years?|months?)\b|"
-    r"\bso far this year\b",
-    re.IGNORECASE)
-"""A toll for a whole war, or for months or years of it, is background, however the sentence is dated."""
+PATTERNS_FILE = "background.yaml"
+"""The patterns of context in ``sitrep/data/<language>/`` (each entry names its source)."""
+MONTHS_SECTION = {"en": "english", "fr": "french"}
+"""The section of the month table a language's ``{month}`` reads."""
 
-ALLEGATION = re.compile(
-    r"\baccus(?:es|e|ed|ing)\s+(?!of\b)[^.;]{1,80}?\bof\b|"
-    r"\b(?:blame[sd]?|h(?:o|e)ld\b[^.;]{0,40}\bresponsible)\b[^.;]{0,60}\bfor (?:the )?"
-    r"(?:use|using|chemical|attacks|bombings|killings)\b|"
-    r"\bresponsible for\b[^.;]{0,20}\battacks\b",
-    re.IGNORECASE)
-"""An allegation about conduct ("accuses the regime of using chemical weapons") with no day of its own."""
-HABITUAL = re.compile(r"\b(?:regularly|repeatedly|routinely|frequently|often|constantly|habitually|on a daily basis|"
-                      r"(?:almost )?daily|every day|nightly)\b", re.IGNORECASE)
-"""Words that make a statement about a pattern, not one occasion."""
+
+@dataclass(frozen=True)
+class Context:
+    """The patterns of background statements in one language (see the module docstring)."""
+
+    running_total: re.Pattern[str]
+    """A toll for a whole war, or for months or years of it, is background, however the sentence is dated."""
+    allegation: re.Pattern[str]
+    """An allegation about conduct ("accuses the regime of using chemical weapons") with no day of its own."""
+    habitual: re.Pattern[str]
+    """Words that make a statement about a pattern, not one occasion."""
+
+
+@cache
+def patterns(language: str = "en") -> Context:
+    """The patterns of a language, read once from ``sitrep/data/<language>/background.yaml``."""
+    section = MONTHS_SECTION[language]
+    months = sorted((m.word.capitalize() for m in MONTH_NAMES if m.language == section), key=len, reverse=True)
+    groups = {"month": "(?:" + "|".join(months) + r")\.?"}
+    data = read(language, PATTERNS_FILE)
+
+    def compiled(name: str) -> re.Pattern[str]:
+        where = f"{PATTERNS_FILE}: {name}"
+        return re.compile("|".join(expand(p, groups, where) for p in data[name]["patterns"]), re.IGNORECASE)
+
+    return Context(compiled("running_total"), compiled("allegation"), compiled("habitual"))
+
+
+RUNNING_TOTAL = patterns("en").running_total
+ALLEGATION = patterns("en").allegation
+HABITUAL = patterns("en").habitual
 
 
 def background_statement(text: str, dated: bool) -> bool:

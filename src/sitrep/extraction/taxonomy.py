@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
-from importlib import resources
 
-import yaml
+from sitrep.lexicon import alternation, read
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -37,8 +36,6 @@ TYPE_OF: dict[str, str] = {sub: kind for kind, subs in EVENT_TYPES.items() for s
 LEXICON_FILE = "taxonomy.yaml"
 """The trigger lexicon of a language: ``sitrep/data/<language>/taxonomy.yaml`` (each entry names the
 ACLED codebook section it encodes)."""
-_REFERENCE = re.compile(r"\{([a-z_]+)\}")
-"""``{name}`` in a pattern: the lexicon of that name (regex quantifiers are digits, never names)."""
 
 
 @dataclass(frozen=True)
@@ -77,27 +74,17 @@ def _state_led(state: re.Pattern[str], other: re.Pattern[str], sentence: str, cu
     return bool(states) and (not others or max(states) > max(others))
 
 
-def _alternation(patterns: list[str], groups: dict[str, str], where: str) -> str:
-    """``(?:p1|p2|...)`` with every ``{name}`` replaced by the lexicon of that name; ``ValueError``
-    names an unknown one."""
-    def expand(m: re.Match[str]) -> str:
-        if m.group(1) not in groups:
-            raise ValueError(f"{LEXICON_FILE}: {where} names no lexicon {m.group(1)!r} defined before it")
-        return groups[m.group(1)]
-    return "(?:" + "|".join(_REFERENCE.sub(expand, str(p)) for p in patterns) + ")"
-
-
 @cache
 def taxonomy(language: str = "en") -> Taxonomy:
     """The trigger lexicon of a language, read once from ``sitrep/data/<language>/taxonomy.yaml``.
 
     Raises ``ValueError`` for a rule of an unknown sub-type, an unknown check, or a reference to a
     lexicon not defined above it; ``FileNotFoundError`` for a language without the file."""
-    data = yaml.safe_load((resources.files("sitrep") / "data" / language / LEXICON_FILE).read_text(encoding="utf-8"))
+    data = read(language, LEXICON_FILE)
     groups: dict[str, str] = {}
     lexicons: dict[str, re.Pattern[str]] = {}
     for name, entry in data["lexicons"].items():
-        groups[name] = _alternation(entry["patterns"], groups, name) + (r"\b" if entry.get("word_end") else "")
+        groups[name] = alternation(entry["patterns"], groups, f"{LEXICON_FILE}: {name}") + (r"\b" if entry.get("word_end") else "")
         lexicons[name] = re.compile(r"\b" + groups[name], re.IGNORECASE)
 
     def pattern(value: str | list[str], where: str) -> re.Pattern[str]:
@@ -105,7 +92,7 @@ def taxonomy(language: str = "en") -> Taxonomy:
             if value not in lexicons:
                 raise ValueError(f"{LEXICON_FILE}: {where} names no lexicon {value!r}")
             return lexicons[value]
-        return re.compile(r"\b" + _alternation(value, groups, where), re.IGNORECASE)
+        return re.compile(r"\b" + alternation(value, groups, f"{LEXICON_FILE}: {where}"), re.IGNORECASE)
 
     checks: dict[str, Callable[[str, re.Match[str]], bool]] = {
         "state_led": partial(_state_led, lexicons["state_agent"], lexicons["non_state_agent"]),
