@@ -211,7 +211,8 @@ def test_impossible_glued_day_is_no_date() -> None:
     [("On the same day, a car bomb exploded.", 0), ("The next day, the army withdrew.", 1),
      ("The day before, rebels had shelled it.", -1), ("Two days later, talks resumed.", 2),
      ("Three days earlier, a convoy was hit.", -3), ("The following morning, troops entered.", 1),
-     ("Le lendemain, l'armée s'est retirée.", 1), ("La veille, des tirs ont été entendus.", -1)],
+     ("Le lendemain, l'armée s'est retirée.", 1), ("La veille, des tirs ont été entendus.", -1),
+     ("Trois jours plus tard, le convoi est reparti.", 3)],
 )
 def test_anaphoric_days_shift_from_the_previous_date(text: str, shift: int) -> None:
     mention = only(text)

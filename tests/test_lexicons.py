@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from sitrep import lexicon
-from sitrep.extraction import attribution, background, taxonomy
+from sitrep.extraction import attribution, background, dates, taxonomy
 
 LANGUAGES = ("en",)
 
@@ -95,3 +95,9 @@ def test_the_background_patterns_read_the_month_table() -> None:
     assert context is background.patterns("en")
     assert context.running_total.search("the toll since March has doubled")
     assert context.habitual.search("the town is shelled almost daily")
+
+
+def test_the_date_words_come_from_the_data_of_each_section() -> None:
+    assert dates.WEEKDAYS["wednesday"] == dates.WEEKDAYS["mercredi"] == 2
+    assert dates.NUMBER_WORDS["several"] == 3 and "several" in dates.VAGUE_AMOUNTS
+    assert dates.ANAPHORIC_SHIFTS["the day before"] == -1

@@ -58,8 +58,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
 
+from sitrep.lexicon import read
 from sitrep.models import Span
 
 __all__ = ["DateMention", "find_dates", "plausible", "safe_date", "shift_day"]
@@ -101,11 +101,8 @@ class MonthName:
 
 def _read_months() -> tuple[MonthName, ...]:
     """Every entry of ``MONTHS_FILE``; raises ``ValueError`` naming the entry that is not a month."""
-    import yaml
-
-    text = resources.files("sitrep").joinpath(MONTHS_FILE).read_text(encoding="utf-8")
     names: list[MonthName] = []
-    for language, months in yaml.safe_load(text).items():
+    for language, months in read("en", MONTHS_FILE.rsplit("/", 1)[1]).items():
         for month, entry in months.items():
             if not (isinstance(month, int) and 1 <= month <= 12):
                 raise ValueError(f"{MONTHS_FILE}: {language} {month!r} is not a month number (1-12)")
@@ -120,23 +117,18 @@ MONTHS: dict[str, int] = {m.word: m.month for m in MONTH_NAMES}
 """Every month name and abbreviation, lowercase, to its number."""
 ENGLISH_MONTHS: dict[str, int] = {m.word: m.month for m in MONTH_NAMES if m.language == "english"}
 FRENCH_MONTHS = frozenset(m.word for m in MONTH_NAMES if m.language == "french")
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
-    "dimanche": 6,
-}
-NUMBER_WORDS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "a few": 3, "few": 3, "several": 3,
-}
-VAGUE_AMOUNTS = frozenset(["a few", "few", "several"])
-ANAPHORIC_SHIFTS: dict[str, int] = {
-    "the same day": 0, "that same day": 0, "that day": 0, "later that day": 0, "le même jour": 0,
-    "the next day": 1, "the following day": 1, "a day later": 1, "the day after": 1,
-    "le lendemain": 1, "the day before": -1, "the previous day": -1, "the eve": -1, "la veille": -1,
-    "that night": 0, "later that night": 0, "the same night": 0, "le jour même": 0,
-    "the next morning": 1, "the following morning": 1, "the night before": -1, "le jour suivant": 1,
-}
+DATES_FILE = "dates.yaml"
+"""Weekdays, number words and anaphoric days, by language section (its entries name their sources)."""
+_WORDS = read("en", DATES_FILE)
+WEEKDAYS: dict[str, int] = {str(w): int(n) for section in _WORDS["weekdays"].values() if isinstance(section, dict)
+                            for w, n in section.items()}
+"""Weekday names of every section of the table, lowercase, to Monday 0 ... Sunday 6."""
+ENGLISH_NUMBER_WORDS: dict[str, int] = {str(w): int(n) for w, n in _WORDS["number_words"]["english"].items()}
+NUMBER_WORDS: dict[str, int] = {str(w): int(n) for section in _WORDS["number_words"].values()
+                                if isinstance(section, dict) for w, n in section.items()}
+"""Number words of every section, lowercase ("two", "several", "deux")."""
+VAGUE_AMOUNTS = frozenset(str(w) for w in _WORDS["vague_amounts"]["words"])
+ANAPHORIC_SHIFTS: dict[str, int] = {str(w): int(n) for w, n in _WORDS["anaphoric_shifts"]["shifts"].items()}
 """Anaphoric expressions and their ``shift``; "N days later/earlier" are read apart (``_days_later``)."""
 
 _FULL_MONTHS = sorted((m.word for m in MONTH_NAMES if not m.abbreviation), key=len, reverse=True)
@@ -605,6 +597,11 @@ def _phrases(*words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r")(?![\w-])")
 
 
+_COUNTS = "|".join(w for w, n in NUMBER_WORDS.items() if n >= 2 and w not in VAGUE_AMOUNTS)
+"""The number words of "two days later", "deux jours plus tard": a count of at least two, not vague."""
+_ENGLISH_AMOUNTS = "|".join(ENGLISH_NUMBER_WORDS)
+"""The number words of "two days ago", "a few weeks ago"."""
+
 _RELATIVE: list[_Rule] = [
     (("today", "morning", "afternoon", "evening", "tonight", "aujourd", "matin"),
      _phrases("today", "this morning", "this afternoon", "this evening", "tonight", "aujourd'hui",
@@ -649,10 +646,10 @@ _RELATIVE: list[_Rule] = [
     (("day", "night", "morning", "eve", "jour", "lendemain", "veille"),
      _phrases(*(r"\s+".join(map(re.escape, p.split())) for p in ANAPHORIC_SHIFTS)), _anaphoric),
     (("days", "jours"),
-     re.compile(r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq)\s+"
+     re.compile(rf"\b(?P<n>\d+|{_COUNTS})\s+"
                 r"(?:days|jours)\s+(?P<dir>later|earlier|plus\s+tard|plus\s+tôt)\b"), _days_later),
     (("ago",),
-     re.compile(r"\b(?:(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several)\s+)?"
+     re.compile(rf"\b(?:(?P<n>\d+|{_ENGLISH_AMOUNTS})\s+)?"
                 r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b"), _ago),
 ]
 
