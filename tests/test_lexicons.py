@@ -94,6 +94,9 @@ def test_the_background_patterns_read_the_month_table() -> None:
     context = background.patterns("en")
     assert context is background.patterns("en")
     assert context.running_total.search("the toll since March has doubled")
+    for text in ("since March 3 the road is closed", "since Mar. 3 the road is closed",
+                 "since Junta leaders met", "since Mayors of the region met"):
+        assert not context.running_total.search(text), text  # a month is a whole word; a day makes it one date
     assert context.habitual.search("the town is shelled almost daily")
 
 

@@ -47,7 +47,7 @@ def patterns(language: str = "en") -> Context:
     """The patterns of a language, read once from ``sitrep/data/<language>/background.yaml``."""
     section = MONTHS_SECTION[language]
     months = sorted((m.word.capitalize() for m in MONTH_NAMES if m.language == section), key=len, reverse=True)
-    groups = {"month": "(?:" + "|".join(months) + r")\.?"}
+    groups = {"month": "(?:" + "|".join(months) + r")\b\.?"}
     data = read(language, PATTERNS_FILE)
 
     def compiled(name: str) -> re.Pattern[str]:
