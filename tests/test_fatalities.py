@@ -143,3 +143,33 @@ def test_what_is_no_decimal_figure_is_no_toll_and_no_crash(figure: str) -> None:
 def test_decimal_digits_of_other_scripts_are_read() -> None:
     deaths = read_fatalities("Gunmen killed ١٢ people in the village on Monday.")
     assert deaths is not None and deaths.fatalities == 12
+
+
+@pytest.mark.parametrize(
+    ("sentence", "acled"),
+    [
+        # a phrasal death verb before its count
+        ("At the checkpoint the guards shot dead three smugglers.", 3),
+        ("Unknown men gunned down 4 farmers near the river.", 4),
+        # the present tense of headlines
+        ("Militia fighters massacre 26 herders in a border village.", 26),
+        # "N of them" after a total splits it, though a death verb comes before it
+        ("Shelling killed 14 people overnight, killing two of them in their beds.", 14),
+        ("The ambush left 9 people dead three of them drivers a local official said.", 9),
+        # one figure told twice in one sentence (a headline run into its lede) counts once
+        ("Drone strike kills 12 fighters Agency Monday \"At least 12 fighters were killed in the strike\" "
+         "the monitor said.", 12),
+        # but a figure repeated in a coordination is two groups
+        ("The raid killed 6 guards and 6 porters.", 12),
+        # a count in another clause with its own death word adds up
+        ("Police killed 4 raiders, while 2 officers died in the exchange.", 6),
+    ],
+)
+def test_ties_counts_to_deaths(sentence: str, acled: int | None) -> None:
+    deaths = read_fatalities(sentence)
+    assert (deaths.fatalities if deaths else None) == acled
+
+
+def test_one_victim_named_by_a_long_noun_phrase() -> None:
+    deaths = read_fatalities("Troops killed a well-known local insurgent field commander on Friday.")
+    assert deaths is not None and deaths.fatalities == 1

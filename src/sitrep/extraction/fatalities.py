@@ -33,6 +33,7 @@ caller maps side_1/side_2 onto the event's actors.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -98,10 +99,17 @@ TRANSITIVE = frozenset(
 )
 """Of those, the verbs that after a count need the passive ("5 gunmen killed 3" is not 5 deaths)."""
 DEATH_BEFORE = frozenset(
-    ["killed", "killing", "kills", "kill", "massacred", "massacring", "executed", "executing",
-     "murdered", "murdering", "slaughtered", "slaughtering", "assassinated", "beheaded", "lynched"]
+    ["killed", "killing", "kills", "kill", "massacred", "massacring", "massacre", "massacres", "executed",
+     "executing", "execute", "executes", "murdered", "murdering", "slaughtered", "slaughtering", "slaughter",
+     "assassinated", "beheaded", "lynched"]
 )
-"""Death verbs that precede their count ("killed 5", "killing at least 12")."""
+"""Death verbs that precede their count ("killed 5", "killing at least 12"; headlines use the present:
+"troops massacre 40")."""
+DEATH_PARTICLES: dict[str, frozenset[str]] = {
+    "dead": frozenset(["shot", "shooting", "shoots", "shoot", "stabbed", "beaten", "hacked", "clubbed", "stoned"]),
+    "down": frozenset(["gunned", "gunning", "mowed"]),
+}
+"""Phrasal death verbs that precede their count: "shot dead two soldiers", "gunned down 5"."""
 DEATH_OF = frozenset(["lives", "bodies", "corpses", "deaths", "death", "killing", "massacre", "execution"])
 """Nouns that take the count after "of" ("claimed the lives of 9", "the bodies of 12")."""
 TOLL = frozenset(["toll", "tally"])
@@ -171,7 +179,7 @@ PERSON_WORDS = CIVILIAN_WORDS | STATE_WORDS | NONSTATE_WORDS | frozenset(
      "hostages", "commanders", "commander", "leaders", "leader", "officials", "official", "employees",
      "staff", "crew", "peacekeepers", "mercenaries", "contractors", "recruits", "militia", "guard",
      "worker", "driver", "pilot", "son", "sons", "daughter", "brother", "brothers", "father", "mother",
-     "husband", "wife", "those", "dead"]
+     "husband", "wife", "those", "dead", "officers"]
 )
 NOT_COUNT_AFTER = frozenset(
     ["%", "percent", "per", "year", "years", "months", "month", "weeks", "week", "days", "day", "hours",
@@ -269,12 +277,11 @@ def read_fatalities(sentence: str, offset: int = 0, significant: bool = False) -
     tokens = _tokenize(sentence)
     found = _find_counts(tokens, sentence, offset)
     groups, tolls = _tie_counts(tokens, found)
-    if groups:
-        return _total(groups, tokens, significant)
-    if tolls:
-        best = max(tolls, key=lambda f: f.count.acled)
-        return _total([_Group(best, [])], tokens, significant)
-    return _unnumbered(tokens, offset, significant)
+    if not groups and tolls:
+        groups = [_Group(max(tolls, key=lambda f: f.count.acled), [])]
+    if not groups:
+        return _unnumbered(tokens, offset, significant)
+    return _total(groups, tokens, significant)
 
 
 # --- 1. number phrases -------------------------------------------------------------------------
@@ -539,11 +546,25 @@ def _tie_counts(tokens: Sequence[_Token], found: Sequence[_Found]) -> tuple[list
             tolls.append(f)
         elif role == "part" and groups:
             groups[-1].parts.append(f)
+        elif role == "total" and _restated(tokens, f, groups, starts, tied):
+            pass
         elif role in {"total", "part"}:
             groups.append(_Group(f, []))
         if role is not None:
             tied.add(f.first)
     return groups, tolls
+
+
+def _restated(
+    tokens: Sequence[_Token], f: _Found, groups: Sequence[_Group], starts: dict[int, _Found], tied: set[int]
+) -> bool:
+    """Whether a total repeats an earlier total of the sentence in another clause ("air raids kill 20
+    militants ... at least 20 militants were killed": a headline run into its lede, or a quote of the
+    same report). A figure repeated outside a coordination ("5 soldiers and 5 civilians") names the
+    same deaths again; counting them twice would break ACLED's conservative figure."""
+    if f.count.vague or _coordinated(tokens, f.first, starts, tied):
+        return False
+    return any(g.total.count.acled == f.count.acled and not g.total.count.vague for g in groups)
 
 
 def _role(
@@ -552,6 +573,8 @@ def _role(
     """How a count relates to deaths: "total", "part", "toll", or None (not deaths)."""
     if _harm_after(tokens, f, starts):
         return None
+    if has_total and _words(tokens, f.last, 2) in {"of them", "of whom"}:
+        return "part"  # "17 were killed, two of them medics"; before "killed two of them" reads a total
     before = _death_before(tokens, f.first)
     if before is not None:
         return before
@@ -577,6 +600,8 @@ def _death_before(tokens: Sequence[_Token], i: int) -> str | None:
     j = _skip_left(tokens, i, GAP_BEFORE)
     if j >= 0 and tokens[j].word in DEATH_BEFORE and not _irrealis(tokens, j):
         return "total"
+    if j >= 1 and tokens[j - 1].word in DEATH_PARTICLES.get(tokens[j].word, ()) and not _irrealis(tokens, j - 1):
+        return "total"  # "shot dead two soldiers"
     if j + 1 < i and tokens[j + 1].word == "of" and j >= 0 and tokens[j].word in DEATH_OF:
         return "total"
     if i == 0 or tokens[i - 1].word not in TOLL_LINK:
@@ -816,8 +841,9 @@ def _single_victim(tokens: Sequence[_Token], k: int) -> bool:
     after = _words(tokens, k + 1, 1)
     if tokens[k].word in DEATH_BEFORE and after in {"him", "her"}:
         return True
-    if tokens[k].word in DEATH_BEFORE and after in {"a", "an"}:
-        return any(t.word in SINGULAR_PERSON for t in tokens[k + 2 : k + 5])
+    if tokens[k].word in DEATH_BEFORE and after in {"a", "an"}:  # "killed a senior rebel commander"
+        phrase = itertools.takewhile(_nominal, tokens[k + 2 : k + 2 + MAX_GAP_WORDS])
+        return any(t.word in SINGULAR_PERSON for t in phrase)
     window = tokens[max(0, k - 4) : k]
     return any(t.word in {"was", "is"} for t in window[-2:]) or any(
         a.word in {"a", "an"} and b.word in SINGULAR_PERSON for a, b in pairwise(window)
