@@ -5,6 +5,12 @@
 Prints and records in docs/PERFORMANCE.md: articles/s and words/s, the ratio pipeline / bare spaCy
 (start-up excluded), time per stage, start-up time of `sitrep extract` on a tiny article, time to load the
 actor knowledge base, peak memory, and the speed-up of --workers N over one process with identical output.
+
+The figure a user waits for is ``command_over_spacy``: the whole `sitrep extract FILE.jsonl --format jsonl`
+command (a separate process: reading, analysing, writing) on the first N lines of the corpus, minus the
+same command on one tiny article (start-up: the interpreter, the models and the knowledge bases), over a
+bare ``nlp.pipe`` of the same texts with the same spaCy model (no sitrep component added), in this run.
+The in-process ``pipeline_over_spacy`` leaves out reading, writing and the progress bar.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -42,9 +49,9 @@ def load(corpus: Path, limit: int) -> list[Article]:
     return articles
 
 
-def timed(fn, *args):  # type: ignore[no-untyped-def]
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    result = fn(*args)
+    result = fn(*args, **kwargs)
     return result, time.perf_counter() - start
 
 
@@ -83,6 +90,49 @@ def startup() -> float:
     return seconds
 
 
+def whole_command(lines: list[str]) -> tuple[Seconds, Seconds]:
+    """`sitrep extract FILE.jsonl --format jsonl` on these JSONL lines, and on one tiny article (its
+    start-up), each a process of its own, output written to a file as a user would: wall and CPU seconds."""
+    def run(records: list[str]) -> Seconds:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "articles.jsonl"
+            path.write_text("".join(records), encoding="utf-8")
+            with open(Path(tmp) / "events.jsonl", "w", encoding="utf-8") as out:
+                cpu = _children_cpu()
+                _, wall = timed(subprocess.run, [str(SITREP), "extract", str(path), "--format", "jsonl"],
+                                stdout=out, stderr=subprocess.DEVNULL, check=True)
+                return Seconds(wall, _children_cpu() - cpu)
+
+    tiny = json.dumps({"id": "tiny", "text": "Gunmen killed two farmers near Kukawa on Monday.",
+                       "published": "2024-01-10"}) + "\n"
+    return run(lines), run([tiny])
+
+
+def bare_spacy(articles: list[Article], language: str = "en") -> Seconds:
+    """A bare ``nlp.pipe`` over the articles' texts: the spaCy model sitrep loads, as spaCy ships it (no
+    sitrep component), loaded before the clock starts; wall and CPU seconds."""
+    import spacy
+
+    model = spacy.load(nlp.model_name(language))
+    list(model.pipe(["Warm up."]))
+    cpu = time.process_time()
+    _, wall = timed(lambda: [None for _ in model.pipe(a.text for a in articles)])
+    return Seconds(wall, time.process_time() - cpu)
+
+
+@dataclass(frozen=True)
+class Seconds:
+    wall: float
+    """Elapsed seconds: what a user waits for."""
+    cpu: float
+    """User and system CPU seconds of the process: steadier than wall time on a machine others share."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def actor_base_load() -> float:
     """Seconds to read data/actors.yaml and build the actor knowledge base, in this process, from cold."""
     _, seconds = timed(lambda: ActorBase(_read_data()))
@@ -112,6 +162,10 @@ def main() -> int:
     base_s = actor_base_load()
     start_s = startup()
     articles = load(corpus, args.limit)
+    with open(corpus, encoding="utf-8") as f:
+        lines = [line for line, _ in zip(f, range(args.limit), strict=False)]
+    command_s, command_startup_s = whole_command(lines)
+    bare_s = bare_spacy(articles)
     words = sum(len(a.text.split()) for a in articles)
     peak_mb = peak_memory_mb(articles)  # before any worker process: children's peak is this run's alone
     Pipeline().analyse(articles[0])  # load models and knowledge bases outside the timings
@@ -121,6 +175,10 @@ def main() -> int:
     figures = {
         "articles": len(articles), "words": words,
         "articles_per_s": round(len(articles) / one_s, 1), "words_per_s": round(words / one_s),
+        "command_over_spacy": round((command_s.wall - command_startup_s.wall) / bare_s.wall, 2),
+        "command_over_spacy_cpu": round((command_s.cpu - command_startup_s.cpu) / bare_s.cpu, 2),
+        "command_s": round(command_s.wall, 2), "command_startup_s": round(command_startup_s.wall, 2),
+        "bare_spacy_s": round(bare_s.wall, 2),
         "pipeline_over_spacy": round(one_s / per_stage["spacy"], 2),
         "startup_s": round(start_s, 2), "actor_base_load_s": round(base_s, 2),
         "peak_memory_mb_one_process": round(peak_mb),
@@ -137,14 +195,19 @@ def render(figures: dict[str, object], args: argparse.Namespace) -> str:
     lines = ["# Performance", "",
              f"Measured by `make bench` (`python bench/throughput.py --limit {args.limit} --workers {args.workers}`) "
              f"on {date.today().isoformat()}, on the first {args.limit} articles of `news_mix.jsonl`, one run.",
-             "The ratio to the bare spaCy pass (`nlp.pipe` over the same texts, same model, measured in the "
-             "same run) is the figure that holds on a noisy machine.", "",
+             "The ratios to the bare spaCy pass (`nlp.pipe` over the same texts, same model, measured in the "
+             "same run) are the figures that hold on a noisy machine. `command_over_spacy` is what a user waits "
+             f"for: `sitrep extract FILE.jsonl --format jsonl` on those {args.limit} articles as a process of its "
+             "own, less the same command on one tiny article (start-up: `command_startup_s`), over the bare "
+             "pass (`_cpu`: the same in CPU seconds, which other processes on the machine disturb less); "
+             "`pipeline_over_spacy` times `Pipeline.stream` in process, without reading and writing.", "",
              "| figure | value | floor |", "|---|---|---|"]
     lines += [f"| {k} | {v} | {FLOORS.get(k, '')} |" for k, v in figures.items()]
     return "\n".join(lines)
 
 
-FLOORS = {"pipeline_over_spacy": "<= 1.5", "startup_s": "<= 5", "actor_base_load_s": "<= 1",
+FLOORS = {"command_over_spacy": "<= 1.25", "pipeline_over_spacy": "<= 1.5", "startup_s": "<= 5",
+          "actor_base_load_s": "<= 1",
           "peak_memory_mb_one_process": "<= 1536", "workers_2_speedup": ">= 1.6", "identical_output": "True"}
 """The project's floors for these figures, shown beside them."""
 
