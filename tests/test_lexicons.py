@@ -104,3 +104,16 @@ def test_the_date_words_come_from_the_data_of_each_section() -> None:
     assert dates.WEEKDAYS["wednesday"] == dates.WEEKDAYS["mercredi"] == 2
     assert dates.NUMBER_WORDS["several"] == 3 and "several" in dates.VAGUE_AMOUNTS
     assert dates.ANAPHORIC_SHIFTS["the day before"] == -1
+
+
+def test_one_country_table_names_every_country_alike_for_places_and_actors() -> None:
+    """The gazetteer and the actor base read ACLED's country names from the one table (data/countries.yaml)."""
+    from sitrep.resolve import actors, gazetteer
+
+    base = actors.actor_base()
+    countries = gazetteer.load().countries
+    known = {iso2: base.country(iso2) for iso2 in countries if base.country(iso2) != iso2}  # not former codes
+    assert len(known) > 200
+    assert {iso2: (countries[iso2].name, name) for iso2, name in known.items() if name != countries[iso2].name} == {}
+    assert countries["NL"].name == "Netherlands"  # ACLED's name, not GeoNames' "The Netherlands"
+    assert gazetteer.COUNTRY_ALIASES["SY"] == ("Syrie",)

