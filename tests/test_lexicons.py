@@ -106,6 +106,13 @@ def test_the_date_words_come_from_the_data_of_each_section() -> None:
     assert dates.ANAPHORIC_SHIFTS["the day before"] == -1
 
 
+def test_every_relative_expression_of_the_table_names_a_known_period() -> None:
+    table = lexicon.read("en", "dates.yaml")["relative"]["expressions"]
+    assert {entry["period"] for entry in table} <= set(dates._PERIODS)
+    for entry in table:  # each phrase is found when one of its needed words is present
+        assert entry["needs"] and entry["phrases"], entry["period"]
+
+
 def test_one_country_table_names_every_country_alike_for_places_and_actors() -> None:
     """The gazetteer and the actor base read ACLED's country names from the one table (data/countries.yaml)."""
     from sitrep.resolve import actors, gazetteer

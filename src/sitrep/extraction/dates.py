@@ -148,21 +148,13 @@ a lookahead on its first character: it lets the regex engine skip to the candida
 than opening on ``\b``)."""
 _NOT_BEFORE_NUMBER = r"(?!\d|[-/.]\d)"
 """Nothing numeric follows; a letter may ("30.11.2024Share": the space was lost)."""
-_FUTURE_CUE = re.compile(r"\b(?:will|shall|would|due|scheduled|expected|planned|set to|next)\b[^.;]*$", re.I)
-_SINCE = re.compile(r"\b(?:since|depuis(?: le)?)\s+$", re.I)
-_STATEMENT = re.compile(
-    r"\b(?:said|says|told(?:\s+[\w-]+){1,3}?|announced|reported|stated|added|confirmed|claimed|"
-    r"declared|tweeted|statement|(?:press\s+)?conference|briefing|a\s+déclaré|a\s+annoncé|a\s+affirmé)"
-    r"\s+(?:(?:late|early)\s+)?(?:on\s+|le\s+)?$",
-    re.I,
-)
+_CUES = _WORDS["cues"]
+_FUTURE_CUE = re.compile(_CUES["future"], re.I)
+_SINCE = re.compile(_CUES["since"], re.I)
+_STATEMENT = re.compile(_CUES["statement"], re.I)
 """A verb of saying (or a statement) just before a date: the date is the statement's."""
-_YEAR_CONTEXT = re.compile(
-    r"(?:\b(?:in|since|during|from|until|till|to|and|or|by|early|late|between|before|after|spring|"
-    r"summer|autumn|fall|winter|of|en|depuis|year)|mid-|-|–)\s*$",
-    re.I,
-)
-_MONTH_CONTEXT = re.compile(r"\b(?:in|since|during|until|by|of|from|en|depuis|between|and)\s+$", re.I)
+_YEAR_CONTEXT = re.compile(_CUES["year_context"], re.I)
+_MONTH_CONTEXT = re.compile(_CUES["month_context"], re.I)
 
 
 @dataclass(frozen=True)
@@ -602,47 +594,38 @@ _COUNTS = "|".join(w for w, n in NUMBER_WORDS.items() if n >= 2 and w not in VAG
 _ENGLISH_AMOUNTS = "|".join(ENGLISH_NUMBER_WORDS)
 """The number words of "two days ago", "a few weeks ago"."""
 
+_PERIODS: dict[str, _Resolver] = {
+    "today": _relative(_days_before(0), 1),
+    "yesterday": _relative(_days_before(1), 1),
+    "day_before_yesterday": _relative(_days_before(2), 1),
+    "this_week": _relative(_this_week, 2),
+    "last_week": _relative(_last_week, 2),
+    "weekend": _relative(_weekend, 2),
+    "last_weekend": _relative(_last_weekend, 2),
+    "this_month": _relative(_this_month, 3),
+    "last_month": _relative(_last_month, 3),
+    "this_year": _relative(_this_year, 3),
+    "last_year": _relative(_last_year, 3, past=True),
+    "recent_days": _relative(_recent(WEEK_DAYS, 2), 2),
+    "recent_weeks": _relative(_recent(30, 3), 3),
+    "vague_past": _vague_past,
+}
+"""What each period of the ``relative`` table of ``DATES_FILE`` denotes."""
+
+
+def _relative_rules() -> list[_Rule]:
+    """The ``relative`` table of ``DATES_FILE`` as rules; ``ValueError`` names an unknown period."""
+    rules: list[_Rule] = []
+    for entry in _WORDS["relative"]["expressions"]:
+        if entry["period"] not in _PERIODS:
+            raise ValueError(f"{DATES_FILE}: unknown period {entry['period']!r}")
+        rules.append((tuple(str(w) for w in entry["needs"]), _phrases(*(str(p) for p in entry["phrases"])),
+                      _PERIODS[entry["period"]]))
+    return rules
+
+
 _RELATIVE: list[_Rule] = [
-    (("today", "morning", "afternoon", "evening", "tonight", "aujourd", "matin"),
-     _phrases("today", "this morning", "this afternoon", "this evening", "tonight", "aujourd'hui",
-              "aujourd’hui", "ce matin"), _relative(_days_before(0), 1)),
-    (("yesterday", "night", "evening", "hier", "nuit"),
-     _phrases("yesterday", "last night", "last evening", "overnight", "hier", "cette nuit", "la nuit dernière"),
-     _relative(_days_before(1), 1)),
-    (("yesterday", "avant-hier"),
-     _phrases("the day before yesterday", "avant-hier"), _relative(_days_before(2), 1)),
-    (("week", "semaine"),
-     _phrases(r"(?:earlier\s+)?this\s+week", r"earlier\s+in\s+the\s+week", "cette semaine",
-              r"en\s+début\s+de\s+semaine"), _relative(_this_week, 2)),
-    (("week", "semaine"),
-     _phrases(r"last\s+week", "la semaine dernière", "la semaine derniere"),
-     _relative(_last_week, 2)),
-    (("week",),
-     _phrases(r"(?:over|during|at|on)\s+the\s+week-?end", r"this\s+(?:past\s+)?week-?end",
-              r"(?:ce|pendant\s+le|durant\s+le)\s+week-?end"), _relative(_weekend, 2)),
-    (("week",),
-     _phrases(r"last\s+week-?end", r"le\s+week-?end\s+dernier"), _relative(_last_weekend, 2)),
-    (("month", "mois"),
-     _phrases(r"(?:earlier\s+)?this\s+month", r"earlier\s+in\s+the\s+month", "ce mois-ci"),
-     _relative(_this_month, 3)),
-    (("month", "mois"),
-     _phrases(r"last\s+month", "le mois dernier"), _relative(_last_month, 3)),
-    (("year", "année"),
-     _phrases(r"(?:earlier\s+)?this\s+year", "cette année"), _relative(_this_year, 3)),
-    (("year", "an dernier", "année"),
-     _phrases(r"last\s+year", "l'an dernier", "l’an dernier", "l'année dernière", "l’année dernière"),
-     _relative(_last_year, 3, past=True)),
-    (("day", "week"),
-     _phrases(r"in\s+recent\s+days", r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?days",
-              r"(?:in\s+)?the\s+(?:past|last)\s+week", r"this\s+past\s+week"),
-     _relative(_recent(WEEK_DAYS, 2), 2)),
-    (("week",),
-     _phrases(r"in\s+recent\s+weeks", r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?weeks"),
-     _relative(_recent(30, 3), 3)),
-    (("recent", "past", "last", "dernier"),
-     _phrases(r"in\s+recent\s+(?:months|years)",
-              r"(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?(?:months|years)",
-              r"in\s+the\s+past", "ces dernières années", "ces derniers mois"), _vague_past),
+    *_relative_rules(),
     (("day", "night", "morning", "eve", "jour", "lendemain", "veille"),
      _phrases(*(r"\s+".join(map(re.escape, p.split())) for p in ANAPHORIC_SHIFTS)), _anaphoric),
     (("days", "jours"),
