@@ -124,3 +124,6 @@ def test_one_country_table_names_every_country_alike_for_places_and_actors() -> 
     assert {iso2: (countries[iso2].name, name) for iso2, name in known.items() if name != countries[iso2].name} == {}
     assert countries["NL"].name == "Netherlands"  # ACLED's name, not GeoNames' "The Netherlands"
     assert gazetteer.COUNTRY_ALIASES["SY"] == ("Syrie",)
+    gaz = gazetteer.load()
+    assert countries["PS"].row in gaz.lookup("West Bank")  # a place name of the table
+    assert countries["CF"].row not in gaz.lookup("Car")  # "CAR" names the country in capitals only

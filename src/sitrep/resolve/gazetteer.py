@@ -116,10 +116,14 @@ def _country_table() -> dict[str, dict[str, Any]]:
 COUNTRY_NAME_OVERRIDES = {iso2: str(e["acled"]) for iso2, e in _country_table().items() if e.get("acled")}
 """ACLED's short country names where GeoNames' differ (the table's ``acled``)."""
 
-COUNTRY_ALIASES = {iso2: tuple(str(a) for a in (*e.get("aliases", ()), *e.get("place_names", ())))
-                   for iso2, e in _country_table().items() if e.get("aliases") or e.get("place_names")}
+COUNTRY_ALIASES = {
+    iso2: names for iso2, e in _country_table().items()
+    if (names := tuple(str(a) for a in (*e.get("aliases", ()), *e.get("place_names", ()))
+                       if a not in e.get("capitals_only", ())))
+}
 """Everyday names and abbreviations GeoNames files under other spellings (or not at all): the table's
-``aliases`` and ``place_names``."""
+``aliases`` and ``place_names``, but not its ``capitals_only`` (names here ignore case: "CAR" would
+be any "Car")."""
 
 US_STATE_ABBREVIATIONS = {
     "US.AL": "Ala.", "US.AZ": "Ariz.", "US.AR": "Ark.", "US.CA": "Calif.", "US.CO": "Colo.", "US.CT": "Conn.",
