@@ -26,6 +26,7 @@ def cue_asserted(sentence: str, cue: str, headline: bool = False) -> bool:
     ("A car bomb exploded outside the ministry, killing four guards.", "car bomb"),
     ("The two clans claimed to have reached an agreement on grazing land.", "agreement"),
     ("Insurgents fired rockets at the airport overnight.", "rockets"),
+    ("The rebels fired mortars and artillery at the barracks.", "artillery"),
     ("A crowd of traders protested outside the port and demanded lower taxes.", "protested"),
     ("Fighters attacked the outpost and engaged the guards in an armed clash.", "clash"),
 ])
@@ -58,6 +59,7 @@ def test_reported_events_are_asserted(sentence: str, cue: str) -> None:
     ("The vessel carried rocket fuel components to the port.", "rocket"),
     ("Police said the cell was making bombs in a rented flat.", "bombs"),
     ("The smugglers sold grenades to both factions.", "grenades"),
+    ("The garrison keeps trucks, two helicopters and artillery behind its walls.", "artillery"),
     # a generality in the present tense of a story's body
     ("Women in the camps face sexual violence and hunger.", "sexual violence"),
 ])
@@ -136,3 +138,24 @@ def test_a_clause_under_days_after_is_dated_back() -> None:
     events = sitrep.extract(text, published="2025-06-07")
     kidnapping = [e for e in events if e.sub_event_type == "Abduction/forced disappearance"]
     assert kidnapping and kidnapping[0].event_date.isoformat() == "2025-06-03"
+
+
+def test_a_later_report_dated_only_by_its_statement_joins_the_dated_incident() -> None:
+    text = ("Insurgents overran the Wadi Hamra garrison on Tuesday after a day of fighting, a monitor said.\n"
+            "The monitor's director said on Wednesday that soldiers captured when the insurgents overran "
+            "the garrison were shot.")
+    takeovers = [e for e in sitrep.extract(text, published="2025-06-12")
+                 if e.sub_event_type == "Non-state actor overtakes territory"]
+    assert [e.event_date.isoformat() for e in takeovers] == ["2025-06-10"]
+
+
+def test_a_relative_clause_of_a_recalled_event_is_history_too() -> None:
+    text = ("A court in Lyon heard on Monday the case over the 1998 bombing of a police station in the "
+            "old port that killed six officers.")
+    assert sitrep.extract(text, published="2025-06-09") == []
+
+
+def test_a_relative_clause_of_a_reported_event_stays_with_it() -> None:
+    text = "Militants detonated a car bomb at a checkpoint in Baidoa on Monday that killed nine soldiers."
+    events = sitrep.extract(text, published="2025-06-10")
+    assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]

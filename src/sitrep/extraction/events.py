@@ -32,7 +32,7 @@ from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
-from sitrep.extraction.realis import asserted, cue_phrase, days_before_clause, present_perfect
+from sitrep.extraction.realis import asserted, cue_phrase, days_before_clause, present_perfect, relative_host
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -150,8 +150,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue  # 2.
         cues = list(taxonomy.triggers(sent.text))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
-        reported = [t for t in cues if asserted(sent, span.start + t.start, span.start + t.end, headline)
-                    and not _recalled(sent, span.start + t.start, span.start + t.end, ctx.published, reference)]
+        reported = _reported_cues(sent, span.start, cues, headline, ctx.published, reference)
         if cues and not reported:
             continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
         trigger = reported[0] if reported else None
@@ -180,6 +179,21 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
                 draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."
             drafts[:] = _fold([*drafts, draft])  # 5.
     return [_finish(d, ctx) for d in _reported(_fold(drafts), lede_end)]
+
+
+def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], headline: bool,
+                   published: date | None, reference: date | None) -> list[taxonomy.Trigger]:
+    """The cues of a sentence that report news: asserted by their clause and not recalled; a cue in a
+    relative clause of another cue's noun shares that cue's verdict ("a trial over the 2004 bombing
+    that killed nine soldiers": the killing is the bombing's, history too)."""
+    verdict = {t: asserted(sent, offset + t.start, offset + t.end, headline)
+               and not _recalled(sent, offset + t.start, offset + t.end, published, reference) for t in cues}
+    for cue in cues:
+        nouns = relative_host(sent, offset + cue.start, offset + cue.end)
+        host = next((t for n in nouns for t in cues if t is not cue and offset + t.start <= n < offset + t.end), None)
+        if host is not None:
+            verdict[cue] = verdict[host]
+    return [t for t in cues if verdict[t]]
 
 
 def _fold(drafts: list[_Draft]) -> list[_Draft]:
@@ -377,7 +391,7 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
     own = [d for d in dates if d.day and not d.background]
     if own:  # the most precise; of equals, the event's rather than a statement's ("said on Thursday")
         best = min(own, key=lambda d: (d.precision, d.statement))
-        return best.day, best.end, best.precision, True
+        return best.day, best.end, best.precision, not best.statement  # a report's day: on or before it
     shifted = next((d for d in dates if d.shift is not None), None)
     if shifted is not None and shifted.shift is not None and previous is not None and previous.day:
         # "on the same day", "the next day": counted from the event before; never an implausible day

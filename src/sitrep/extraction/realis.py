@@ -32,7 +32,7 @@ from spacy.tokens import Span, Token
 from sitrep.extraction.attribution import is_speech_verb
 from sitrep.extraction.fatalities import read_number
 
-__all__ = ["Grammar", "asserted", "cue_phrase", "days_before_clause", "grammar", "present_perfect"]
+__all__ = ["Grammar", "asserted", "cue_phrase", "days_before_clause", "grammar", "present_perfect", "relative_host"]
 
 NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
 PAST = {"VBD", "VBN"}
@@ -116,6 +116,32 @@ def days_before_clause(sentence: Span, start: int, end: int) -> int | None:
     return None
 
 
+def relative_host(sentence: Span, start: int, end: int) -> list[int]:
+    """The document character offsets of the noun phrase whose relative or participial clause holds
+    the cue at ``[start, end)``: the noun the clause hangs from and the nouns that noun belongs to
+    ("the bombing of a base that killed nine": base, bombing); empty when the cue's clause modifies no
+    noun."""
+    node = _cue_head(sentence, start, end)
+    for _ in range(MAX_STEPS):
+        if node is None or node.head.i == node.i:
+            return []
+        if node.dep_ in {"relcl", "acl"} and node.head.pos_ in NOMINAL:
+            break
+        if node.pos_ in {"VERB", "AUX"}:
+            return []  # the cue's own clause modifies nothing
+        node = node.head
+    else:
+        return []
+    chain, noun = [], node.head
+    while len(chain) < MAX_STEPS and noun.pos_ in NOMINAL | {"ADP"}:
+        if noun.pos_ in NOMINAL:
+            chain.append(noun.idx)
+        if noun.head.i == noun.i:
+            break
+        noun = noun.head
+    return chain
+
+
 def cue_phrase(sentence: Span, start: int, end: int) -> Span | None:
     """The noun phrase a nominal cue heads ("the 2004 bombing of a French base"), whose own dates date
     it; None for a verbal cue, which its clause dates."""
@@ -133,12 +159,14 @@ def _cue_head(sentence: Span, start: int, end: int) -> Token | None:
 
 
 def _climb(token: Token, headline: bool, words: Grammar) -> bool:
-    node = token
-    for steps in range(MAX_STEPS):
+    node, cue = token, True
+    for _ in range(MAX_STEPS):
         if node.pos_ in NOMINAL or (node.pos_ == "ADJ" and node.dep_ not in {"ROOT", "acomp", "ccomp"}):
-            step = _nominal_step(node, words, cue=steps == 0)
+            step = _nominal_step(node, words, cue=cue)
+            cue = cue and node.dep_ in {"conj", "appos"}  # "planes, tanks and artillery": each is the cue
         else:
             step = _clause_step(node, headline, words)
+            cue = False
         if isinstance(step, bool):
             return step
         node = step
