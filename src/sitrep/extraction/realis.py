@@ -132,7 +132,8 @@ def relative_host(sentence: Span, start: int, end: int) -> list[int]:
         node = node.head
     else:
         return []
-    chain, noun = [], node.head
+    chain: list[int] = []
+    noun = node.head
     while len(chain) < MAX_STEPS and noun.pos_ in NOMINAL | {"ADP"}:
         if noun.pos_ in NOMINAL:
             chain.append(noun.idx)
