@@ -159,3 +159,12 @@ def test_a_relative_clause_of_a_reported_event_stays_with_it() -> None:
     text = "Militants detonated a car bomb at a checkpoint in Baidoa on Monday that killed nine soldiers."
     events = sitrep.extract(text, published="2025-06-10")
     assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_date_outside_a_participle_clause_is_not_its_event_day() -> None:
+    text = ("Families rejoiced after 40 farmers abducted in Kebbi state were freed by their captors on "
+            "Wednesday.\n"
+            "The farmers were abducted last Saturday from their fields in the state.")
+    abductions = [e for e in sitrep.extract(text, published="2025-06-12")
+                  if e.sub_event_type == "Abduction/forced disappearance"]
+    assert [e.event_date.isoformat() for e in abductions] == ["2025-06-07"]

@@ -32,7 +32,14 @@ from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import read_fatalities
 from sitrep.extraction.location import Located, parenthetical_place
-from sitrep.extraction.realis import asserted, cue_phrase, days_before_clause, present_perfect, relative_host
+from sitrep.extraction.realis import (
+    asserted,
+    cue_phrase,
+    days_before_clause,
+    modifier_clause,
+    present_perfect,
+    relative_host,
+)
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -173,7 +180,9 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             trigger = None
         for cue in _events_of_sentence(trigger, reported):
             now = present_perfect(sent, span.start + cue.start, span.start + cue.end)
-            draft = _new_draft(cue, span, dates, own_places, previous, ctx, paragraph, index, now)  # 4.
+            clause = modifier_clause(sent, span.start + cue.start, span.start + cue.end)
+            own_dates = dates if clause is None else [d for d in dates if clause[0] <= d.span.start < clause[1]]
+            draft = _new_draft(cue, span, own_dates, own_places, previous, ctx, paragraph, index, now)  # 4.
             earlier = days_before_clause(sent, span.start + cue.start, span.start + cue.end)
             if earlier is not None and draft.day is not None and (day := shift_day(draft.day, -earlier)):
                 draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."

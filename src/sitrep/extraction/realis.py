@@ -32,7 +32,8 @@ from spacy.tokens import Span, Token
 from sitrep.extraction.attribution import is_speech_verb
 from sitrep.extraction.fatalities import read_number
 
-__all__ = ["Grammar", "asserted", "cue_phrase", "days_before_clause", "grammar", "present_perfect", "relative_host"]
+__all__ = ["Grammar", "asserted", "cue_phrase", "days_before_clause", "grammar", "modifier_clause", "present_perfect",
+           "relative_host"]
 
 NOMINAL = {"NOUN", "PROPN", "NUM", "PRON", "X", "SYM"}
 PAST = {"VBD", "VBN"}
@@ -117,23 +118,14 @@ def days_before_clause(sentence: Span, start: int, end: int) -> int | None:
 
 
 def relative_host(sentence: Span, start: int, end: int) -> list[int]:
-    """The document character offsets of the noun phrase whose relative or participial clause holds
-    the cue at ``[start, end)``: the noun the clause hangs from and the nouns that noun belongs to
-    ("the bombing of a base that killed nine": base, bombing); empty when the cue's clause modifies no
-    noun."""
-    node = _cue_head(sentence, start, end)
-    for _ in range(MAX_STEPS):
-        if node is None or node.head.i == node.i:
-            return []
-        if node.dep_ in {"relcl", "acl"} and node.head.pos_ in NOMINAL:
-            break
-        if node.pos_ in {"VERB", "AUX"}:
-            return []  # the cue's own clause modifies nothing
-        node = node.head
-    else:
+    """The document character offsets of the noun phrase whose relative or participial clause has the
+    cue at ``[start, end)`` for its verb: the noun the clause hangs from and the nouns that noun belongs
+    to ("the bombing of a base that killed nine": base, bombing); empty when the cue is no such verb."""
+    clause = _modifier_clause(sentence, start, end)
+    if clause is None:
         return []
     chain: list[int] = []
-    noun = node.head
+    noun = clause.head
     while len(chain) < MAX_STEPS and noun.pos_ in NOMINAL | {"ADP"}:
         if noun.pos_ in NOMINAL:
             chain.append(noun.idx)
@@ -141,6 +133,27 @@ def relative_host(sentence: Span, start: int, end: int) -> list[int]:
             break
         noun = noun.head
     return chain
+
+
+def modifier_clause(sentence: Span, start: int, end: int) -> tuple[int, int] | None:
+    """The document character range of the relative or participial clause whose verb is the cue at
+    ``[start, end)`` ("schoolgirls kidnapped in Zamfara were freed on Tuesday": "kidnapped in
+    Zamfara"); None when the cue's clause modifies no noun. Such a clause keeps its own time: a date
+    outside it is another clause's."""
+    clause = _modifier_clause(sentence, start, end)
+    if clause is None:
+        return None
+    last = clause.doc[clause.right_edge.i]
+    return clause.doc[clause.left_edge.i].idx, last.idx + len(last.text)
+
+
+def _modifier_clause(sentence: Span, start: int, end: int) -> Token | None:
+    """The verb of the relative or participial clause that the cue is the verb of; None otherwise (a
+    noun deep inside such a clause is left alone: where a phrase attaches is the parse's weakest guess)."""
+    node = _cue_head(sentence, start, end)
+    if node is None or node.head.i == node.i or node.pos_ not in {"VERB", "AUX"}:
+        return None
+    return node if node.dep_ in {"relcl", "acl"} and node.head.pos_ in NOMINAL else None
 
 
 def cue_phrase(sentence: Span, start: int, end: int) -> Span | None:
