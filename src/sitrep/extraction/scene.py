@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from sitrep import nlp
 from sitrep.models import Place, Span
 
 MINOR_TOWN = 100_000
@@ -70,26 +71,27 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
     Demonyms ("Syrian army") name an actor's country, not a location, and a place after
     "based in" (or before "-based") is where a source sits, so neither locates the event.
     """
+    text = nlp.text(doc)
     found = []
     for place in places:
         if not span.start <= place.mention.start < span.end:
             continue
         if _demonym(doc, place):
             continue
-        before = doc.text[max(0, place.mention.start - 40):place.mention.start]
+        before = text[max(0, place.mention.start - 40):place.mention.start]
         after = place.mention.end
-        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(doc.text, after)
-                or doc.text.startswith("-based", after)):
+        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(text, after)
+                or text.startswith("-based", after)):
             continue
-        if _filing_place(doc.text, place) or SPEAKER_AFTER.match(doc.text, after):
+        if _filing_place(text, place) or SPEAKER_AFTER.match(text, after):
             continue  # "BEIRUT (Reuters)", "the ministry in Moscow said": where the report was made
         if focus is not None and place.country_code != focus and (
-                _minor(place) or not LOCATIVE.search(doc.text, max(0, place.mention.start - 12), place.mention.start)):
+                _minor(place) or not LOCATIVE.search(text, max(0, place.mention.start - 12), place.mention.start)):
             continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
             # Crescent", "Western powers"), is likelier a misreading than the scene of the event
         found.append(place)
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
-                                        not LOCATIVE.search(doc.text, max(0, p.mention.start - 12), p.mention.start),
+                                        not LOCATIVE.search(text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
 
 

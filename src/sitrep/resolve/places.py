@@ -26,6 +26,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from sitrep import nlp
 from sitrep.models import Place, Span
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import country_names
@@ -888,5 +889,6 @@ def _inside(e: Entry, parent: Entry) -> bool:
 def _place(doc: Doc, m: _Mention, e: Entry) -> Place:
     start, end = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     country = country_name(e.country_code) if e.country_code else None
-    return Place(Span(start, end, doc.text[start:end]), e.name, e.latitude, e.longitude, e.geonameid,
+    return Place(Span(start, end, nlp.text(doc)[start:end]), e.name, e.latitude, e.longitude, e.geonameid,
                  e.country_code, country, e.admin1, e.admin2, e.feature_code, e.population)
+
