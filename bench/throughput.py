@@ -33,7 +33,7 @@ from sitrep.models import Article
 from sitrep.pipeline import Analysis, Pipeline
 from sitrep.read import read_inputs
 from sitrep.resolve.actors import ActorBase, _read_data, actor_base
-from sitrep.resolve.places import focus_country, geoparse_doc
+from sitrep.resolve.places import GazetteerPlaces, focus_country, geoparse_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
@@ -62,7 +62,7 @@ def stages(articles: list[Article]) -> dict[str, float]:
     places, geo_s = timed(lambda: [geoparse_doc(d) for d in docs])
     quotes, quote_s = timed(lambda: [find_quotes(d) for d in docs])
     base = actor_base()
-    _, event_s = timed(lambda: [extract_events(a, d, p, q, focus_country(p), base)
+    _, event_s = timed(lambda: [extract_events(a, d, p, q, focus_country(p), base, GazetteerPlaces())
                                 for a, d, p, q in zip(articles, docs, places, quotes, strict=True)])
     return {"spacy": spacy_s, "geoparse": geo_s, "quotes": quote_s, "events": event_s}
 

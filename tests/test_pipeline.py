@@ -59,3 +59,54 @@ def test_ordered_batches_reads_ahead_only_as_far_as_in_flight() -> None:
         ["0.txt", "1", "2", "3", "4", "5.txt"]
     assert most <= 3
     assert next(read) <= BATCH_SIZE * (10 + 3)  # read ahead by at most in_flight batches
+
+
+def test_the_public_surface_is_pinned() -> None:
+    import sitrep
+
+    assert sorted(sitrep.__all__) == sorted([
+        "Actor", "Article", "Event", "Fatalities", "Place", "Quote", "Source", "Span",
+        "__version__", "extract", "geoparse", "quotes",
+    ])
+    assert all(hasattr(sitrep, name) for name in sitrep.__all__)
+
+
+def test_no_extraction_module_imports_a_resolver() -> None:
+    """Extraction finds words; resolvers are passed in through ``sitrep.resolvers``' interfaces."""
+    import ast
+    from pathlib import Path
+
+    import sitrep.extraction
+
+    folder = Path(sitrep.extraction.__file__).parent
+    imports = {}
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            imports[path.name] = imports.get(path.name, []) + names
+    assert len(imports) > 5
+    offending = {name: [m for m in modules if m == "sitrep.resolve" or m.startswith("sitrep.resolve.")]
+                 for name, modules in imports.items()}
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_resolvers_passed_in_resolve_the_events_names() -> None:
+    """An in-memory actor resolver and gazetteer stand in for the shipped knowledge bases."""
+    from sitrep.models import Actor, Place, Span
+    from sitrep.resolvers import InMemoryActors, InMemoryPlaces
+
+    fighters = Actor("Ridge Brigade", "Rebel group", "Syria")
+    actors = InMemoryActors({"Ridge Brigade": fighters, "gunmen": Actor("Unidentified Armed Group (Syria)",
+                                                                         "Political militia", "Syria")},
+                            generics=frozenset({"gunmen"}))
+    province = Place(Span(0, 4, "Homs"), "Homs", 34.7, 36.7, 1, "SY", "Syria", "Homs", None, "ADM1", 1_000_000)
+    village = Place(Span(0, 6, "Qarnah"), "Qarnah", 34.8, 36.6, 2, "SY", "Syria", "Homs", None, "PPL", 900)
+    gazetteer = InMemoryPlaces((province, village), {"SY": "SYR"})
+    text = "Fighters of the Ridge Brigade shelled Qarnah village (Homs) on Monday, killing three civilians."
+    analysis = Pipeline(actors=actors, gazetteer=gazetteer).analyse(
+        Article(id="mem", text=text, published=date(2024, 1, 10)))
+    (event,) = analysis.events
+    assert event.actor1.name == "Ridge Brigade"
+    assert event.location == "Qarnah" and event.geo_precision == 1 and event.iso3 == "SYR"
+    assert event.place is not None and text[event.place.mention.start:event.place.mention.end] == "Qarnah"

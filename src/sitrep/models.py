@@ -98,6 +98,18 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class ActorMention:
+    """An actor named in a text."""
+
+    span: Span
+    """Offsets into the text given to ``find`` (shifted by its ``offset``)."""
+    actor: Actor
+    """The resolved actor, with ``mention=span``."""
+    generic: bool
+    """True for unnamed references ("gunmen", "the army") resolved through the event country."""
+
+
+@dataclass(frozen=True)
 class Fatalities:
     """Deaths reported for one event, ACLED's single figure and UCDP's range."""
 

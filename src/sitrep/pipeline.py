@@ -39,8 +39,9 @@ from sitrep.extraction.sources import named
 from sitrep.extraction.taxonomy import TYPE_OF
 from sitrep.models import Article, Event, Place, Quote
 from sitrep.resolve import gazetteer
-from sitrep.resolve.actors import ActorBase, actor_base
-from sitrep.resolve.places import country_name, focus_country, geoparse_doc
+from sitrep.resolve.actors import actor_base
+from sitrep.resolve.places import GazetteerPlaces, country_name, focus_country, geoparse_doc
+from sitrep.resolvers import ActorResolver, PlaceResolver
 
 BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
@@ -68,14 +69,19 @@ class Pipeline:
     decide whether there is an event, and its actors, place, date and toll).
     """
 
-    def __init__(self, language: str = "en", model: str | None = None) -> None:
+    def __init__(self, language: str = "en", model: str | None = None, actors: ActorResolver | None = None,
+                 gazetteer: PlaceResolver | None = None) -> None:
         self.language = language
         self.model = model
         self._classifier = NaiveBayes.load(model) if model else None
+        self._actors = actors
+        self.gazetteer: PlaceResolver = gazetteer or GazetteerPlaces()
+        """Resolves the place names events give in administrative parentheses, and ISO3 codes."""
 
     @property
-    def actors(self) -> ActorBase:
-        return actor_base()
+    def actors(self) -> ActorResolver:
+        """The actor resolver given, else the shipped knowledge base (``resolve.actors.actor_base``)."""
+        return self._actors or actor_base()
 
     def analyse(self, article: Article) -> Analysis:
         """Read one article; ``AnalysisError`` (the exception that caused it chained) if that fails."""
@@ -135,7 +141,7 @@ class Pipeline:
         country = country_name(focus) if focus else None
         quotes = find_quotes(doc, resolve=partial(self._speaker, country=country, when=article.published))
         # 3. events, with their sources taken from the quotes
-        events = extract_events(article, doc, places, quotes, focus, self.actors)
+        events = extract_events(article, doc, places, quotes, focus, self.actors, self.gazetteer)
         if self._classifier is not None:
             events = [_reclassify(e, self._classifier) for e in events]
         return Analysis(article, tuple(places), tuple(quotes), tuple(events))

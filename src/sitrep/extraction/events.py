@@ -42,9 +42,8 @@ from sitrep.extraction.realis import (
 )
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
-from sitrep.models import NO_FATALITIES, Actor, Article, Event, Fatalities, Place, Quote, Source, Span
-from sitrep.resolve.actors import ActorBase, ActorMention
-from sitrep.resolve.places import country_iso3
+from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Quote, Source, Span
+from sitrep.resolvers import ActorResolver, PlaceResolver
 
 RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
 ESCALATIONS = {
@@ -125,22 +124,25 @@ class Context:
     """The publication day: the article's, else the one its dateline gives (``dateline.read_dateline``)."""
     places: Sequence[Place]
     dates: Sequence[DateMention]
-    actors: ActorBase
+    actors: ActorResolver
+    gazetteer: PlaceResolver
     focus: Place | None
     """The article's main place: the first place of its focus country."""
     sources: Sources
 
 
 def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
-                   focus: str | None, actors: ActorBase) -> list[Event]:
-    """Every event the article reports as news, in reading order."""
+                   focus: str | None, actors: ActorResolver, gazetteer: PlaceResolver) -> list[Event]:
+    """Every event the article reports as news, in reading order. ``places``: the article's places
+    (``resolve.places.geoparse_doc``); ``focus``: the ISO2 code of the country it is about; ``actors``
+    and ``gazetteer`` resolve the names the sentences give (``sitrep.resolvers``)."""
     text = article.text
     line = read_dateline(text)
     published = article.published or line.day
     opening = line.end
     dates = [d for d in find_dates(text, published) if d.span.end > opening]
     main = main_place(places, focus)
-    ctx = Context(article, published, places, dates, actors, main,
+    ctx = Context(article, published, places, dates, actors, gazetteer, main,
                   Sources(text, quotes, actors, main.country if main else None))
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
@@ -344,7 +346,8 @@ def _continues(previous: _Draft, own_places: list[Place]) -> bool:
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
                previous: _Draft | None, ctx: Context, paragraph: int, index: int, now: bool) -> _Draft:
     day, end, precision, dated = _when(span, dates, previous, ctx, now)
-    located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None)
+    located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None,
+                                  ctx.gazetteer)
     if located is not None:
         place: Place | None = located.place
         borrowed = False
@@ -447,7 +450,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         assoc_actor_2=assoc2,
         place=place,
         country=country or "",
-        iso3=country_iso3(place.country_code) if place and place.country_code else None,
+        iso3=ctx.gazetteer.iso3(place.country_code) if place and place.country_code else None,
         admin1=draft.located.admin1 if draft.located else (place.admin1 if place else None),
         admin2=draft.located.admin2 if draft.located else (place.admin2 if place else None),
         location=place.name if place else "",
@@ -481,7 +484,7 @@ def _point(place: Place | None, country: str | None, ctx: Context) -> tuple[floa
 
 
 def _sides(draft: _Draft, country: str | None,
-           base: ActorBase) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
+           base: ActorResolver) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
     """actor1 and its allies, actor2 and its allies, ACLED's way.
 
     actor1 is the first armed actor named before a trigger (else the first named). Others join it

@@ -15,7 +15,7 @@ from typing import TypeGuard
 
 from sitrep.extraction.attribution import claim_status, source_kind
 from sitrep.models import Actor, Quote, Source, Span
-from sitrep.resolve.actors import ActorBase
+from sitrep.resolvers import ActorResolver
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
@@ -27,7 +27,7 @@ ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pou
 class Sources:
     """The sources of one article's events."""
 
-    def __init__(self, text: str, quotes: Sequence[Quote], actors: ActorBase, country: str | None) -> None:
+    def __init__(self, text: str, quotes: Sequence[Quote], actors: ActorResolver, country: str | None) -> None:
         self.quotes = quotes
         self.actors = actors
         self.country = country

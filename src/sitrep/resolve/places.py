@@ -892,3 +892,27 @@ def _place(doc: Doc, m: _Mention, e: Entry) -> Place:
     return Place(Span(start, end, nlp.text(doc)[start:end]), e.name, e.latitude, e.longitude, e.geonameid,
                  e.country_code, country, e.admin1, e.admin2, e.feature_code, e.population)
 
+
+class GazetteerPlaces:
+    """The shipped ``resolvers.PlaceResolver``: the gazetteer (``gazetteer.load``), loaded on first use."""
+
+    def best(self, name: str, country_code: str | None = None, admin1: str | None = None,
+             features: frozenset[str] | None = None) -> Place | None:
+        """The most populous entry of that name within the country (and province), exact names first;
+        within a province, transliteration skeletons next (safe once the search is confined to one)."""
+        gaz = gazetteer.load()
+        key = gazetteer.name_key(name)
+        for rows in (gaz.lookup(name), gaz.lookup_skeleton(gazetteer.skeleton_key(key)) if admin1 else ()):
+            entries = [gaz.entry(r) for r in rows]
+            entries = [e for e in entries if (country_code is None or e.country_code == country_code)
+                       and (admin1 is None or e.admin1 == admin1)
+                       and (features is None or e.feature_code in features)]
+            if entries:
+                e = max(entries, key=lambda e: e.population)
+                country = country_name(e.country_code) if e.country_code else None
+                return Place(Span(0, len(name), name), e.name, e.latitude, e.longitude, e.geonameid,
+                             e.country_code, country, e.admin1, e.admin2, e.feature_code, e.population)
+        return None
+
+    def iso3(self, country_code: str) -> str | None:
+        return country_iso3(country_code)
