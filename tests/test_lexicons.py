@@ -18,6 +18,14 @@ def _data(language: str, name: str) -> object:
     return yaml.safe_load((resources.files("sitrep") / "data" / language / name).read_text(encoding="utf-8"))
 
 
+def test_every_shared_data_file_parses() -> None:
+    folder = resources.files("sitrep") / "data"
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".yaml"))
+    assert {"actors.yaml", "countries.yaml"} <= set(names)
+    for name in names:
+        assert isinstance(yaml.safe_load((folder / name).read_text(encoding="utf-8")), dict), name
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_data_file_of_a_language_parses(language: str) -> None:
     folder = resources.files("sitrep") / "data" / language
