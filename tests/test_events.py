@@ -220,3 +220,42 @@ def test_a_later_strike_is_another_event() -> None:
             "RSF positions east of the city.")
     kinds = [e["sub_event_type"] for e in records(text, None)]
     assert kinds == ["Shelling/artillery/missile attack", "Air/drone strike"]
+
+
+@pytest.mark.parametrize(
+    ("second", "toll"),
+    [
+        ("A local monitor said the shelling killed 23 civilians.", 21),  # another source: the lower figure
+        ("By Monday the death toll had risen to 26.", 26),  # a raised toll replaces the first
+        ("Another four people were killed in the shelling.", 25),  # other deaths add up
+    ],
+)
+def test_one_events_deaths_told_in_two_sentences(second: str, toll: int) -> None:
+    text = ("On 3 March 2025, the Rapid Support Forces shelled a market in El Obeid, killing 21 civilians, "
+            "local officials said. " + second)
+    events = records(text, None)
+    assert len(events) == 1
+    assert events[0]["fatalities"] == toll
+
+
+def test_a_peaceful_protest_has_no_deaths_of_fighting_told_beside_it() -> None:
+    text = ("On 6 April 2025, hundreds of residents protested in Kafr Nabl against infighting between rival "
+            "armed factions that left dozens of fighters dead.")
+    events = [e for e in records(text, None) if e["event_type"] == "Protests"]
+    assert events and all(e["fatalities"] == 0 for e in events)
+
+
+def test_protesters_killed_make_excessive_force() -> None:
+    text = ("On 9 March 2025, thousands of people protested against the junta in Mandalay and at least "
+            "seven demonstrators were killed.")
+    events = [e for e in records(text, None) if e["event_type"] == "Protests"]
+    assert events and events[0]["sub_event_type"] == "Excessive force against protesters"
+    assert events[0]["fatalities"] == 7
+
+
+def test_a_follow_up_toll_belongs_to_the_violence_not_the_abduction() -> None:
+    text = ("On 11 March 2025, militants attacked a passenger bus near Quetta, taking 20 passengers hostage. "
+            "Police said 6 militants were killed.")
+    by_kind = {e["sub_event_type"]: e["fatalities"] for e in records(text, None)}
+    assert by_kind.get("Abduction/forced disappearance") == 0
+    assert by_kind.get("Armed clash") == 6

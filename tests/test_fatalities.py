@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.extraction.fatalities import read_fatalities, read_number
+from sitrep.extraction.fatalities import combine_tolls, read_fatalities, read_number, toll_relation
+from sitrep.models import NO_FATALITIES
 
 EMBLEM = (
     "The fighting left more than 300 dead, including around a hundred government forces and their "
@@ -173,3 +174,53 @@ def test_ties_counts_to_deaths(sentence: str, acled: int | None) -> None:
 def test_one_victim_named_by_a_long_noun_phrase() -> None:
     deaths = read_fatalities("Troops killed a well-known local insurgent field commander on Friday.")
     assert deaths is not None and deaths.fatalities == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relation"),
+    [
+        ("Hospital officials said the toll had risen to at least 31.", "update"),
+        ("The governor raised the death toll to more than 40 on Sunday.", "update"),
+        ("Another six villagers were killed in a second raid.", "more"),
+        ("Eleven more died in hospital overnight.", "more"),
+        ("Two guards were also killed.", "more"),
+        ("Medics said 14 people were killed in the blast.", "same"),
+    ],
+)
+def test_toll_relation(sentence: str, relation: str) -> None:
+    assert toll_relation(sentence) == relation
+
+
+def _told(*sentences: str) -> int:
+    deaths = NO_FATALITIES
+    for sentence in sentences:
+        later = read_fatalities(sentence)
+        if later is not None:
+            deaths = combine_tolls(deaths, later, toll_relation(sentence))
+    return deaths.fatalities
+
+
+def test_the_same_deaths_told_twice_keep_the_conservative_figure() -> None:
+    assert _told("The health ministry said 52 people were killed.",
+                 "A monitoring group put the toll at 57 dead.") == 52
+
+
+def test_a_vague_amount_yields_to_a_figure() -> None:
+    assert _told("Dozens killed as jets pound market town.",
+                 "Residents said at least 9 civilians were killed.") == 9
+    assert _told("Troops killed scores of fighters in the ambush.",
+                 "A monitor said at least 48 fighters were killed.") == 48
+
+
+def test_a_death_word_alone_yields_to_a_figure() -> None:
+    assert _told("Several people were killed in the shelling.", "Doctors said 7 people were killed.") == 7
+
+
+def test_a_raised_toll_replaces_the_first() -> None:
+    assert _told("At least 12 people were killed in the bombing.",
+                 "By evening the toll had risen to 19.") == 19
+
+
+def test_other_deaths_add_up() -> None:
+    assert _told("The strike on the market killed 11 people.",
+                 "Another four people were killed in a raid on the bakery.") == 15

@@ -30,7 +30,7 @@ from sitrep.extraction import taxonomy
 from sitrep.extraction.background import aggregate_toll, background_statement
 from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
-from sitrep.extraction.fatalities import read_fatalities
+from sitrep.extraction.fatalities import combine_tolls, read_fatalities, toll_relation
 from sitrep.extraction.location import Located, parenthetical_place
 from sitrep.extraction.realis import (
     asserted,
@@ -80,6 +80,12 @@ MIN_BODY_CONFIDENCE = 0.75
 SELECTIVE = frozenset(taxonomy.EVENT_TYPES["Strategic developments"]) - {"Agreement", "Arrests"}
 """Strategic developments ACLED codes only when they are the news (codebook: "coded selectively")."""
 NEWS_TYPES = VIOLENT_TYPES | {"Protests", "Riots"}
+PEACEFUL = frozenset(["Peaceful protest", "Protest with intervention"])
+DEATHLESS = frozenset(taxonomy.EVENT_TYPES["Strategic developments"]) | PEACEFUL | {"Abduction/forced disappearance"}
+"""Sub-types that by ACLED's definitions have no deaths: strategic developments are non-violent, a
+peaceful protest and a protest with intervention meet no lethal force (protesters killed make it
+excessive force against protesters), and killing civilians is an Attack, not an abduction. Deaths
+told beside them belong to another event of the story."""
 WEAK_CUE = 0.6
 """Cues weighted below this are bare verbs of violence ("killed", "fighting"): they say that violence
 happened, not how, and yield to a specific cue for the same incident."""
@@ -168,17 +174,19 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             if previous and index - previous.index <= FOLLOW_UP_WINDOW:
                 if CLAIM.search(sent.text):
                     _add_claim(previous, span, ctx)
-                elif ANAPHORA.match(sent.text) or (
-                        previous.paragraph == text.count("\n", 0, span.start)
+                elif ANAPHORA.match(sent.text):
+                    _add_sentence(previous, span, ctx, index)
+                elif (previous.paragraph == text.count("\n", 0, span.start)
                         and read_fatalities(sent.text) is not None):
-                    _add_sentence(previous, span, ctx, index)  # "6 were killed and 7 injured."
+                    _add_sentence(_bearer(drafts), span, ctx, index)  # "6 were killed and 7 injured."
             continue
         paragraph = text.count("\n", 0, span.start)
         own_places = event_places(doc, span, places, focus)
         if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
                 and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text)
                 and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
-            _add_sentence(previous, span, ctx, index, trigger)  # 3.
+            violent = trigger.event_type in VIOLENT_TYPES
+            _add_sentence(_bearer(drafts) if violent else previous, span, ctx, index, trigger)  # 3.
             trigger = None
         for cue in _events_of_sentence(trigger, reported):
             now = present_perfect(sent, span.start + cue.start, span.start + cue.end)
@@ -205,6 +213,13 @@ def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], h
         if host is not None:
             verdict[cue] = verdict[host]
     return [t for t in cues if verdict[t]]
+
+
+def _bearer(drafts: list[_Draft]) -> _Draft:
+    """The event a follow-up toll belongs to: the last one, unless its sub-type has no deaths
+    (``DEATHLESS``: "militants attacked the train, taking hostages. 16 militants were killed" tells the
+    clash's deaths, not the abduction's); then the last event of the story that can have them."""
+    return next((d for d in reversed(drafts) if d.trigger.sub_event_type not in DEATHLESS), drafts[-1])
 
 
 def _fold(drafts: list[_Draft]) -> list[_Draft]:
@@ -317,8 +332,7 @@ def _merge(into: _Draft, other: _Draft) -> None:
         if all(m.actor.name != mention.actor.name for m in into.actors):
             into.actors.append(mention)
     into.leading |= other.leading
-    if other.fatalities.fatalities > into.fatalities.fatalities:
-        into.fatalities = other.fatalities
+    into.fatalities = combine_tolls(into.fatalities, other.fatalities)  # one incident told twice
     into.sources += [s for s in other.sources if all(s.name != t.name for t in into.sources)]
     if other.index > into.index:
         into.index, into.paragraph = other.index, other.paragraph
@@ -389,8 +403,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
                 draft.leading.add(mention.span.start)
     significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
-    if deaths is not None and deaths.fatalities > draft.fatalities.fatalities:
-        draft.fatalities = deaths
+    if deaths is not None:
+        draft.fatalities = combine_tolls(draft.fatalities, deaths, toll_relation(span.text))
     for source in ctx.sources.of(span, draft.known_day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)
@@ -426,7 +440,10 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     event_type = draft.trigger.event_type
     civilian = event_type == "Violence against civilians" or (
         actor2 is not None and actor2.inter == "Civilians")
-    fatalities = draft.fatalities
+    if draft.trigger.sub_event_type in PEACEFUL and draft.fatalities.civilians:
+        # protesters killed: ACLED's excessive force against protesters (lethal force by authorities)
+        draft.trigger = replace(draft.trigger, sub_event_type="Excessive force against protesters")
+    fatalities = NO_FATALITIES if draft.trigger.sub_event_type in DEATHLESS else draft.fatalities
     if event_type == "Violence against civilians" and fatalities.fatalities and fatalities.civilians is None:
         fatalities = replace(fatalities, civilians=fatalities.fatalities)
     sources = tuple(draft.sources) or ((Source(ctx.article.outlet),) if ctx.article.outlet else ())

@@ -43,7 +43,7 @@ from itertools import pairwise
 from sitrep.extraction.dates import ENGLISH_MONTHS
 from sitrep.models import Fatalities, Span
 
-__all__ = ["Count", "read_fatalities", "read_number"]
+__all__ = ["Count", "combine_tolls", "read_fatalities", "read_number", "toll_relation"]
 
 UNQUANTIFIED_DEATHS = 3
 """ACLED: deaths confirmed but no figure ("several", "many", "civilians were killed")."""
@@ -112,6 +112,13 @@ DEATH_PARTICLES: dict[str, frozenset[str]] = {
 """Phrasal death verbs that precede their count: "shot dead two soldiers", "gunned down 5"."""
 DEATH_OF = frozenset(["lives", "bodies", "corpses", "deaths", "death", "killing", "massacre", "execution"])
 """Nouns that take the count after "of" ("claimed the lives of 9", "the bodies of 12")."""
+UPDATE_WORDS = frozenset(["risen", "rose", "rise", "rises", "raised", "raises", "raise", "climbed", "climbs",
+                          "increased", "increases", "updated", "revised", "jumped", "mounted", "soared"])
+"""Verbs that raise a toll told before ("the toll has risen to 19")."""
+ADDITIVE_BEFORE = frozenset(["another", "other", "further", "additional"])
+"""Words before a count that make its deaths others than those told before ("another five")."""
+ADDITIVE_AFTER = frozenset(["more", "others", "other", "additional"])
+"""Words after a count that make its deaths others ("19 more", "five others")."""
 TOLL = frozenset(["toll", "tally"])
 HARM = frozenset(
     ["wounded", "wounding", "wounds", "injured", "injuring", "injuries", "injury", "hurt", "maimed",
@@ -179,7 +186,7 @@ PERSON_WORDS = CIVILIAN_WORDS | STATE_WORDS | NONSTATE_WORDS | frozenset(
      "hostages", "commanders", "commander", "leaders", "leader", "officials", "official", "employees",
      "staff", "crew", "peacekeepers", "mercenaries", "contractors", "recruits", "militia", "guard",
      "worker", "driver", "pilot", "son", "sons", "daughter", "brother", "brothers", "father", "mother",
-     "husband", "wife", "those", "dead", "officers"]
+     "husband", "wife", "those", "dead", "officers", "guards"]
 )
 NOT_COUNT_AFTER = frozenset(
     ["%", "percent", "per", "year", "years", "months", "month", "weeks", "week", "days", "day", "hours",
@@ -282,6 +289,77 @@ def read_fatalities(sentence: str, offset: int = 0, significant: bool = False) -
     if not groups:
         return _unnumbered(tokens, offset, significant)
     return _total(groups, tokens, significant)
+
+
+def toll_relation(sentence: str) -> str:
+    """How the deaths a later sentence reports relate to those already told of the same event.
+
+    "update" when the toll is raised to its figure ("the toll has risen to 19", "officials raised the
+    toll to more than 60"): the new figure replaces the old; "more" when the deaths are others
+    ("another five were killed", "19 more died", "four guards were also killed"): they add up;
+    "same" otherwise: the same deaths told again, by the lede and the body or by another source.
+    """
+    tokens = _tokenize(sentence)
+    found = _find_counts(tokens, sentence, 0)
+    groups, tolls = _tie_counts(tokens, found)
+    first = groups[0].total if groups else (tolls[0] if tolls else None)
+    if first is None:
+        return "more" if {t.word for t in tokens} & {"another", "others"} else "same"
+    before = tokens[first.first - 1].word if first.first > 0 else ""
+    if before == "to" and any(t.word in UPDATE_WORDS for t in tokens[: first.first]):
+        return "update"
+    window = {t.word for t in tokens[max(0, first.first - 2) : first.last + 4]}
+    after = tokens[first.last].word if first.last < len(tokens) else ""
+    if before in ADDITIVE_BEFORE or after in ADDITIVE_AFTER or "also" in window:
+        return "more"
+    return "same"
+
+
+def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same") -> Fatalities:
+    """The deaths of one event told by two sentences, ``relation`` as ``toll_relation`` gives it.
+
+    ACLED codes "the most conservative credible figure" (codebook, fatalities): the same deaths told
+    twice keep the lower figure (one source's 44 and another's 48 give 44), except that a vague
+    amount ("dozens", ACLED's 12) yields to a stated figure, and a figure read only from a death word
+    (ACLED's 3 or 10 for unnumbered deaths, 1 for one victim) yields to either. A raised toll
+    replaces the earlier one; other deaths ("another five") add up.
+    """
+    if not earlier.evidence:
+        return later
+    if not later.evidence:
+        return earlier
+    if relation == "update":
+        return later if _exactness(later) >= _exactness(earlier) else earlier
+    if relation == "more":
+        return _added(earlier, later)
+    rank_earlier, rank_later = _exactness(earlier), _exactness(later)
+    if rank_earlier != rank_later:
+        return earlier if rank_earlier > rank_later else later
+    if rank_earlier < 2:  # two readings without a figure: the one naming more deaths
+        return later if later.fatalities > earlier.fatalities else earlier
+    return later if later.fatalities < earlier.fatalities else earlier
+
+
+def _exactness(deaths: Fatalities) -> int:
+    """How exactly a toll was stated: 2 a figure ("at least 62"), 1 a vague amount ("dozens"),
+    0 only a death word (ACLED's 3 or 10, or 1 for one victim)."""
+    counts = [read_number(span.text) for span in deaths.evidence]
+    if any(c is not None and not c.vague for c in counts):
+        return 2
+    return 1 if any(c is not None for c in counts) else 0
+
+
+def _added(a: Fatalities, b: Fatalities) -> Fatalities:
+    """Two tolls of different deaths, summed figure by figure."""
+    def plus(x: int | None, y: int | None) -> int | None:
+        return None if x is None and y is None else (x or 0) + (y or 0)
+
+    high = None if a.high is None or b.high is None else a.high + b.high
+    return Fatalities(
+        a.fatalities + b.fatalities, a.low + b.low, plus(a.best, b.best), high,
+        plus(a.civilians, b.civilians), plus(a.side_1, b.side_1), plus(a.side_2, b.side_2),
+        a.evidence + b.evidence,
+    )
 
 
 # --- 1. number phrases -------------------------------------------------------------------------
@@ -746,7 +824,8 @@ def _passive_enough(tokens: Sequence[_Token], k: int, starts: dict[int, _Found])
 
 
 def _victims_words(gap: Sequence[_Token]) -> bool:
-    """Whether the words between a count and its death word can name victims."""
+    """Whether the words between a count and its death word can name victims ("19 more died")."""
+    gap = [t for t in gap if t.word not in ADDITIVE_AFTER]
     if not gap:
         return True
     return any(t.word in PERSON_WORDS or (t.text[0].isupper() and t.word.endswith("s")) for t in gap)
@@ -831,8 +910,8 @@ def _death_fact(tokens: Sequence[_Token], k: int) -> bool:
     word = tokens[k].word
     if word in {"lives", "die", "dying", "kill"} or word not in DEATH_AFTER | DEATH_BEFORE:
         return False
-    if k > 0 and word in {"killing", "killed", "killings"} and tokens[k - 1].word in DETERMINERS:
-        return False  # "the killing", "those killed": a reference to deaths told elsewhere
+    if k > 0 and word in {"killing", "killed", "killings", "dead"} and tokens[k - 1].word in DETERMINERS:
+        return False  # "the killing", "those killed", "the dead": a reference to deaths told elsewhere
     return not (_irrealis(tokens, k) or _or_harm(tokens, k))
 
 
