@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.extraction.fatalities import combine_tolls, read_fatalities, read_number, toll_relation
+from sitrep.extraction.fatalities import combine_tolls, lexicon, read_fatalities, read_number, toll_relation
 from sitrep.models import NO_FATALITIES
 
 EMBLEM = (
@@ -224,3 +224,12 @@ def test_a_raised_toll_replaces_the_first() -> None:
 def test_other_deaths_add_up() -> None:
     assert _told("The strike on the market killed 11 people.",
                  "Another four people were killed in a raid on the bakery.") == 15
+
+
+def test_the_word_lists_are_data_loaded_once() -> None:
+    words = lexicon()
+    assert words is lexicon()
+    assert words.vague["dozens"] == (12, 24, 99)  # ACLED: "dozens" is 12
+    assert words.qualifiers["more than"] == "more"
+    assert "killed" in words.words["death_before"] and "wounded" in words.words["harm"]
+    assert "shot" in words.death_particles["dead"]

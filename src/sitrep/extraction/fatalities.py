@@ -24,6 +24,13 @@ range (``low``, ``best``, ``high``): see VAGUE and QUALIFIERS below. Qualified f
 number is given; the range records the doubt. "Casualties" is not read as deaths: it often
 counts the wounded too.
 
+The word lists (vague amounts, qualifiers, death words, harm words, victim words, exclusions) live in
+``data/en/fatalities.yaml``, each with the ACLED codebook rule or the grammar rule it comes from;
+``lexicon`` loads them once.
+
+Across sentences of one event, ``toll_relation`` tells whether a later toll restates, raises or adds
+to the one told before, and ``combine_tolls`` keeps ACLED's conservative figure accordingly.
+
 Sides: ``civilians`` counts victims named as civilians (civilians, children, women, residents ...);
 ``side_1`` counts state forces and their allies (soldiers, troops, government forces, police,
 regime, "and their allies"), ``side_2`` non-state armed groups (rebels, militants, jihadists,
@@ -38,12 +45,14 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 from sitrep.extraction.dates import ENGLISH_MONTHS
+from sitrep.lexicon import read
 from sitrep.models import Fatalities, Span
 
-__all__ = ["Count", "combine_tolls", "read_fatalities", "read_number", "toll_relation"]
+__all__ = ["Count", "Lexicon", "combine_tolls", "lexicon", "read_fatalities", "read_number", "toll_relation"]
 
 UNQUANTIFIED_DEATHS = 3
 """ACLED: deaths confirmed but no figure ("several", "many", "civilians were killed")."""
@@ -56,26 +65,76 @@ MAX_GAP_WORDS = 8
 MAX_NP_WORDS = 6
 """Most words read after a count to tell whose deaths they are."""
 
-VAGUE: dict[str, tuple[int, int, int]] = {
-    # word: (low = ACLED figure, best, high). ACLED's codebook fixes the first; best and high are
-    # the middle and the top of what the word can name.
-    "dozens": (12, 24, 99), "tens": (10, 20, 99), "scores": (20, 40, 99),
-    "hundreds": (100, 200, 999), "thousands": (1000, 2000, 9999),
-    "several": (3, 5, 9), "a number of": (3, 5, 9), "many": (3, 10, 99), "numerous": (3, 10, 99),
-    "multiple": (3, 4, 9), "a few": (3, 3, 5), "a handful of": (3, 4, 6), "some": (3, 5, 9),
-    "a couple of": (2, 2, 3),
-}
-UNQUANTIFIED = frozenset(["several", "a number of", "many", "numerous", "multiple", "a few", "some"])
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words that tie numbers to deaths, from ``sitrep/data/<language>/fatalities.yaml``."""
+
+    vague: dict[str, tuple[int, int, int]]
+    """Vague amounts: (low = ACLED's figure, best, high) ("dozens": 12, 24, 99)."""
+    unquantified: frozenset[str]
+    """Vague words with no size of their own: ACLED's 3, or 10 for a significant attack."""
+    qualifiers: dict[str, str]
+    """Qualifiers before a figure and their kind: min, more, nearly, about, upto, less."""
+    words: dict[str, frozenset[str]]
+    """The word classes by name (death_after, death_before, harm, civilian_words ...)."""
+    death_particles: dict[str, frozenset[str]]
+    """Phrasal death verbs before their count: particle -> verbs ("shot dead", "gunned down")."""
+
+
+@cache
+def lexicon(language: str = "en") -> Lexicon:
+    """The fatality words of a language, loaded once from ``sitrep/data/<language>/fatalities.yaml``."""
+    data = read(language, "fatalities.yaml")
+    special = {"vague", "unquantified", "qualifiers", "death_particles"}
+    return Lexicon(
+        vague={str(k): (int(v[0]), int(v[1]), int(v[2])) for k, v in data["vague"].items()},
+        unquantified=frozenset(str(w) for w in data["unquantified"]),
+        qualifiers={str(k): str(v) for k, v in data["qualifiers"].items()},
+        words={name: frozenset(str(w) for w in words) for name, words in data.items() if name not in special},
+        death_particles={str(k): frozenset(str(w) for w in v) for k, v in data["death_particles"].items()},
+    )
+
+
+_EN = lexicon()
+VAGUE = _EN.vague
+"""Vague amounts (ACLED codebook, fatalities): word -> (low = ACLED's figure, best, high)."""
+UNQUANTIFIED = _EN.unquantified
 """Vague words with no size of their own: ACLED's 3, or 10 for a significant attack."""
-QUALIFIERS: dict[str, str] = {
-    "at least": "min", "no fewer than": "min", "no less than": "min", "a minimum of": "min",
-    "more than": "more", "over": "more", "upwards of": "more", "in excess of": "more", "above": "more",
-    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
-    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
-    "some": "about", "an estimated": "about", "estimated": "about", "perhaps": "about",
-    "up to": "upto", "as many as": "upto", "at most": "upto",
-    "fewer than": "less", "less than": "less", "under": "less",
-}
+QUALIFIERS = _EN.qualifiers
+"""Qualifiers before a figure ("at least", "nearly") and how they read it."""
+DEATH_AFTER = _EN.words["death_after"]
+"""Death words that can follow their count ("300 dead", "12 were killed")."""
+TRANSITIVE = _EN.words["transitive"]
+"""Of those, the verbs that after a count need the passive ("5 gunmen killed 3" is not 5 deaths)."""
+DEATH_BEFORE = _EN.words["death_before"]
+"""Death verbs that precede their count ("killed 5", "killing at least 12", "troops massacre 40")."""
+DEATH_PARTICLES = _EN.death_particles
+"""Phrasal death verbs that precede their count: "shot dead two soldiers", "gunned down 5"."""
+DEATH_OF = _EN.words["death_of"]
+"""Nouns that take the count after "of" ("claimed the lives of 9", "the bodies of 12")."""
+UPDATE_WORDS = _EN.words["update_words"]
+"""Verbs that raise a toll told before ("the toll has risen to 19")."""
+ADDITIVE_BEFORE = _EN.words["additive_before"]
+"""Words before a count that make its deaths others than those told before ("another five")."""
+ADDITIVE_AFTER = _EN.words["additive_after"]
+"""Words after a count that make its deaths others ("19 more", "five others")."""
+TOLL = _EN.words["toll"]
+TOLL_LINK = _EN.words["toll_link"]
+"""The word just before a toll's figure ("the toll rose to 30", "a toll of 12")."""
+HARM = _EN.words["harm"]
+"""Words that make a count something other than deaths."""
+AMONG_THE_DEAD = _EN.words["among_the_dead"]
+"""After "among": the count is of the dead ("11 children were among the dead")."""
+NO_COUNT_BEFORE = _EN.words["no_count_before"]
+"""Words before "one" that make it a pronoun, not a number ("no one", "the one")."""
+CIVILIAN_WORDS = _EN.words["civilian_words"]
+STATE_WORDS = _EN.words["state_words"]
+NONSTATE_WORDS = _EN.words["nonstate_words"]
+PERSON_WORDS = CIVILIAN_WORDS | STATE_WORDS | NONSTATE_WORDS | _EN.words["person_words"]
+NOT_COUNT_AFTER = _EN.words["not_count_after"]
+NOT_COUNT_BEFORE = _EN.words["not_count_before"]
+SINGULAR_PERSON = _EN.words["singular_person"]
 
 ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TEENS = {
@@ -88,54 +147,11 @@ TENS = {
 }
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "dozen": 12}
 
-DEATH_AFTER = frozenset(
-    ["dead", "died", "die", "dying", "perished", "deaths", "fatalities", "bodies", "corpses", "lives",
-     "killed", "slain", "executed", "massacred", "murdered", "assassinated", "beheaded", "lynched",
-     "slaughtered", "martyred"]
-)
-"""Death words that can follow their count ("300 dead", "12 were killed")."""
-TRANSITIVE = frozenset(
-    ["killed", "executed", "massacred", "murdered", "assassinated", "beheaded", "lynched", "slaughtered"]
-)
-"""Of those, the verbs that after a count need the passive ("5 gunmen killed 3" is not 5 deaths)."""
-DEATH_BEFORE = frozenset(
-    ["killed", "killing", "kills", "kill", "massacred", "massacring", "massacre", "massacres", "executed",
-     "executing", "execute", "executes", "murdered", "murdering", "slaughtered", "slaughtering", "slaughter",
-     "assassinated", "beheaded", "lynched"]
-)
-"""Death verbs that precede their count ("killed 5", "killing at least 12"; headlines use the present:
-"troops massacre 40")."""
-DEATH_PARTICLES: dict[str, frozenset[str]] = {
-    "dead": frozenset(["shot", "shooting", "shoots", "shoot", "stabbed", "beaten", "hacked", "clubbed", "stoned"]),
-    "down": frozenset(["gunned", "gunning", "mowed"]),
-}
-"""Phrasal death verbs that precede their count: "shot dead two soldiers", "gunned down 5"."""
-DEATH_OF = frozenset(["lives", "bodies", "corpses", "deaths", "death", "killing", "massacre", "execution"])
-"""Nouns that take the count after "of" ("claimed the lives of 9", "the bodies of 12")."""
-UPDATE_WORDS = frozenset(["risen", "rose", "rise", "rises", "raised", "raises", "raise", "climbed", "climbs",
-                          "increased", "increases", "updated", "revised", "jumped", "mounted", "soared"])
-"""Verbs that raise a toll told before ("the toll has risen to 19")."""
-ADDITIVE_BEFORE = frozenset(["another", "other", "further", "additional"])
-"""Words before a count that make its deaths others than those told before ("another five")."""
-ADDITIVE_AFTER = frozenset(["more", "others", "other", "additional"])
-"""Words after a count that make its deaths others ("19 more", "five others")."""
-TOLL = frozenset(["toll", "tally"])
-HARM = frozenset(
-    ["wounded", "wounding", "wounds", "injured", "injuring", "injuries", "injury", "hurt", "maimed",
-     "arrested", "detained", "abducted", "kidnapped", "captured", "displaced", "missing", "rescued",
-     "evacuated", "fled", "hospitalised", "hospitalized", "treated", "casualties", "trapped", "freed",
-     "released", "seized", "homeless", "affected", "besieged", "deported", "expelled", "sick", "ill",
-     "suffering", "poisoned", "unconscious", "stranded", "infected", "starving"]
-)
-"""Words that make a count something other than deaths."""
 PART_BEFORE = frozenset(["including", "includes", "included", "among", "mostly", "mainly", "incl", ":", "("])
 PART_WALK = frozenset(
     [",", "and", "but", "also", "as", "well", "plus", "-", "the", "of", "their", "his", "her", "its"]
 )
 """Besides nominal words, what may stand between a part marker and the parts after it."""
-TOLL_LINK = frozenset(["at", "to", "of", "reached", "hit", "is", "was", "stood", "stands", "surpassed",
-                       "exceeded", "passed", "topped", "past", "now"])
-"""The word just before a toll's figure ("the toll rose to 30", "a toll of 12")."""
 BREAK = frozenset(
     [";", "said", "says", "told", "according", "while", "whereas", "after", "when", "before", "because",
      "although", "though", "meanwhile", "since", "during", "until", "which", '"', "“", "”"]
@@ -151,64 +167,12 @@ GAP_BEFORE = frozenset(
      "these", "at", "least", "some", "an", "estimated", "reportedly", "also", "up", "to", "over"]
 )
 """Words allowed between a death verb and its count ("killed all 12 passengers")."""
-AMONG_THE_DEAD = frozenset(["the dead", "the killed", "the victims", "those killed", "the fatalities"])
-"""After "among": the count is of the dead ("11 children were among the dead")."""
 COORDINATION = frozenset(
     ["and", ",", "plus", "as", "well", "another", "further", "also", "at", "least", "or"]
 )
 DETERMINERS = frozenset(["the", "a", "this", "that", "those", "these", "his", "her", "their", "its"])
 NEGATION = frozenset(["no", "not", "n't", "nobody", "none", "never", "without", "neither", "nor"])
-NO_COUNT_BEFORE = frozenset(["no", "any", "every", "each", "the", "this", "that", "which", "only"])
-"""Words before "one" that make it a pronoun, not a number ("no one", "the one")."""
 
-CIVILIAN_WORDS = frozenset(
-    ["civilian", "civilians", "child", "children", "kids", "woman", "women", "resident", "residents",
-     "villager", "villagers", "farmer", "farmers", "shepherd", "shepherds", "student", "students",
-     "pupils", "worshippers", "journalist", "journalists", "doctor", "doctors", "medics", "paramedics",
-     "nurses", "refugees", "passengers", "baby", "babies", "infants", "teachers", "protesters",
-     "demonstrators", "family", "relatives", "girl", "girls", "boy", "boys", "teenagers", "elderly",
-     "workers", "volunteers", "migrants", "displaced", "inhabitants", "pilgrims", "minors"]
-)
-STATE_WORDS = frozenset(
-    ["soldier", "soldiers", "troops", "army", "government", "regime", "police", "policemen", "policeman",
-     "security", "military", "servicemen", "conscripts", "gendarmes", "loyalists", "loyalist",
-     "pro-government", "army's", "gendarmerie", "servicemen"]
-)
-NONSTATE_WORDS = frozenset(
-    ["rebel", "rebels", "militant", "militants", "jihadist", "jihadists", "insurgent", "insurgents",
-     "fighter", "fighters", "gunmen", "gunman", "militiamen", "extremists", "terrorists", "opposition",
-     "attackers", "assailants", "mujahideen", "shabaab", "isis", "hts", "houthis",
-     "houthi", "jihadi"]
-)
-PERSON_WORDS = CIVILIAN_WORDS | STATE_WORDS | NONSTATE_WORDS | frozenset(
-    ["people", "persons", "person", "man", "men", "members", "member", "individuals", "them", "whom",
-     "victims", "citizens", "nationals", "others", "suspects", "prisoners", "detainees", "inmates",
-     "hostages", "commanders", "commander", "leaders", "leader", "officials", "official", "employees",
-     "staff", "crew", "peacekeepers", "mercenaries", "contractors", "recruits", "militia", "guard",
-     "worker", "driver", "pilot", "son", "sons", "daughter", "brother", "brothers", "father", "mother",
-     "husband", "wife", "those", "dead", "officers", "guards"]
-)
-NOT_COUNT_AFTER = frozenset(
-    ["%", "percent", "per", "year", "years", "months", "month", "weeks", "week", "days", "day", "hours",
-     "hour", "minutes", "km", "kilometres", "kilometers", "miles", "metres", "meters", "kg", "tons",
-     "tonnes", "times", "am", "pm", "gmt", "degrees", "hectares", "acres", "dollars", "euros", "pounds",
-     "mm", "cm", "st", "nd", "rd", "th", "o'clock", "villages", "towns", "cities", "buildings", "houses",
-     "homes", "vehicles", "tanks", "rockets", "missiles", "shells", "drones", "strikes", "airstrikes",
-     "raids", "attacks", "barrel", "bombs", "provinces", "districts", "neighbourhoods", "neighborhoods"]
-)
-NOT_COUNT_BEFORE = frozenset(
-    ["$", "€", "£", "#", "no", "number", "resolution", "article", "route", "highway", "road", "brigade",
-     "division", "corps", "regiment", "battalion", "unit", "page", "chapter", "section", "phase", "aged",
-     "age", "hill", "kilometre", "km", "flight", "paragraph", "law", "decree", "mig", "su"]
-)
-SINGULAR_PERSON = frozenset(
-    ["civilian", "soldier", "man", "woman", "child", "boy", "girl", "person", "fighter", "militant",
-     "member", "officer", "policeman", "resident", "farmer", "shepherd", "journalist", "student",
-     "teenager", "commander", "leader", "guard", "worker", "driver", "doctor", "nurse", "rebel",
-     "jihadist", "gunman", "attacker", "infant", "baby", "relative", "pilot", "official", "son",
-     "daughter", "mother", "father", "brother", "sister", "husband", "wife", "villager", "trader",
-     "businessman", "elder", "cleric", "imam", "teacher", "soldier's"]
-)
 MONTH_WORDS = frozenset(ENGLISH_MONTHS)
 """A number next to a month name is a day, not a count ("on 5 May")."""
 
