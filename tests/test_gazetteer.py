@@ -123,3 +123,17 @@ def test_malformed_dump_is_refused_with_the_fix(tiny_base: Path, tmp_path: Path)
     bad.write_text("1\tOnly\tthree\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"allCountries\.zip"):
         gazetteer.extend_from_geonames(bad)
+
+
+def test_country_table_short_forms_and_acronyms() -> None:
+    gaz = gazetteer.load()
+    assert gaz.countries["BF"].row in gaz.lookup("Burkina")
+    assert gazetteer.country_acronyms()["car"] == "CF"
+    assert gazetteer.is_acronym("C.A.R.") and gazetteer.is_acronym("DRC")
+    assert not gazetteer.is_acronym("Car") and not gazetteer.is_acronym("KINSHASA")
+
+
+def test_generic_region_words_are_a_class_of_their_own() -> None:
+    assert {"gulf", "pacific", "middle east"} <= gazetteer.GENERIC_NAMES
+    assert all(name_key(name) not in gazetteer.GENERIC_NAMES
+               for name, code, *_ in gazetteer.REGIONS if code not in {"RGN", "CONT"})

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.models import Place
+from sitrep.extraction.scene import event_places
+from sitrep.models import Place, Span
 from sitrep.nlp import pipeline
 from sitrep.resolve import gazetteer
 from sitrep.resolve.gazetteer import distance_km
@@ -231,3 +232,72 @@ def test_a_place_named_again_is_found_again() -> None:
     jowhar = named(parse(text), "Jowhar")
     assert [p.mention.start for p in jowhar] == [22, 40]  # the tagger misses the second
     assert {p.country_code for p in jowhar} == {"SO"}
+
+
+def test_country_short_forms_and_acronyms_from_the_country_table() -> None:
+    burkina = named(parse("Insurgents ambushed a supply convoy in Burkina on Monday, killing nine soldiers."),
+                    "Burkina")
+    assert burkina and burkina[0].country_code == "BF" and burkina[0].feature_code == "PCLI"
+    places = parse("Rebels raided two villages in the C.A.R. this week. CAR troops pushed them back toward "
+                   "the border with Chad.")
+    acronyms = [p for p in places if p.mention.text in {"C.A.R.", "CAR"}]
+    assert acronyms and {p.country_code for p in acronyms} == {"CF"}
+
+
+def test_generic_region_words_are_no_towns() -> None:
+    places = parse("Two tankers were seized in the Gulf on Friday, and warships patrolled the Pacific.")
+    assert all(p.feature_code in gazetteer.REGION_CODES for p in places)
+
+
+def test_well_known_cities_the_tagger_takes_for_persons() -> None:
+    places = parse("Ukrainian officials said missiles struck Kyiv overnight and drones hit Zaporizhzhia "
+                   "before dawn.")
+    for city in ("Kyiv", "Zaporizhzhia"):
+        found = named(places, city)
+        assert found and found[0].country_code == "UA" and found[0].feature_code.startswith("PPL")
+
+
+def test_first_word_of_an_unknown_name_is_not_resolved_alone() -> None:
+    places = parse("Government troops took the Tal Abu Zureiqat hill east of Deir ez-Zor, while rebels "
+                   "still held Bab al-Qusayrat on Sunday.")
+    assert not [p for p in places if p.mention.text in {"Tal", "Bab"}]
+    assert named(places, "Deir ez-Zor")
+
+
+def test_compass_adjective_makes_a_province() -> None:
+    idlib = named(parse("Air strikes hit several villages in northern Idlib on Sunday, Syrian rescuers said."),
+                  "Idlib")
+    assert idlib and idlib[0].feature_code == "ADM1" and idlib[0].geo_precision == 3
+    aleppo = named(parse("Rebels shelled Aleppo city on Monday, and clashes spread to western Aleppo, "
+                         "Syrian state media said."), "Aleppo")
+    assert aleppo and all(p.feature_code.startswith("PPL") for p in aleppo)
+
+
+def test_regions_across_countries_are_no_event_place() -> None:
+    text = ("Central Command, which oversees US operations across the Middle East, said an air strike "
+            "killed two militants in Anbar on Thursday.")
+    doc = pipeline("en")(text)
+    places = geoparse_doc(doc)
+    assert any(p.mention.text == "Middle East" for p in places)
+    scene = event_places(doc, Span(0, len(text), text), places, focus_country(places))
+    assert scene and all(p.mention.text != "Middle East" for p in scene)
+
+
+def test_a_town_the_text_calls_a_town() -> None:
+    places = parse("Somali troops ended a siege in the central town of Beledweyne on Wednesday, a "
+                   "commander in Somalia said.")
+    found = named(places, "Beledweyne")
+    assert found and found[0].country_code == "SO"
+
+
+def test_an_organisation_acronym_is_no_town() -> None:
+    places = parse("Kenyan police said on Monday that ROMA officers had arrested two suspects in Nairobi.")
+    assert not [p for p in places if p.mention.text == "ROMA"]
+    assert named(places, "Nairobi")
+
+
+def test_a_country_s_capital_is_the_capital_city() -> None:
+    places = parse("Traders in Cameroon's capital staged a sit-in on Monday, and police in the Malian capital "
+                   "dispersed a march.")
+    assert {p.mention.text: p.name for p in places if p.feature_code == "PPLC"} == {
+        "Cameroon's capital": "Yaoundé", "Malian capital": "Bamako"}

@@ -5,7 +5,8 @@ A sentence names places for many reasons. The scene is in the article's country,
 preposition ("in", "near", "outside"), as precise as the text allows. Not the scene: a demonym
 ("Syrian army"), the seat of a source ("the Britain-based Observatory", "based in London"), a
 dateline ("BEIRUT (Reuters)"), where a statement was made ("the ministry in Moscow said"), an
-affiliation ("backed by Turkey"), a country in an actor's name ("US forces"), or a small namesake abroad.
+affiliation ("backed by Turkey"), a country in an actor's name ("US forces"), a small namesake abroad, or a
+region across countries ("the Middle East").
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ MINOR_TOWN = 100_000
 FILING_MIN_CHARS = 4
 """Shorter capitalised names are acronyms ('UAE', 'DRC'), not datelines."""
 PRECISION_RANK = {1: 0, 2: 1, 3: 2}
+BROAD_REGION_CODES = frozenset({"CONT", "RGN", "OCN"})
+"""Feature codes of places that span countries (seas and gulfs stay: events at sea are coded there)."""
 SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
 """A place just before a verb of saying is where a statement was made ("the ministry in Moscow said")."""
 BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
@@ -76,7 +79,7 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
     for place in places:
         if not span.start <= place.mention.start < span.end:
             continue
-        if _demonym(doc, place):
+        if _demonym(doc, place) or _broad_region(place):
             continue
         before = text[max(0, place.mention.start - 40):place.mention.start]
         after = place.mention.end
@@ -93,6 +96,12 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
                                         not LOCATIVE.search(text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
+
+
+def _broad_region(place: Place) -> bool:
+    """A continent, an ocean or a region across countries ("the Middle East", "the Sahel"): no event's
+    place, which ACLED codes within one country."""
+    return place.country_code is None and place.feature_code in BROAD_REGION_CODES
 
 
 def _filing_place(text: str, place: Place) -> bool:

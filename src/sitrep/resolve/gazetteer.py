@@ -214,6 +214,15 @@ REGIONS = (
 REGION_CODES = frozenset(code for _, code, *_ in REGIONS)
 """Feature codes of the curated regions and water bodies."""
 
+GENERIC_NAMES = frozenset({
+    "gulf", "pacific", "atlantic", "arctic", "antarctic", "indo pacific", "asia pacific", "middle east",
+    "near east", "far east", "levant", "maghreb", "orient", "tropics", "west", "east", "north", "south",
+    "midwest", "mainland", "interior", "highlands", "lowlands", "delta", "coast", "gulf states",
+})
+"""Keys of bare names that English news uses for a sea, an ocean or a broad region, never for a town or
+a division whatever namesakes GeoNames holds ("the Gulf" is not Gulf Province of Papua New Guinea, "the
+Pacific" not Pacific, Missouri): alone, such a name resolves only to a curated region of ``REGIONS``."""
+
 REGION_COUNTRY = {"Golan Heights": "SY", "Sinai": "EG", "Kashmir": "IN", "Donbas": "UA", "Crimea": "UA",
                   "Darfur": "SD", "Euphrates": "IQ", "Tigris": "IQ", "Nile": "EG"}
 
@@ -338,15 +347,65 @@ def _source_digest() -> str:
 
 @cache
 def load() -> Gazetteer:
-    """The gazetteer, from the disk cache, built there first if missing (once per process)."""
+    """The gazetteer, from the disk cache, built there first if missing (once per process), with the
+    country table's short forms and acronyms (``country_acronyms``) added to its names."""
     path = cache_path()
     if path.exists():
         with path.open("rb") as f:
-            return Gazetteer(*pickle.load(f))
+            return _with_country_table(Gazetteer(*pickle.load(f)))
     gazetteer = _extended(build(), _read_extension())
     _write_atomically(path, (gazetteer.entries, gazetteer.names, gazetteer.skeletons, gazetteer.countries))
     _remove_stale(path)
+    return _with_country_table(gazetteer)
+
+
+def _country_table_aliases() -> dict[str, tuple[str, ...]]:
+    """ISO2 -> the other names of each country in the shared country table (``data/countries.yaml``):
+    short forms ("Burkina"), acronyms ("CAR") and names in other languages."""
+    from sitrep.resolve.actors import country_names
+
+    return {iso2: country.aliases for iso2, country in country_names().items()}
+
+
+def _with_country_table(gazetteer: Gazetteer) -> Gazetteer:
+    """Add the country table's aliases to the name index (not cached: the table may change without
+    the gazetteer's data)."""
+    for iso2, aliases in _country_table_aliases().items():
+        if iso2 not in gazetteer.countries:
+            continue
+        row = gazetteer.countries[iso2].row
+        for alias in aliases:
+            key = name_key(alias)
+            rows = gazetteer.names.get(key, ())
+            if key and row not in rows:
+                gazetteer.names[key] = (row, *rows)
     return gazetteer
+
+
+@cache
+def capitals() -> dict[str, int]:
+    """ISO2 -> the row of the country's capital (``PPLC``), for "Cameroon's capital"."""
+    gaz = load()
+    return {row[4]: i for i, row in enumerate(gaz.entries) if row[7] == "PPLC" and row[4]}
+
+
+def is_acronym(text: str) -> bool:
+    """Whether a name is written as an acronym: two to five capitals, dotted or not ("CAR", "C.A.R.")."""
+    letters = text.replace(".", "").replace(" ", "")
+    return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
+
+
+@cache
+def country_acronyms() -> dict[str, str]:
+    """``name_key`` of each country acronym -> ISO2 ("car" -> "CF", "drc" -> "CD"), from the country
+    table and ``COUNTRY_ALIASES``. Such a key names the country only when written in capitals: "CAR"
+    is the Central African Republic, "Car" a village in Tibet."""
+    out: dict[str, str] = {}
+    for iso2, aliases in (*_country_table_aliases().items(), *COUNTRY_ALIASES.items()):
+        for alias in aliases:
+            if is_acronym(alias):
+                out.setdefault(name_key(alias), iso2)
+    return out
 
 
 def _write_atomically(path: Path, data: object) -> None:

@@ -131,6 +131,18 @@ BLOCKING_LABELS = frozenset({"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUAN
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "al", "el", "ez", "az", "as", "ash", "ad", "ar", "an",
                         "-", "du", "des", "da", "do", "dos", "di", "am", "upon", "on", "en", "sur", "y",
                         "'s"})
+PART_WORDS = frozenset({"northern", "southern", "eastern", "western", "northeastern", "northwestern",
+                        "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+                        "south-western"})
+"""Compass adjectives before a name that make it a region ("northern Idlib": the province, not the city)."""
+NAME_PARTICLES = frozenset({"al", "el", "ez", "az", "as", "ash", "ad", "ar", "an", "at", "ed", "es", "er", "umm",
+                            "um", "abu", "bin", "ibn", "bani", "beni", "ould", "ag", "wad"})
+"""Particles inside Arabic and Sahelian names: a place name followed by one continues ("Bab al-...")."""
+NAME_HEADS = frozenset({"tal", "tall", "tell", "tel", "bab", "jabal", "jebel", "wadi", "ain", "ein", "ras", "kafr",
+                        "deir", "dayr", "beit", "bayt", "khirbet", "khirbat", "bir", "qasr", "hay", "hayy", "souq",
+                        "suq", "marj", "nahr", "jisr", "qalaat", "burj", "mazraat", "sheikh", "sidi"})
+"""Generic words that open Arabic place names ("Tal" hill, "Bab" gate, "Wadi" valley): followed by another
+capitalised word, alone they are never the place meant."""
 SETTLEMENT_WORDS = frozenset({"city", "town", "village", "township", "municipality", "hamlet"})
 """Words that make the name next to them a populated place ("the city of Idlib", "Kaduna city")."""
 STREET_WORDS = frozenset({"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
@@ -161,6 +173,14 @@ LOCATIVE_WORDS = frozenset({"in", "at", "near", "outside", "inside", "around", "
 """Prepositions that make the name after them a place where something is or happens."""
 PERSON_PLACE_WORDS = frozenset({"in", "near", "toward", "towards", "outside", "from", "at"})
 """After these a name spaCy tags as a person may be a town it does not know ("fighting in Galkayo")."""
+WELL_KNOWN_POPULATION = 250_000
+"""A city this populous, a capital or a first-level division is well known: tagged as a person outside a
+locative phrase ("drones struck Kyiv"), its name is still taken as the place (see ``_person_place_mentions``)."""
+PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "minister", "gen", "general", "sen", "senator",
+                           "rep", "judge", "governor", "mayor", "king", "queen", "prince", "princess", "sheikh",
+                           "colonel", "col", "lt", "sgt", "captain", "capt", "pope", "commander", "spokesman",
+                           "spokeswoman", "prof", "professor", "rev", "father", "sister", "brother"})
+"""Words before a name that make it a person's ("President Juba")."""
 ACTOR_WORDS = frozenset({
     "forces", "force", "troops", "army", "military", "soldiers", "jets", "warplanes", "aircraft", "drones",
     "navy", "marines", "police", "government", "officials", "official", "authorities", "embassy",
@@ -226,16 +246,20 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
         whole = _context(_names(gaz, doc, mentions, None), None, None)
     mentions = exact + _supported_fuzzy(gaz, [m for m in mentions if m.fuzzy], whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    mentions += _person_place_mentions(doc, gaz, taken, whole)
-    taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _gazetteer_mentions(doc, gaz, taken, whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
+    whole = _context(_names(gaz, doc, mentions, None), None, focus_country)  # with the gazetteer's names
+    mentions += _person_place_mentions(doc, gaz, taken, whole)
+    taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _repeated_mentions(doc, gaz, mentions, taken)
+    mentions = [m for m in mentions if not _opens_longer_name(doc, m)]
     mentions.sort(key=lambda m: m.start)
     _mark_roles(doc, mentions)
     # 2-3. division and settlement words, hierarchy; the context comes in step 4, from every other name
     _extend_division_words(doc, mentions)
+    _extend_capitals(gaz, doc, mentions)
     _mark_settlement_words(doc, mentions)
+    _mark_part_words(doc, mentions)
     _link_hierarchy(doc, mentions)
     # 4. resolution
     entries = _resolve(gaz, doc, mentions, focus_country)
@@ -344,7 +368,8 @@ def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | 
         kind = "division"
         rows = rows or _lookup(gaz, span[:-1])
     key = gazetteer.name_key(span[:-1].text if kind == "division" else span.text)
-    fuzzy = not rows and from_ner and len(span.text) >= SKELETON_MIN_LENGTH
+    fuzzy = (not rows and from_ner and len(span.text) >= SKELETON_MIN_LENGTH
+             and key not in gazetteer.GENERIC_NAMES and key not in gazetteer.country_acronyms())
     if fuzzy:
         rows = tuple(r for r in gaz.lookup_skeleton(span.text) if _similar(key, gaz.entry(r).name))
     if not rows:
@@ -354,12 +379,22 @@ def _lookup_span(gaz: Gazetteer, span: SpacySpan, from_ner: bool) -> _Mention | 
 
 def _lookup(gaz: Gazetteer, span: SpacySpan) -> tuple[int, ...]:
     """Exact gazetteer rows of a span; a state's abbreviation counts only written as one: with its
-    period or after a comma ("Springfield, Mass."), not the word "Mass" in "Mass killing"."""
+    period or after a comma ("Springfield, Mass."), not the word "Mass" in "Mass killing"; a country's
+    acronym ("CAR", "C.A.R.") names only that country when written in capitals, and never otherwise
+    ("Car"); a generic region word (``gazetteer.GENERIC_NAMES``: "the Gulf", "the Pacific") names no
+    town or division."""
     rows = gaz.lookup(span.text)
     key = gazetteer.name_key(span.text)
     if rows and key in _ABBREVIATION_KEYS and not _written_as_abbreviation(span):
         rows = tuple(r for r in rows if gazetteer.name_key(gaz.entry(r).name) == key
                      or gaz.entry(r).feature_code != "ADM1")
+    acronym = gazetteer.country_acronyms().get(key)
+    if rows and acronym in gaz.countries:
+        country = gaz.countries[acronym].row
+        written = gazetteer.is_acronym(span.text)
+        rows = tuple(r for r in rows if (r == country) == written)
+    if rows and key in gazetteer.GENERIC_NAMES:
+        rows = tuple(r for r in rows if gaz.entry(r).feature_code in gazetteer.REGION_CODES)
     return rows
 
 
@@ -464,6 +499,9 @@ def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: 
         return False
     if _in_street_name(span):
         return False
+    if gazetteer.is_acronym(span.text) and any(c.islower() for c in _line(span).text):
+        # in mixed-case text capitals alone make an organisation's acronym ("NISA"), not a town
+        rows = tuple(r for r in rows if gaz.entry(r).feature_code in {"PCLI", "ADM1"})
     in_name = _inside_name(span)
     headline = _in_headline(span)
     for row in rows:
@@ -534,20 +572,69 @@ def _repeated_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], taken
 
 
 def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], context: _Context) -> list[_Mention]:
-    """Names spaCy tags as persons right after a locative preposition ("fighting near Galkayo") that
-    name a place in the article's focus country: small towns it has not seen are often taken for
-    people."""
+    """Names spaCy tags as persons that name a place of the article's focus country: right after a
+    locative preposition ("fighting near Galkayo") or where the text calls them a place ("the town of
+    Galkayo", "Galkayo district"), any place there (small towns it has not seen are
+    often taken for people); elsewhere ("drones struck Kyiv", "Kyiv residents"), a well-known one
+    (``_well_known``) of the focus country or of a country the article names, when the article never
+    uses the name for a person (``_used_as_person``)."""
     out = []
     for ent in doc.ents:
-        if (ent.label_ != "PERSON" or ent.start == 0 or doc[ent.start - 1].lower_ not in PERSON_PLACE_WORDS
-                or any(i in taken for i in range(ent.start, ent.end)) or context.focus is None):
+        if ent.label_ != "PERSON" or any(i in taken for i in range(ent.start, ent.end)) or context.focus is None:
             continue
         mention = _lookup_span(gaz, ent, from_ner=True)
-        if mention:
+        if mention is None or mention.fuzzy:
+            continue
+        if (ent.start > 0 and doc[ent.start - 1].lower_ in PERSON_PLACE_WORDS) or _called_a_place(doc, ent):
             mention.rows = tuple(r for r in mention.rows if gaz.entry(r).country_code == context.focus)
-            if mention.rows:
-                out.append(mention)
+        elif not _used_as_person(doc, ent):
+            mention.rows = tuple(r for r in mention.rows if _well_known(gaz.entry(r)) and (
+                gaz.entry(r).country_code == context.focus
+                or context.countries.get(gaz.entry(r).country_code or "", 0.0) >= 1.0))
+        else:
+            continue
+        if mention.rows:
+            out.append(mention)
     return out
+
+
+def _called_a_place(doc: Doc, ent: SpacySpan) -> bool:
+    """Whether the text calls a name a settlement or a division: "the town of X", "X district", "X, a
+    town near ..."."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    if len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of":
+        return True
+    after = [t.lower_ for t in doc[ent.end:ent.end + 4]]
+    if after[:1] and (after[0] in SETTLEMENT_WORDS or after[0] in DIVISION_WORDS):
+        return True
+    return after[:2] in ([",", "a"], [",", "the"]) and any(w in SETTLEMENT_WORDS for w in after[2:4])
+
+
+def _well_known(e: Entry) -> bool:
+    """A capital, a first-level division or a city of ``WELL_KNOWN_POPULATION``."""
+    return e.feature_code in {"PPLC", "ADM1"} or (e.feature_code.startswith("PPL")
+                                                  and e.population >= WELL_KNOWN_POPULATION)
+
+
+def _used_as_person(doc: Doc, ent: SpacySpan) -> bool:
+    """Whether the article uses a name for a person anywhere: inside a longer person's name ("Sudani"
+    after "Mohammed Shia al-Sudani"), after a title ("President Juba"), or as the one who speaks
+    ("Houston said")."""
+    words = [t.lower_ for t in ent]
+    n = len(words)
+    for other in doc.ents:
+        if other.label_ == "PERSON" and len(other) > n and any(
+                [t.lower_ for t in other[i:i + n]] == words for i in range(len(other) - n + 1)):
+            return True
+    for tok in doc:
+        if tok.lower_ != words[-1]:
+            continue
+        before = doc[tok.i - n] if tok.i - n >= 0 else None
+        if before is not None and before.lower_.rstrip(".") in PERSON_TITLES:
+            return True
+        if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.lemma_ in SPEECH_LEMMAS:
+            return True
+    return False
 
 
 def _mark_roles(doc: Doc, mentions: list[_Mention]) -> None:
@@ -600,6 +687,22 @@ def _extend_division_words(doc: Doc, mentions: list[_Mention]) -> None:
             m.kind = "division"
 
 
+def _extend_capitals(gaz: Gazetteer, doc: Doc, mentions: list[_Mention]) -> None:
+    """A country named with "capital" after it is its capital: "Cameroon's capital", "the Malian
+    capital"."""
+    capitals = gazetteer.capitals()
+    for m in mentions:
+        entries = [gaz.entry(r) for r in m.rows]
+        if m.kind not in {"name", "demonym"} or len(entries) != 1 or entries[0].feature_code != "PCLI":
+            continue
+        after = [t.lower_ for t in doc[m.end:m.end + 2]]
+        words = after[1:] if after[:1] == ["'s"] and m.kind == "name" else after[:1]
+        if words == ["capital"] and (entries[0].country_code or "") in capitals:
+            m.end += len(after) if after[:1] == ["'s"] else 1
+            m.rows = (capitals[entries[0].country_code or ""],)
+            m.kind, m.key = "name", ""
+
+
 def _line(span: SpacySpan) -> SpacySpan:
     """The line of text (between line breaks) around a span."""
     doc = span.doc
@@ -620,6 +723,35 @@ def _mark_settlement_words(doc: Doc, mentions: list[_Mention]) -> None:
         after = doc[m.end].text if m.end < len(doc) else ""
         if (len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of") or after in SETTLEMENT_WORDS:
             m.kind = "settlement"
+
+
+def _mark_part_words(doc: Doc, mentions: list[_Mention]) -> None:
+    """Mark names after a compass adjective ("northern Idlib", "in southwestern Kaduna") as regions: a
+    part of a province or country, so a province of that name beats its namesake city. The bare compass
+    word names a part of a city ("east Aleppo", "west Mosul") and is left alone, and so is a name the
+    article calls a city elsewhere ("Aleppo city ... clashes in western Aleppo")."""
+    cities = {m.rows for m in mentions if m.kind == "settlement"}
+    for m in mentions:
+        if (m.kind == "name" and m.start > 0 and doc[m.start - 1].lower_ in PART_WORDS
+                and m.rows not in cities):
+            m.kind = "region"
+
+
+def _opens_longer_name(doc: Doc, m: _Mention) -> bool:
+    """Whether a mention is only the first word of a longer name the gazetteer does not know ("Tal" of
+    "Tal Umm Khurayzat", "Bab" of "Bab al-Tabbaneh"): it is followed by a name particle and a
+    capitalised word, or is itself a word that opens place names (``NAME_HEADS``) followed by one."""
+    if m.kind == "demonym" or m.end >= len(doc):
+        return False
+    following = doc[m.end:m.end + 3]
+    words = [t for t in following if t.text not in {"-", "'"}]
+    if not words or (not doc[m.end - 1].whitespace_ and following[0].text not in {"-", "'"}):
+        return False  # "Aleppo's"
+    first = words[0]
+    if first.lower_ in NAME_PARTICLES:
+        return len(words) > 1 and _capitalised(words[1])
+    return (m.end - m.start == 1 and doc[m.start].lower_ in NAME_HEADS and _capitalised(first)
+            and first.lower_ not in STOP_WORDS and first.lower_ not in DIVISION_WORDS)
 
 
 def _link_hierarchy(doc: Doc, mentions: list[_Mention]) -> None:
@@ -854,7 +986,7 @@ def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry],
         score += BOOST_FOCUS_COUNTRY
     score += BOOST_COUNTRY_MENTIONED * min(1.0, context.countries.get(cc, 0.0))
     if (e.feature_code.startswith("PPL") and e.population >= CITY_OVER_DIVISION_POPULATION
-            and (e.country_code, e.admin1) in divisions and m.kind != "division"):
+            and (e.country_code, e.admin1) in divisions and m.kind not in {"division", "region"}):
         score += BOOST_CITY_OVER_DIVISION
     if e.feature_code not in {"ADM1", "PCLI"}:
         score += BOOST_ADMIN1_MENTIONED * min(1.0, context.admin1s.get((cc, e.admin1 or ""), 0.0))
@@ -867,8 +999,11 @@ def _score(e: Entry, m: _Mention, context: _Context, parents: list[Entry],
 
 
 def _kind_boost(e: Entry, m: _Mention) -> float:
-    """The words around the name say which kind of place it is: "Aleppo province", "the city of Idlib"."""
+    """The words around the name say which kind of place it is: "Aleppo province", "the city of Idlib",
+    "northern Idlib"."""
     if m.kind == "division" and e.feature_code in {"ADM1", "ADM2"}:
+        return BOOST_SUFFIX_TYPE
+    if m.kind == "region" and e.feature_code == "ADM1":
         return BOOST_SUFFIX_TYPE
     if m.kind == "settlement" and e.feature_code.startswith("PPL"):
         return BOOST_SETTLEMENT_WORD
