@@ -347,38 +347,14 @@ def _source_digest() -> str:
 
 @cache
 def load() -> Gazetteer:
-    """The gazetteer, from the disk cache, built there first if missing (once per process), with the
-    country table's short forms and acronyms (``country_acronyms``) added to its names."""
+    """The gazetteer, from the disk cache, built there first if missing (once per process)."""
     path = cache_path()
     if path.exists():
         with path.open("rb") as f:
-            return _with_country_table(Gazetteer(*pickle.load(f)))
+            return Gazetteer(*pickle.load(f))
     gazetteer = _extended(build(), _read_extension())
     _write_atomically(path, (gazetteer.entries, gazetteer.names, gazetteer.skeletons, gazetteer.countries))
     _remove_stale(path)
-    return _with_country_table(gazetteer)
-
-
-def _country_table_aliases() -> dict[str, tuple[str, ...]]:
-    """ISO2 -> the other names of each country in the shared country table (``data/countries.yaml``):
-    short forms ("Burkina"), acronyms ("CAR") and names in other languages."""
-    from sitrep.resolve.actors import country_names
-
-    return {iso2: country.aliases for iso2, country in country_names().items()}
-
-
-def _with_country_table(gazetteer: Gazetteer) -> Gazetteer:
-    """Add the country table's aliases to the name index (not cached: the table may change without
-    the gazetteer's data)."""
-    for iso2, aliases in _country_table_aliases().items():
-        if iso2 not in gazetteer.countries:
-            continue
-        row = gazetteer.countries[iso2].row
-        for alias in aliases:
-            key = name_key(alias)
-            rows = gazetteer.names.get(key, ())
-            if key and row not in rows:
-                gazetteer.names[key] = (row, *rows)
     return gazetteer
 
 
@@ -397,14 +373,14 @@ def is_acronym(text: str) -> bool:
 
 @cache
 def country_acronyms() -> dict[str, str]:
-    """``name_key`` of each country acronym -> ISO2 ("car" -> "CF", "drc" -> "CD"), from the country
-    table and ``COUNTRY_ALIASES``. Such a key names the country only when written in capitals: "CAR"
-    is the Central African Republic, "Car" a village in Tibet."""
+    """``name_key`` of each country acronym -> ISO2 ("car" -> "CF", "drc" -> "CD"): the country table's
+    aliases written as acronyms, its ``capitals_only`` among them. Such a key names the country only
+    when written in capitals: "CAR" is the Central African Republic, "Car" a village in Tibet."""
     out: dict[str, str] = {}
-    for iso2, aliases in (*_country_table_aliases().items(), *COUNTRY_ALIASES.items()):
-        for alias in aliases:
-            if is_acronym(alias):
-                out.setdefault(name_key(alias), iso2)
+    for iso2, entry in _country_table().items():
+        for alias in (*entry.get("aliases", ()), *entry.get("place_names", ()), *entry.get("capitals_only", ())):
+            if is_acronym(str(alias)):
+                out.setdefault(name_key(str(alias)), iso2)
     return out
 
 

@@ -248,8 +248,7 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _gazetteer_mentions(doc, gaz, taken, whole)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    whole = _context(_names(gaz, doc, mentions, None), None, focus_country)  # with the gazetteer's names
-    mentions += _person_place_mentions(doc, gaz, taken, whole)
+    mentions += _person_place_mentions(doc, gaz, taken, _names(gaz, doc, mentions, None), focus_country)
     taken = {i for m in mentions for i in range(m.start, m.end)}
     mentions += _repeated_mentions(doc, gaz, mentions, taken)
     mentions = [m for m in mentions if not _opens_longer_name(doc, m)]
@@ -389,10 +388,9 @@ def _lookup(gaz: Gazetteer, span: SpacySpan) -> tuple[int, ...]:
         rows = tuple(r for r in rows if gazetteer.name_key(gaz.entry(r).name) == key
                      or gaz.entry(r).feature_code != "ADM1")
     acronym = gazetteer.country_acronyms().get(key)
-    if rows and acronym in gaz.countries:
+    if acronym in gaz.countries:
         country = gaz.countries[acronym].row
-        written = gazetteer.is_acronym(span.text)
-        rows = tuple(r for r in rows if (r == country) == written)
+        rows = (country,) if gazetteer.is_acronym(span.text) else tuple(r for r in rows if r != country)
     if rows and key in gazetteer.GENERIC_NAMES:
         rows = tuple(r for r in rows if gaz.entry(r).feature_code in gazetteer.REGION_CODES)
     return rows
@@ -499,8 +497,7 @@ def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: 
         return False
     if _in_street_name(span):
         return False
-    if gazetteer.is_acronym(span.text) and any(c.islower() for c in _line(span).text):
-        # in mixed-case text capitals alone make an organisation's acronym ("NISA"), not a town
+    if _lone_acronym(span):  # an organisation's acronym ("NISA"), not a town
         rows = tuple(r for r in rows if gaz.entry(r).feature_code in {"PCLI", "ADM1"})
     in_name = _inside_name(span)
     headline = _in_headline(span)
@@ -518,6 +515,17 @@ def _plausible(gaz: Gazetteer, span: SpacySpan, rows: tuple[int, ...], context: 
         if e.population >= GAZ_ONLY_FOCUS_POPULATION and _supports(context, e):
             return True
     return False
+
+
+def _lone_acronym(span: SpacySpan) -> bool:
+    """A word in capitals alone inside mixed-case text, not opening its line ("NISA said", not the
+    dateline "FALLS VILLAGE -" nor a headline in capitals)."""
+    line = _line(span)
+    if not gazetteer.is_acronym(span.text) or span.start == line.start or not any(c.islower() for c in line.text):
+        return False
+    doc = span.doc
+    near = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return not any(t.is_alpha and t.is_upper for t in near)
 
 
 def _in_street_name(span: SpacySpan) -> bool:
@@ -571,26 +579,37 @@ def _repeated_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], taken
     return out
 
 
-def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], context: _Context) -> list[_Mention]:
+def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], names: Sequence[_Name],
+                           focus: str | None) -> list[_Mention]:
     """Names spaCy tags as persons that name a place of the article's focus country: right after a
     locative preposition ("fighting near Galkayo") or where the text calls them a place ("the town of
     Galkayo", "Galkayo district"), any place there (small towns it has not seen are
     often taken for people); elsewhere ("drones struck Kyiv", "Kyiv residents"), a well-known one
     (``_well_known``) of the focus country or of a country the article names, when the article never
-    uses the name for a person (``_used_as_person``)."""
+    uses the name for a person (``_used_as_person``) and the focus country has no other town of that
+    name ("Madison"). The focus is the one the article's other names
+    point to: a name is no evidence for itself ("Alexandria" alone is not an article about Egypt)."""
     out = []
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or any(i in taken for i in range(ent.start, ent.end)) or context.focus is None:
+        if ent.label_ != "PERSON" or any(i in taken for i in range(ent.start, ent.end)):
             continue
         mention = _lookup_span(gaz, ent, from_ner=True)
         if mention is None or mention.fuzzy:
             continue
+        context = _context(names, mention, focus)
+        if context.focus is None:
+            continue
         if (ent.start > 0 and doc[ent.start - 1].lower_ in PERSON_PLACE_WORDS) or _called_a_place(doc, ent):
             mention.rows = tuple(r for r in mention.rows if gaz.entry(r).country_code == context.focus)
         elif not _used_as_person(doc, ent):
-            mention.rows = tuple(r for r in mention.rows if _well_known(gaz.entry(r)) and (
+            known = [r for r in mention.rows if _well_known(gaz.entry(r)) and (
                 gaz.entry(r).country_code == context.focus
-                or context.countries.get(gaz.entry(r).country_code or "", 0.0) >= 1.0))
+                or context.countries.get(gaz.entry(r).country_code or "", 0.0) >= 1.0)]
+            towns = [e for e in (gaz.entry(r) for r in mention.rows) if e.feature_code.startswith("PPL")
+                     and e.population >= GAZ_ONLY_FOCUS_POPULATION and e.country_code == context.focus]
+            if len(towns) > 1:
+                known = []  # many towns of that name in the country ("Madison"): which one is unclear
+            mention.rows = tuple(known)
         else:
             continue
         if mention.rows:
