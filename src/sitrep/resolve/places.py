@@ -256,7 +256,7 @@ def geoparse_doc(doc: Doc, focus_country: str | None = None) -> list[Place]:
     _mark_roles(doc, mentions)
     # 2-3. division and settlement words, hierarchy; the context comes in step 4, from every other name
     _extend_division_words(doc, mentions)
-    _extend_capitals(gaz, doc, mentions)
+    mentions = sorted(mentions + _capital_mentions(gaz, doc, mentions), key=lambda m: m.start)
     _mark_settlement_words(doc, mentions)
     _mark_part_words(doc, mentions)
     _link_hierarchy(doc, mentions)
@@ -619,12 +619,12 @@ def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], names: Seq
 
 def _called_a_place(doc: Doc, ent: SpacySpan) -> bool:
     """Whether the text calls a name a settlement or a division: "the town of X", "X district", "X, a
-    town near ..."."""
+    town near ..." (not "X town", as in "Richmond and X town centres")."""
     before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
     if len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of":
         return True
     after = [t.lower_ for t in doc[ent.end:ent.end + 4]]
-    if after[:1] and (after[0] in SETTLEMENT_WORDS or after[0] in DIVISION_WORDS):
+    if after[:1] and after[0] in DIVISION_WORDS:
         return True
     return after[:2] in ([",", "a"], [",", "the"]) and any(w in SETTLEMENT_WORDS for w in after[2:4])
 
@@ -706,20 +706,24 @@ def _extend_division_words(doc: Doc, mentions: list[_Mention]) -> None:
             m.kind = "division"
 
 
-def _extend_capitals(gaz: Gazetteer, doc: Doc, mentions: list[_Mention]) -> None:
-    """A country named with "capital" after it is its capital: "Cameroon's capital", "the Malian
-    capital"."""
+def _capital_mentions(gaz: Gazetteer, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """The word "capital" after a country is a mention of its capital: "Cameroon's capital", "the
+    Malian capital" (the country's own word stays a mention of the country); not when a name follows,
+    which is the place meant ("the Syrian capital, Damascus", "the de facto Syrian capital Raqqa")."""
     capitals = gazetteer.capitals()
+    out = []
     for m in mentions:
         entries = [gaz.entry(r) for r in m.rows]
         if m.kind not in {"name", "demonym"} or len(entries) != 1 or entries[0].feature_code != "PCLI":
             continue
-        after = [t.lower_ for t in doc[m.end:m.end + 2]]
-        words = after[1:] if after[:1] == ["'s"] and m.kind == "name" else after[:1]
-        if words == ["capital"] and (entries[0].country_code or "") in capitals:
-            m.end += len(after) if after[:1] == ["'s"] else 1
-            m.rows = (capitals[entries[0].country_code or ""],)
-            m.kind, m.key = "name", ""
+        word = m.end + 1 if m.end < len(doc) and doc[m.end].lower_ == "'s" and m.kind == "name" else m.end
+        if word >= len(doc) or doc[word].lower_ != "capital" or (entries[0].country_code or "") not in capitals:
+            continue
+        named = [t for t in doc[word + 1:word + 3] if t.text != ","][:1]
+        if named and _capitalised(named[0]):
+            continue
+        out.append(_Mention(word, word + 1, (capitals[entries[0].country_code or ""],), False))
+    return out
 
 
 def _line(span: SpacySpan) -> SpacySpan:
