@@ -121,7 +121,7 @@ def test_find_offsets_match_the_text(base: ActorBase) -> None:
 
 
 def test_acronyms_are_case_sensitive(base: ActorBase) -> None:
-    text = "Residents said as many as ten people fled, as is usual; hts is not a name."
+    text = "Residents said as many as ten households fled, as is usual; hts is not a name."
     assert [m.actor.name for m in base.find(text, "Somalia")] == ["Civilians (Somalia)"]
     assert base.resolve("as") is None
 

@@ -259,3 +259,60 @@ def test_a_follow_up_toll_belongs_to_the_violence_not_the_abduction() -> None:
     by_kind = {e["sub_event_type"]: e["fatalities"] for e in records(text, None)}
     assert by_kind.get("Abduction/forced disappearance") == 0
     assert by_kind.get("Armed clash") == 6
+
+
+def sides(text: str) -> list[tuple[str, str, str | None, list[str]]]:
+    """(sub-type, actor1, actor2, associates of actor2) of each event, on a day in March 2024."""
+    return [(r["sub_event_type"], r["actor1"], r.get("actor2"), list(r.get("assoc_actor_2") or []))
+            for r in records(text, "2024-03-09")]
+
+
+def test_the_agent_of_the_trigger_is_actor1_not_the_nearest_name() -> None:
+    [(sub, actor1, actor2, _)] = sides("Soldiers killed twelve militants near Gao in Mali on Friday, the army said.")
+    assert (sub, actor1, actor2) == ("Armed clash", "Military Forces of Mali (2021-)",
+                                     "Unidentified Armed Group (Mali)")
+
+
+def test_a_reporting_source_is_neither_actor_nor_target() -> None:
+    [(_, actor1, actor2, assoc2)] = sides(
+        "Gunmen attacked a police post near Gao in Mali on Friday, killing two officers, the army said.")
+    assert actor1 == "Unidentified Armed Group (Mali)"
+    assert actor2 == "Police Forces of Mali (2021-)"
+    assert "Military Forces of Mali (2021-)" not in assoc2
+
+
+def test_the_party_to_another_clause_is_not_the_abductor() -> None:
+    text = ("Passengers of a bus held hostage near Gao in Mali described their ordeal on Friday as the army "
+            "ended the siege and killed 20 gunmen.")
+    abductions = [s for s in sides(text) if s[0] == "Abduction/forced disappearance"]
+    assert abductions and all(not a1.startswith("Military Forces") for _, a1, _, _ in abductions)
+
+
+def test_the_dead_of_a_strike_are_its_civilian_victims() -> None:
+    [(sub, _, actor2, _)] = sides("Air strikes killed nine children near Gao in Mali on Friday.")
+    assert (sub, actor2) == ("Air/drone strike", "Civilians (Mali)")
+
+
+def test_civilians_are_never_a_side_of_a_battle() -> None:
+    found = sides("Troops clashed with militants near Gao in Mali on Friday, and four civilians were killed "
+                  "in the fighting.")
+    assert [(s, a2) for s, _, a2, _ in found] == [("Armed clash", "Unidentified Armed Group (Mali)")]
+
+
+def test_rioters_are_not_set_against_protesters() -> None:
+    for sub, actor1, actor2, _ in sides("Protesters threw stones at shops and burned cars in Bamako, Mali on Friday."):
+        if sub == "Violent demonstration":
+            assert actor1 == "Rioters (Mali)" and actor2 != "Protesters (Mali)"
+
+
+def test_a_state_force_that_takes_a_town_regains_it() -> None:
+    [(sub, actor1, actor2, _)] = sides("The army seized the town of Tessit in Mali from Islamist militants on Friday.")
+    assert (sub, actor1, actor2) == ("Government regains territory", "Military Forces of Mali (2021-)",
+                                     "Unidentified Armed Group (Mali)")
+
+
+def test_the_side_that_took_the_town_in_a_follow_up_is_actor1() -> None:
+    [(sub, actor1, actor2, _)] = sides("Soldiers killed ten militants in Tessit, Mali on Friday. "
+                                       "The militants took control of the town.")
+    assert (sub, actor1, actor2) == ("Non-state actor overtakes territory", "Unidentified Armed Group (Mali)",
+                                     "Military Forces of Mali (2021-)")

@@ -40,6 +40,7 @@ from sitrep.extraction.realis import (
     present_perfect,
     relative_host,
 )
+from sitrep.extraction.roles import AGENT, OTHER, PATIENT, SOURCE, read_roles, role_at
 from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Quote, Source, Span
@@ -113,7 +114,14 @@ class _Draft:
     borrowed: bool = False
     """The place is the article's, not named with the event: ACLED precision 2 at best."""
     leading: set[int] = field(default_factory=set)
-    """Starts of the actor mentions named before their sentence's trigger (the likely initiators)."""
+    """Starts of the actor mentions that acted: the agents of their sentence's trigger in the parse
+    (``roles``), else those named before it (the likely initiators)."""
+    agents: set[int] = field(default_factory=set)
+    """Starts of the actor mentions the parse reads as agents of their sentence's trigger."""
+    patients: set[int] = field(default_factory=set)
+    """Starts of the actor mentions acted upon: the patients of their sentence's trigger."""
+    others: set[int] = field(default_factory=set)
+    """Starts of the actor mentions that are parties to another clause of their sentence."""
 
     @property
     def known_day(self) -> date | None:
@@ -135,6 +143,8 @@ class Context:
     focus: Place | None
     """The article's main place: the first place of its focus country."""
     sources: Sources
+    doc: Doc | None = None
+    """The article's parse, for the roles around each trigger (``roles.read_roles``)."""
 
 
 def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
@@ -149,7 +159,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
     dates = [d for d in find_dates(text, published) if d.span.end > opening]
     main = main_place(places, focus)
     ctx = Context(article, published, places, dates, actors, gazetteer, main,
-                  Sources(text, quotes, actors, main.country if main else None))
+                  Sources(text, quotes, actors, main.country if main else None), doc)
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
     drafts: list[_Draft] = []
@@ -333,6 +343,9 @@ def _merge(into: _Draft, other: _Draft) -> None:
             into.actors.append(mention)
     into.leading |= other.leading
     into.fatalities = combine_tolls(into.fatalities, other.fatalities)  # one incident told twice
+    into.agents |= other.agents
+    into.patients |= other.patients
+    into.others |= other.others
     into.sources += [s for s in other.sources if all(s.name != t.name for t in into.sources)]
     if other.index > into.index:
         into.index, into.paragraph = other.index, other.paragraph
@@ -373,7 +386,7 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
             place, borrowed = (nearby, True) if nearby else (place, borrowed)
     draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
                    located=located, borrowed=borrowed)
-    _read_sentence(draft, span, ctx)
+    _read_sentence(draft, span, ctx, trigger)
     return draft
 
 
@@ -385,22 +398,48 @@ def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int,
         draft.trigger = trigger
     draft.sentences.append(span)
     draft.index = index
-    _read_sentence(draft, span, ctx)
+    _read_sentence(draft, span, ctx, trigger)
 
 
-def _read_sentence(draft: _Draft, span: Span, ctx: Context) -> None:
-    """Add what one sentence says about the event: actors, deaths, sources."""
+def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Trigger | None = None) -> None:
+    """Add what one sentence says about the event: actors, deaths, sources.
+
+    An actor's part comes from the parse around the sentence's trigger (``roles``): its agent acted,
+    its patient was acted upon, a reporting source is no party; where the parse names no one, an
+    actor named before the trigger is taken to have acted. A state force that reports a trigger
+    with no agent ("forces said the commander was killed in an air strike") stays a party of last
+    resort: states report their own strikes."""
     country = draft.place.country if draft.place else None
-    trigger = taxonomy.classify(span.text)
+    trigger = trigger or taxonomy.classify(span.text)
     cue = span.start + (trigger.start if trigger else len(span.text))
+    roles = [] if trigger is None or ctx.doc is None else read_roles(
+        ctx.doc, span.start, span.end, cue, span.start + trigger.end)
+    agentive = any(r.role == AGENT for r in roles)
     for mention in ctx.actors.find(span.text, country=country, when=draft.known_day, offset=span.start):
         before = ctx.article.text[max(0, mention.span.start - 30):mention.span.start]
         if AFFILIATION.search(before) or NEGATED.search(before):
             continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
-        if all(m.actor.name != mention.actor.name for m in draft.actors):
+        role = role_at(roles, mention.span.start, mention.span.end)
+        if role == SOURCE and (agentive or not _is_state(mention.actor)):
+            continue  # "the army said militants attacked", "according to police": who reports it
+        known = next((m for m in draft.actors if m.actor.name == mention.actor.name), None)
+        if known is None:
             draft.actors.append(mention)
-            if mention.span.start < cue and not TARGETED.search(before):
+            if role == AGENT:
+                draft.agents.add(mention.span.start)
+            if role == AGENT or (role is None and mention.span.start < cue and not TARGETED.search(before)):
                 draft.leading.add(mention.span.start)
+            elif role == PATIENT:
+                draft.patients.add(mention.span.start)
+            elif role in {OTHER, SOURCE}:  # a force reporting an agentless strike: the last resort
+                draft.others.add(mention.span.start)
+        elif role == PATIENT and known.span.start not in draft.leading:
+            draft.patients.add(known.span.start)  # named before, its part told here
+            draft.others.discard(known.span.start)
+        elif role == AGENT and known.span.start not in draft.patients:
+            draft.leading.add(known.span.start)
+            draft.agents.add(known.span.start)
+            draft.others.discard(known.span.start)
     significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None:
@@ -443,6 +482,10 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     if draft.trigger.sub_event_type in PEACEFUL and draft.fatalities.civilians:
         # protesters killed: ACLED's excessive force against protesters (lethal force by authorities)
         draft.trigger = replace(draft.trigger, sub_event_type="Excessive force against protesters")
+    sub_event_type = draft.trigger.sub_event_type
+    if _taker_is_loser(sub_event_type, actor1, actor2) and actor2 is not None:
+        actor1, assoc1, actor2, assoc2 = actor2, assoc2, actor1, assoc1  # the takeover told after the clash
+    sub_event_type = _territory(sub_event_type, actor1, actor2)
     fatalities = NO_FATALITIES if draft.trigger.sub_event_type in DEATHLESS else draft.fatalities
     if event_type == "Violence against civilians" and fatalities.fatalities and fatalities.civilians is None:
         fatalities = replace(fatalities, civilians=fatalities.fatalities)
@@ -460,7 +503,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         date_end=draft.end,
         time_precision=draft.precision,
         event_type=event_type,
-        sub_event_type=draft.trigger.sub_event_type,
+        sub_event_type=sub_event_type,
         actor1=actor1,
         actor2=actor2,
         assoc_actor_1=assoc1,
@@ -504,42 +547,87 @@ def _sides(draft: _Draft, country: str | None,
            base: ActorResolver) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
     """actor1 and its allies, actor2 and its allies, ACLED's way.
 
-    actor1 is the first armed actor named before a trigger (else the first named). Others join it
-    when they are of its camp (state and foreign forces on one side, non-state groups named before the
-    trigger on the other); the rest make up side 2. Civilians are always actor2 in violence against
-    civilians; protesters and rioters are actor1 of their events.
+    actor1 is the first armed actor that acted (the agent of a trigger in the parse, else one named
+    before it; in a battle or a strike, an unidentified armed group when only the side hit is named),
+    else the first named that was not acted upon nor a party to another clause. Others join it when
+    they are of its camp (state and foreign forces on one side, non-state groups that acted on the
+    other); those acted upon and the rest make up side 2. ACLED's codebook rules hold: civilians are
+    always actor2 in violence against civilians, and actor2 of a strike or a bomb that killed them;
+    civilians are never a side of a battle; protesters and rioters are actor1 of their events, and
+    the crowd of a riot is not its own opponent.
     """
     mentions = sorted(draft.actors, key=lambda m: m.span.start)
-    civilians = [m.actor for m in mentions if m.actor.inter == "Civilians"]
+    civilians = [m for m in mentions if m.actor.inter == "Civilians"]
     armed = [m for m in mentions if m.actor.inter != "Civilians"]
     if any(not m.generic for m in armed):  # "militants" next to "Al Shabaab" are Al Shabaab's
         armed = [m for m in armed if not (m.generic and m.actor.name.startswith("Unidentified"))]
+    acted_upon = draft.patients
     side1: list[Actor] = []
     side2: list[Actor] = []
     if armed:
-        first = next((m for m in armed if m.span.start in draft.leading), armed[0])
-        side1.append(first.actor)
+        first = next((m for m in armed if m.span.start in draft.agents and m.span.start not in acted_upon), None)
+        if first is None:
+            first = next((m for m in armed if m.span.start in draft.leading and m.span.start not in acted_upon),
+                         None)
+        if first is None:
+            first = next((m for m in armed if m.span.start not in acted_upon | draft.others), None)
+        kind = draft.trigger.event_type
+        if first is None and kind in WAR_ZONE_TYPES and all(m.span.start in acted_upon for m in armed):
+            side1.append(base.generic("armed", country))  # only the side acted upon is named
+        else:
+            first = first or armed[0]
+            side1.append(first.actor)
         for m in armed:
             if m is first:
                 continue
-            state_camp = _is_state(m.actor) == _is_state(first.actor)
-            ally = state_camp and (_is_state(m.actor) or m.span.start in draft.leading)
+            state_camp = _is_state(m.actor) == _is_state(side1[0])
+            ally = (m.span.start not in acted_upon and state_camp
+                    and (_is_state(m.actor) or m.span.start in draft.leading))
             (side1 if ally else side2).append(m.actor)
     kind = draft.trigger.event_type
+    victims = [m.actor for m in civilians if m.span.start in acted_upon]
     if kind == "Protests":
         side1 = [base.generic("protesters", country)]
         side2 = [m.actor for m in armed if m.actor.inter == "State forces"][:1]
-    elif kind == "Riots" and not any(a.inter == "Rioters" for a in side1):
-        side1 = [base.generic("rioters", country), *side1]
+    elif kind == "Riots":
+        side2 = [a for a in side2 if a.inter != "Protesters"]  # the crowd is the rioters, not their target
+        if not any(a.inter == "Rioters" for a in side1):
+            side1 = [base.generic("rioters", country), *[a for a in side1 if a.inter != "Protesters"]]
     if kind == "Violence against civilians":
-        side2 = civilians[:1] or [base.generic("civilians", country)]
-    elif civilians and not side2:
-        side2 = civilians[:1]
+        side2 = [c.actor for c in civilians][:1] or [base.generic("civilians", country)]
+    elif kind == "Explosions/Remote violence" and victims:
+        side2 = [victims[0], *side2]  # the strike's victims, the side it aimed at as their associate
+    elif civilians and not side2 and kind != "Battles":
+        side2 = [civilians[0].actor]
     if not side1:
         side1 = [base.generic("armed", country)]
     side2 = [a for a in side2 if a.name != side1[0].name]
     return (side1[0], tuple(a.name for a in side1[1:]), side2[0] if side2 else None,
             tuple(a.name for a in side2[1:]))
+
+
+def _taker_is_loser(sub_event_type: str, actor1: Actor, actor2: Actor | None) -> bool:
+    """Whether the sides of a change of territory stand the wrong way round: the kind of side that
+    takes the place (state forces for the government, a non-state group otherwise) is actor2."""
+    if actor2 is None:
+        return False
+    if sub_event_type == "Non-state actor overtakes territory":
+        return actor1.inter == "State forces" and not _is_state(actor2)
+    if sub_event_type == "Government regains territory":
+        return actor2.inter == "State forces" and not _is_state(actor1)
+    return False
+
+
+def _territory(sub_event_type: str, actor1: Actor, actor2: Actor | None) -> str:
+    """A change of territory named after who took it (ACLED codebook), once the sides stand right
+    (``_taker_is_loser``): a state force that takes a place regains it for the government; a
+    non-state group that takes one from state forces overtakes it."""
+    if sub_event_type == "Non-state actor overtakes territory" and actor1.inter == "State forces":
+        return "Government regains territory"
+    if (sub_event_type == "Government regains territory" and not _is_state(actor1) and actor2 is not None
+            and actor2.inter == "State forces"):
+        return "Non-state actor overtakes territory"
+    return sub_event_type
 
 
 def _is_state(actor: Actor) -> bool:
