@@ -170,36 +170,64 @@ class Event:
     """One coded event, ACLED's fields plus UCDP's fatality range and its evidence."""
 
     event_id: str
+    """16 hex digits, stable: a digest of the article id, the offset of the event's first sentence and
+    its sub-type (the same article read again gives the same ids)."""
     article_id: str
+    """``Article.id`` of the report it was read from."""
     event_date: date | None
     """The day it happened; None when neither the text nor a publication date dates it (then
     ``time_precision`` is 3). Never a stand-in day."""
     time_precision: int
+    """ACLED time precision: 1 the day is known, 2 the week or a few days, 3 the month or less."""
     event_type: str
+    """One of ACLED's 6 event types ("Battles", "Explosions/Remote violence", ...)."""
     sub_event_type: str
+    """One of ACLED's 25 sub-event types ("Armed clash", "Air/drone strike", ...)."""
     actor1: Actor
+    """The initiator, in ACLED's naming (an unidentified armed group when none is named)."""
     actor2: Actor | None
+    """The other party or the target, None when the event has none (a peaceful protest)."""
     place: Place | None
     """Where it happened; None when only the country is known (``country`` below then holds it)."""
     country: str
+    """English short name of the country, ACLED's spelling; empty when unknown."""
     latitude: float | None
     """WGS84 latitude of ``place``; None when the text names no place. Never a stand-in point."""
     longitude: float | None
+    """WGS84 longitude of ``place``, None with ``latitude``."""
     geo_precision: int
+    """ACLED geo precision: 1 the town itself, 2 near it or its district, 3 the province or country."""
     fatalities: Fatalities
+    """Deaths reported: ACLED's conservative figure and UCDP's low, best and high."""
     sources: tuple[Source, ...]
+    """Who reported it: the speakers of the statements that cover it, else the outlet."""
     evidence: tuple[Span, ...]
+    """The sentences it was read from, in reading order."""
     notes: str
+    """One ACLED-style sentence: who did what, where, with what toll, according to whom."""
     confidence: float
+    """0.05 to 0.99: the trigger's weight, raised by a date, a town, a named actor and a toll read
+    with it, lowered when the day is not the text's own."""
     date_end: date | None = None
+    """The last day of an event told as lasting several days, else None."""
     assoc_actor_1: tuple[str, ...] = ()
+    """Names of the actors on ``actor1``'s side."""
     assoc_actor_2: tuple[str, ...] = ()
+    """Names of the actors on ``actor2``'s side."""
     civilian_targeting: bool = False
+    """ACLED's civilian targeting: civilians were the target (violence against civilians, or civilians
+    as ``actor2``)."""
     iso3: str | None = None
+    """ISO 3166-1 alpha-3 code of the place's country, None when no place is known."""
     admin1: str | None = None
+    """First-level division of the place (English name), None when unknown."""
     admin2: str | None = None
+    """Second-level division of the place, None when unknown."""
     location: str = ""
+    """The place's name as ACLED writes a location; empty when no place is known."""
     article_ids: tuple[str, ...] = field(default=())
+    """Every article reporting the event once the store has fused reports; empty for one article
+    (then ``article_id`` alone)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record of ``event.schema.json``."""

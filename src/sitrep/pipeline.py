@@ -1,6 +1,8 @@
 """The pipeline: one spaCy pass per article, then places, quotes and events read from it.
 
-    read -> understand (spaCy) -> geoparse -> attribute -> extract events
+    read -> understand (spaCy) -> mentions, resolved (places, quotes) -> events assembled -> coded
+
+(the stages are named in ``Resolved``; resolvers are passed in, see ``sitrep.resolvers``).
 
 ``Pipeline.analyse`` takes one article; ``Pipeline.stream`` takes any mix of articles and read errors
 (as ``read.read_inputs`` yields them), batches the articles through ``nlp.parse``, and gives back
@@ -56,9 +58,36 @@ class Analysis:
     """Everything sitrep read from one article."""
 
     article: Article
+    """The article as read; its publication day None when it was implausible."""
     places: tuple[Place, ...]
+    """Every place the text names, resolved to the gazetteer, in reading order (``sitrep geoparse``)."""
     quotes: tuple[Quote, ...]
+    """Every attributed statement (``sitrep quotes``)."""
     events: tuple[Event, ...]
+    """The events the article reports as news, in reading order (``sitrep extract``)."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one article names, resolved: the boundary between reading the text and assembling events.
+
+    The stages of ``Pipeline._analyse_doc``: 1. mentions and 2. their resolution (``Pipeline._resolve``:
+    places with the gazetteer, statements with the actor base), 3. events assembled and 4. a report's
+    twin events merged (``extraction.events``), 5. coded (``Pipeline._code``). Reports of one event from
+    several articles are fused by the store (``sitrep ingest``).
+    """
+
+    article: Article
+    """The article as read; its publication day None when it was implausible."""
+    doc: Doc
+    """The article's one spaCy parse, its text the article's (``nlp.text``)."""
+    places: tuple[Place, ...]
+    """Every place the text names, resolved to the gazetteer, in reading order."""
+    focus: str | None
+    """ISO 3166-1 alpha-2 code of the country the article is about (``resolve.places.focus_country``),
+    None when it names no place."""
+    quotes: tuple[Quote, ...]
+    """Every attributed statement, its speaker named as the actor base names them where it does."""
 
 
 class Pipeline:
@@ -130,26 +159,45 @@ class Pipeline:
         return next(nlp.parse(self.language, [text]))
 
     def _analyse_doc(self, article: Article, doc: Doc) -> Analysis:
-        if article.published is not None and not plausible(article.published):
-            logger.warning("%s: publication date %s is implausible; read as unknown", printable(article.id),
-                           article.published)
-            article = replace(article, published=None)
-        # 1. places, and the country the article is about
+        """One article from its parse, in the stages' order (see ``Resolved``)."""
+        resolved = self._resolve(_plausibly_dated(article), doc)  # 1-2. mentions, resolved
+        events = self._assemble(resolved)  # 3-4. events, a report's twins merged
+        events = self._code(events)  # 5. sub-types from the user's classifier, and their notes
+        return Analysis(resolved.article, resolved.places, resolved.quotes, tuple(events))
+
+    def _resolve(self, article: Article, doc: Doc) -> Resolved:
+        """Places resolved by the gazetteer and the country the article is about; statements, their
+        speakers resolved by the actor base against the publication day."""
         places = geoparse_doc(doc)
         focus = focus_country(places)
-        # 2. who said what
         country = country_name(focus) if focus else None
         quotes = find_quotes(doc, resolve=partial(self._speaker, country=country, when=article.published))
-        # 3. events, with their sources taken from the quotes
-        events = extract_events(article, doc, places, quotes, focus, self.actors, self.gazetteer)
-        if self._classifier is not None:
-            events = [_reclassify(e, self._classifier) for e in events]
-        return Analysis(article, tuple(places), tuple(quotes), tuple(events))
+        return Resolved(article, doc, tuple(places), focus, tuple(quotes))
+
+    def _assemble(self, resolved: Resolved) -> list[Event]:
+        """The events the article reports, sentence by sentence, with sides, precision, confidence and
+        notes (``extraction.events``; actors and dates are still found there, as each sentence is read)."""
+        return extract_events(resolved.article, resolved.doc, resolved.places, resolved.quotes, resolved.focus,
+                              self.actors, self.gazetteer)
+
+    def _code(self, events: list[Event]) -> list[Event]:
+        """The events as the user's classifier codes their sub-types, when one was given."""
+        classifier = self._classifier
+        return events if classifier is None else [_reclassify(e, classifier) for e in events]
 
     def _speaker(self, name: str, country: str | None, when: date | None) -> str | None:
         """A speaker's canonical name when the knowledge base names them (not a crowd or "gunmen")."""
         actor = self.actors.resolve(name, country=country, when=when)
         return actor.name if named(actor) else None
+
+
+def _plausibly_dated(article: Article) -> Article:
+    """The article, its publication day None (with a warning) when outside the years sitrep reads."""
+    if article.published is not None and not plausible(article.published):
+        logger.warning("%s: publication date %s is implausible; read as unknown", printable(article.id),
+                       article.published)
+        return replace(article, published=None)
+    return article
 
 
 def _guarded(article: Article, step: Callable[[], Any]) -> Any:
