@@ -618,14 +618,13 @@ def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], names: Seq
 
 
 def _called_a_place(doc: Doc, ent: SpacySpan) -> bool:
-    """Whether the text calls a name a settlement or a division: "the town of X", "X district", "X, a
-    town near ..." (not "X town", as in "Richmond and X town centres")."""
+    """Whether the text calls a name a settlement: "the town of X", "X, a town near ..." (not "X town",
+    as in "Richmond and X town centres", nor "the X district", where a division's name may be an
+    official's or a destination's)."""
     before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
     if len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of":
         return True
     after = [t.lower_ for t in doc[ent.end:ent.end + 4]]
-    if after[:1] and after[0] in DIVISION_WORDS:
-        return True
     return after[:2] in ([",", "a"], [",", "the"]) and any(w in SETTLEMENT_WORDS for w in after[2:4])
 
 
