@@ -168,3 +168,14 @@ def test_a_date_outside_a_participle_clause_is_not_its_event_day() -> None:
     abductions = [e for e in sitrep.extract(text, published="2025-06-12")
                   if e.sub_event_type == "Abduction/forced disappearance"]
     assert [e.event_date.isoformat() for e in abductions] == ["2025-06-07"]
+
+
+
+def test_a_siege_told_with_the_fighting_it_belongs_to_is_one_event() -> None:
+    text = ("A hotel in the town of Baidoa was under siege on Sunday after an assault that left six people "
+            "dead, residents said.\n"
+            "Security forces were fighting the militants inside the hotel on Sunday evening, a police "
+            "officer said.")
+    events = sitrep.extract(text, published="2025-06-09")
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+    assert len(events[0].evidence) == 2

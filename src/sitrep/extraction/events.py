@@ -270,11 +270,42 @@ def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
     the events it recalls on the way are context; in a story of events, an event first met below the
     lede is kept when it is told with specifics (``MIN_BODY_CONFIDENCE``) and is not one of the
     strategic developments ACLED codes selectively (``SELECTIVE``)."""
+    drafts = _context_folded(drafts)
     lede = [d for d in drafts if d.sentences[0].start < lede_end]
     if not lede:
         return []
     return [d for d in drafts if d in lede or (
         _confidence(d) >= MIN_BODY_CONFIDENCE and d.trigger.sub_event_type not in SELECTIVE)]
+
+
+def _context_folded(drafts: list[_Draft]) -> list[_Draft]:
+    """The drafts with each selectively coded strategic development (``SELECTIVE``: a siege, a
+    curfew, a deployment) that shares its place and day with an act of violence of the story folded
+    into that act: it tells the violence's circumstances, and ACLED codes the violence."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        act = next((d for d in drafts if d.trigger.event_type in VIOLENT_TYPES and _same_scene(d, draft)), None)
+        if draft.trigger.sub_event_type in SELECTIVE and act is not None:
+            act.sentences = sorted({*act.sentences, *draft.sentences}, key=lambda s: s.start)
+            act.sources += [s for s in draft.sources if all(s.name != t.name for t in act.sources)]
+        else:
+            kept.append(draft)
+    return kept
+
+
+def _same_scene(a: _Draft, b: _Draft) -> bool:
+    """Whether two drafts are told of one place within a day of each other."""
+    return a.day is not None and b.day is not None and abs((a.day - b.day).days) <= 1 and _same_place(a, b)
+
+
+def _same_place(a: _Draft, b: _Draft) -> bool:
+    """Whether nothing says two drafts happened in different places: no place named, or places that
+    can be one (a place only borrowed from the article stands for its country)."""
+    if a.place is None or b.place is None:
+        return True
+    if a.borrowed or b.borrowed:
+        return a.place.country_code == b.place.country_code
+    return compatible(a.place, b.place)
 
 
 def _is_background(text: str, dates: list[DateMention], reference: date | None) -> bool:
@@ -314,11 +345,7 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
     place only borrowed from the article says nothing against it."""
     if not _same_kind(a.trigger, b.trigger) or not (a.day == b.day or not (a.dated and b.dated)):
         return False
-    if a.place is None or b.place is None:
-        return True  # no place named: nothing says it is elsewhere
-    if a.borrowed or b.borrowed:
-        return a.place.country_code == b.place.country_code
-    return compatible(a.place, b.place)
+    return _same_place(a, b)
 
 
 def _same_kind(a: taxonomy.Trigger, b: taxonomy.Trigger) -> bool:
