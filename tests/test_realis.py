@@ -179,3 +179,11 @@ def test_a_siege_told_with_the_fighting_it_belongs_to_is_one_event() -> None:
     events = sitrep.extract(text, published="2025-06-09")
     assert [e.sub_event_type for e in events] == ["Armed clash"]
     assert len(events[0].evidence) == 2
+
+
+def test_a_statement_day_does_not_date_the_sentences_after_it() -> None:
+    text = ("Police confirmed on Friday that nine people died in Tuesday's raid on a market in the town of "
+            "Bama.\n"
+            "Gunmen killed five traders and four farmers in the initial attack, a police spokesman said.")
+    attacks = [e for e in sitrep.extract(text, published="2025-06-13") if e.sub_event_type == "Attack"]
+    assert [e.event_date.isoformat() for e in attacks] == ["2025-06-10"]

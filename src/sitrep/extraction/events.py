@@ -490,7 +490,8 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         day = shift_day(previous.day, shifted.shift)
         if day is not None:
             return day, None, previous.precision, True
-    lead = next((d for d in ctx.dates if d.day and not d.background), None)
+    # the story's first day of news, never a statement's: "confirmed on Friday that ... Tuesday's raid"
+    lead = next((d for d in ctx.dates if d.day and not d.background and not d.statement), None)
     if lead is not None and lead.span.start < span.start and not (now and ctx.published is not None):
         return lead.day, None, max(2, lead.precision), False
     if ctx.published is not None:
