@@ -187,3 +187,9 @@ def test_a_statement_day_does_not_date_the_sentences_after_it() -> None:
             "Gunmen killed five traders and four farmers in the initial attack, a police spokesman said.")
     attacks = [e for e in sitrep.extract(text, published="2025-06-13") if e.sub_event_type == "Attack"]
     assert [e.event_date.isoformat() for e in attacks] == ["2025-06-10"]
+
+
+def test_an_alleged_attack_with_its_dead_is_reported() -> None:
+    text = ("An alleged chemical attack that killed at least 30 people in the town of Saraqib on Monday drew "
+            "condemnation from several governments.")
+    assert sitrep.extract(text, published="2025-06-10") != []
