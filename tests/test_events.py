@@ -316,3 +316,12 @@ def test_the_side_that_took_the_town_in_a_follow_up_is_actor1() -> None:
                                        "The militants took control of the town.")
     assert (sub, actor1, actor2) == ("Non-state actor overtakes territory", "Unidentified Armed Group (Mali)",
                                      "Military Forces of Mali (2021-)")
+
+
+def test_a_total_since_an_earlier_day_is_not_the_incidents_toll() -> None:
+    text = ("On 8 June 2025, a suicide car bomb struck an army checkpoint in Marib, killing 14 soldiers, "
+            "a local official said. The official added that 37 fighters have been killed since Monday in the "
+            "province.")
+    bombings = [e for e in records(text, None) if e["sub_event_type"] == "Suicide bomb"]
+    assert len(bombings) == 1
+    assert bombings[0]["fatalities"] == 14

@@ -185,6 +185,8 @@ def test_one_victim_named_by_a_long_noun_phrase() -> None:
         ("Eleven more died in hospital overnight.", "more"),
         ("Two guards were also killed.", "more"),
         ("Medics said 14 people were killed in the blast.", "same"),
+        ("In total more than 60 people were killed across the region that week.", "aggregate"),
+        ("The monitor said 31 fighters have been killed since Sunday.", "aggregate"),
     ],
 )
 def test_toll_relation(sentence: str, relation: str) -> None:
@@ -233,3 +235,9 @@ def test_the_word_lists_are_data_loaded_once() -> None:
     assert words.qualifiers["more than"] == "more"
     assert "killed" in words.words["death_before"] and "wounded" in words.words["harm"]
     assert "shot" in words.death_particles["dead"]
+
+
+def test_a_total_over_a_period_yields_to_the_incidents_own_toll() -> None:
+    assert _told("Jets struck the market in the town, killing 9 people.",
+                 "In total 47 civilians were killed across the province on Tuesday.") == 9
+    assert _told("In total 47 civilians were killed across the province on Tuesday.") == 47

@@ -122,6 +122,8 @@ class _Draft:
     """Starts of the actor mentions acted upon: the patients of their sentence's trigger."""
     others: set[int] = field(default_factory=set)
     """Starts of the actor mentions that are parties to another clause of their sentence."""
+    aggregate: bool = False
+    """Its toll is only a total over a period or several incidents (``fatalities.toll_relation``)."""
 
     @property
     def known_day(self) -> date | None:
@@ -369,7 +371,13 @@ def _merge(into: _Draft, other: _Draft) -> None:
         if all(m.actor.name != mention.actor.name for m in into.actors):
             into.actors.append(mention)
     into.leading |= other.leading
-    into.fatalities = combine_tolls(into.fatalities, other.fatalities)  # one incident told twice
+    if other.aggregate and not into.aggregate:  # a period's total yields to the incident's own toll
+        into.fatalities = combine_tolls(into.fatalities, other.fatalities, "aggregate")
+    elif into.aggregate and not other.aggregate:
+        into.fatalities = combine_tolls(other.fatalities, into.fatalities, "aggregate")
+    else:
+        into.fatalities = combine_tolls(into.fatalities, other.fatalities)  # one incident told twice
+    into.aggregate = into.aggregate and other.aggregate
     into.agents |= other.agents
     into.patients |= other.patients
     into.others |= other.others
@@ -470,7 +478,12 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
     significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     if deaths is not None:
-        draft.fatalities = combine_tolls(draft.fatalities, deaths, toll_relation(span.text))
+        relation = toll_relation(span.text)
+        if not draft.fatalities.evidence:
+            draft.aggregate = relation == "aggregate"
+        elif relation != "aggregate":
+            draft.aggregate = False
+        draft.fatalities = combine_tolls(draft.fatalities, deaths, relation)
     for source in ctx.sources.of(span, draft.known_day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)

@@ -113,6 +113,8 @@ DEATH_PARTICLES = _EN.death_particles
 """Phrasal death verbs that precede their count: "shot dead two soldiers", "gunned down 5"."""
 DEATH_OF = _EN.words["death_of"]
 """Nouns that take the count after "of" ("claimed the lives of 9", "the bodies of 12")."""
+AGGREGATE = _EN.words["aggregate"]
+"""Phrases that make a toll a total over a period or several incidents ("in total", "since")."""
 UPDATE_WORDS = _EN.words["update_words"]
 """Verbs that raise a toll told before ("the toll has risen to 19")."""
 ADDITIVE_BEFORE = _EN.words["additive_before"]
@@ -261,9 +263,14 @@ def toll_relation(sentence: str) -> str:
     "update" when the toll is raised to its figure ("the toll has risen to 19", "officials raised the
     toll to more than 60"): the new figure replaces the old; "more" when the deaths are others
     ("another five were killed", "19 more died", "four guards were also killed"): they add up;
-    "same" otherwise: the same deaths told again, by the lede and the body or by another source.
+    "aggregate" when the toll sums a period or several incidents ("in total over 40 were killed",
+    "19 have been killed since Monday", "over the past three days"): it stands for the event only when
+    nothing more particular is told; "same" otherwise: the same deaths told again, by the lede and the
+    body or by another source.
     """
     tokens = _tokenize(sentence)
+    if any(_lexicon_at(tokens, i, AGGREGATE) for i in range(len(tokens))):
+        return "aggregate"
     found = _find_counts(tokens, sentence, 0)
     groups, tolls = _tie_counts(tokens, found)
     first = groups[0].total if groups else (tolls[0] if tolls else None)
@@ -292,6 +299,8 @@ def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same"
         return later
     if not later.evidence:
         return earlier
+    if relation == "aggregate":  # a period's or a campaign's total is no incident's toll
+        return earlier if _exactness(earlier) >= _exactness(later) else later
     if relation == "update":
         return later if _exactness(later) >= _exactness(earlier) else earlier
     if relation == "more":
