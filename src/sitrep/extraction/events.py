@@ -286,10 +286,10 @@ def _context_folded(drafts: list[_Draft]) -> list[_Draft]:
     into that act: it tells the violence's circumstances, and ACLED codes the violence."""
     kept: list[_Draft] = []
     for draft in drafts:
-        act = next((d for d in drafts if d.trigger.event_type in VIOLENT_TYPES and _same_scene(d, draft)), None)
-        if draft.trigger.sub_event_type in SELECTIVE and act is not None:
-            act.sentences = sorted({*act.sentences, *draft.sentences}, key=lambda s: s.start)
-            act.sources += [s for s in draft.sources if all(s.name != t.name for t in act.sources)]
+        act = draft.trigger.sub_event_type in SELECTIVE and next(
+            (d for d in drafts if d.trigger.event_type in VIOLENT_TYPES and _same_scene(d, draft)), None)
+        if act:
+            _absorb(act, draft)
         else:
             kept.append(draft)
     return kept
@@ -358,8 +358,14 @@ def _same_kind(a: taxonomy.Trigger, b: taxonomy.Trigger) -> bool:
     return min(a.weight, b.weight) < WEAK_CUE and {a.event_type, b.event_type} <= VIOLENT_TYPES
 
 
-def _merge(into: _Draft, other: _Draft) -> None:
+def _absorb(into: _Draft, other: _Draft) -> None:
+    """Add another draft's sentences and sources to a draft (each once, in reading order)."""
     into.sentences = sorted({*into.sentences, *other.sentences}, key=lambda s: s.start)
+    into.sources += [s for s in other.sources if all(s.name != t.name for t in into.sources)]
+
+
+def _merge(into: _Draft, other: _Draft) -> None:
+    _absorb(into, other)
     if into.trigger.weight < WEAK_CUE < other.trigger.weight:
         into.trigger = other.trigger  # "killed" then "in an airstrike": the specific cue codes the event
     if other.place is not None and (into.place is None or (into.borrowed and not other.borrowed) or (
@@ -381,7 +387,6 @@ def _merge(into: _Draft, other: _Draft) -> None:
     into.agents |= other.agents
     into.patients |= other.patients
     into.others |= other.others
-    into.sources += [s for s in other.sources if all(s.name != t.name for t in into.sources)]
     if other.index > into.index:
         into.index, into.paragraph = other.index, other.paragraph
 
