@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -149,9 +150,13 @@ def peak_memory_mb(articles: list[Article]) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for a in articles:
             f.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
-    subprocess.run([str(SITREP), "extract", f.name, "-q"], stdout=subprocess.DEVNULL, check=True)
+    process = subprocess.Popen([str(SITREP), "extract", f.name, "-q"], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the largest of all children
+    process.returncode = os.waitstatus_to_exitcode(status)
     Path(f.name).unlink()
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -174,7 +179,7 @@ def main() -> int:
     runs = [(*whole_command(lines), bare_spacy(articles)) for _ in range(max(args.repeat, 1))]
     command_s, command_startup_s, bare_s = (fastest([run[i] for run in runs]) for i in range(3))
     words = sum(len(a.text.split()) for a in articles)
-    peak_mb = peak_memory_mb(articles)  # before any worker process: children's peak is this run's alone
+    peak_mb = peak_memory_mb(articles)
     Pipeline().analyse(articles[0])  # load models and knowledge bases outside the timings
     per_stage = stages(articles)
     one, one_s = whole(articles, 1)
