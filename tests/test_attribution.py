@@ -6,6 +6,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import sitrep
 from sitrep.extraction.attribution import claim_status, find_quotes, source_kind
 from sitrep.models import Quote
 from sitrep.nlp import pipeline
@@ -130,6 +131,15 @@ def test_guillemets_and_resolver(nlp: Language) -> None:
     assert quotes[0].actor == "Hassan Ali"
 
 
+def test_speaker_never_takes_the_end_of_the_quotation(nlp: Language) -> None:
+    # a possessive speaker after a closing quote: the parse can hang the quote's last words on the speaker
+    text = "“These raids are simply unacceptable,” Moses’ spokeswoman, Ada Eze, told journalists in Lagos."
+    (quote,) = find_quotes(nlp(text))
+    assert quote.source is not None
+    assert quote.source.text == "Moses’ spokeswoman"
+    assert quote.content.text == "“These raids are simply unacceptable,”"
+
+
 def test_no_attribution_in_plain_narration(nlp: Language) -> None:
     assert find_quotes(nlp("Rebels entered the city on Friday. The army withdrew to the south.")) == []
 
@@ -168,3 +178,10 @@ def test_source_kind(name: str, kind: str) -> None:
 )
 def test_claim_status(cue: str, kind: str, status: str) -> None:
     assert claim_status(cue, kind) == status
+
+
+def test_one_source_however_the_article_capitalises_it() -> None:
+    text = ("Gunmen killed six villagers in Dankoli in Zamfara state on Tuesday, security sources said.\n"
+            "Security sources said the gunmen also wounded four women in Dankoli.\n")
+    (event,) = sitrep.extract(text, published="2024-03-07")
+    assert [s.name for s in event.sources] == ["security sources"]

@@ -115,6 +115,9 @@ INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 TRIM_RIGHT_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "cc", "conj", "prep"})
 """Children after the head noun that are not part of the speaker's core name."""
 
+CLAUSE_BREAKS = frozenset({",", ";", ":", '"', "“", "”", "«", "»", "„"})
+"""Tokens that never stand inside a speaker's name before its head: where one does, the name starts after it."""
+
 QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›"}
 STRAIGHT_QUOTES = ('"', "''")
 CLOSING_QUOTES = frozenset({"”", "»", "›", '"', "'", "’"})
@@ -283,6 +286,10 @@ def _name_tokens(head: Token) -> TokenSpan:
     modifiers, without appositions, relative clauses or trailing punctuation."""
     doc = head.doc
     start, end = head.left_edge.i, head.i + 1
+    for i in range(head.i - 1, start - 1, -1):  # a misparse can hang the quote's end on the speaker
+        if doc[i].text in CLAUSE_BREAKS:
+            start = i + 1
+            break
     for child in head.rights:
         same_entity = child.ent_iob_ == "I" and head.ent_iob_ != "O"
         if child.dep_ in TRIM_RIGHT_DEPS and not same_entity:

@@ -36,6 +36,9 @@ class Sources:
         self.names = tuple(sorted({*self.acronyms.values(), *(n for n in spoken if n[:1].isupper())},
                                   key=len, reverse=True))
         """Full names the article gives its sources, longest first, to expand short references."""
+        self.spellings: dict[str, str] = {}
+        """Each name as the article first gave it, by its case-folded form: 'Security sources' at the start
+        of a sentence and 'security sources' inside one are one source."""
 
     def of(self, span: Span, when: date | None) -> list[Source]:
         """Who the sentence's statements are attributed to: statements about it, or cued in it."""
@@ -46,6 +49,7 @@ class Sources:
                 continue
             name = self.name(quote, when)
             if name is not None:
+                name = self.spellings.setdefault(name.casefold(), name)
                 kind = source_kind(name)
                 found.append(Source(name, kind, claim_status(quote.cue.text, kind), quote.source))
         return found
