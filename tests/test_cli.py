@@ -270,6 +270,21 @@ def test_unknown_day_and_place_are_empty_everywhere(stored: str) -> None:
     assert "0001-01-01" not in ucdp and ",0.0,0.0," not in ucdp
 
 
+def test_a_type_acled_does_not_have_is_a_usage_error(stored: str) -> None:
+    code, out, err = run("events", "--db", stored, "--type", "Battle")
+    assert code == 2 and not out
+    assert "'Battle' is no ACLED event type" in err and "Battles" in err
+    code, out, _ = run("events", "--db", stored, "--type", "armed CLASH", "--format", "jsonl")
+    assert code == 0 and {json.loads(line)["sub_event_type"] for line in out.splitlines()} == {"Armed clash"}
+
+
+def test_filters_that_match_nothing_say_so(stored: str) -> None:
+    code, out, err = run("events", "--db", stored, "--country", "Atlantis", "--format", "jsonl")
+    assert (code, out) == (0, "")
+    assert err.startswith("No stored event matches these filters")
+    assert run("events", "--db", stored, "--format", "jsonl")[2] == ""
+
+
 def test_ucdp_export_says_how_many_events_it_left_out(stored: str) -> None:
     out, err = exported(stored, "ucdp-csv")
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -64,6 +64,16 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2024-11-30") from None
 
 
+def _event_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ACLED event type or sub-event type, any case (ACLED codebook, event types and sub-event types)."""
+    from sitrep.extraction.taxonomy import EVENT_TYPES, TYPE_OF
+
+    if value is None or value.casefold() in {name.casefold() for name in (*EVENT_TYPES, *TYPE_OF)}:
+        return value
+    raise click.BadParameter(f"'{value}' is no ACLED event type or sub-event type; the event types are "
+                             + ", ".join(EVENT_TYPES) + " (or one of their sub-event types)")
+
+
 def reading_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The options every command that reads articles shares."""
 
@@ -413,11 +423,25 @@ def _store(db: str, factory: Callable[[str], Any], option: str = "--db") -> Iter
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The filters of the commands that read stored events (``events``, ``export``)."""
     f = click.option("--actor", help="Actor name (part of it, any case).")(f)
-    f = click.option("--type", "event_type", help="Event type or sub-event type.")(f)
+    f = click.option("--type", "event_type", callback=_event_type,
+                     help="ACLED event type or sub-event type (any case).")(f)
     f = click.option("--until", callback=_iso_date, help="Only events on or before this day (YYYY-MM-DD).")(f)
     f = click.option("--since", callback=_iso_date, help="Only events on or after this day (YYYY-MM-DD).")(f)
     f = click.option("--country", help="Only events in this country (name or ISO3 code).")(f)
     return f
+
+
+class _Counted:
+    """The records of an iterable as it is read, counted in ``count``."""
+
+    def __init__(self, records: Iterable[Any]) -> None:
+        self.records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for record in self.records:
+            self.count += 1
+            yield record
 
 
 def _stored_events(db: str, filters: dict[str, Any]) -> Iterator[Any]:
@@ -440,7 +464,10 @@ def events(db: str, fmt: str, **filters: Any) -> None:
     \b
         sitrep events --country Syria --since 2024-11-01 --type Battles
     """
-    _write_records(_stored_events(db, filters), fmt, sys.stdout)
+    records = _Counted(_stored_events(db, filters))
+    _write_records(records, fmt, sys.stdout)
+    if not records.count and any(value is not None for value in filters.values()):
+        click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code).", err=True)
 
 
 @cli.command()
@@ -463,19 +490,12 @@ def export(db: str, fmt: str, output: str, **filters: Any) -> None:
     """
     from sitrep.export import write_events
 
-    read = 0
-
-    def counted(records: Iterable[Any]) -> Iterator[Any]:
-        nonlocal read
-        for record in records:
-            read += 1
-            yield record
-
     records = _stored_events(db, filters)
     first = next(records, None)  # opens the database: a missing one is an error before any file is written
+    read = _Counted(itertools.chain([] if first is None else [first], records))
     with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
-        written = write_events(counted(itertools.chain([] if first is None else [first], records)), fmt, out)
-    left_out = f" ({read - written} that UCDP GED does not hold left out)" if read > written else ""
+        written = write_events(read, fmt, out)
+    left_out = f" ({read.count - written} that UCDP GED does not hold left out)" if read.count > written else ""
     click.echo(f"{written} events written{left_out}.", err=True)
 
 
