@@ -52,7 +52,9 @@ def test_bad_inputs_are_named_and_the_rest_still_read(tmp_path: Path) -> None:
     code, out, err = run("extract", str(tmp_path), "--format", "jsonl")
     assert code == 1
     assert "empty.txt" in err and "binary.txt" in err and "dump.jsonl:2" in err
-    assert len(err.strip().splitlines()) == 3
+    *named, summary = err.strip().splitlines()
+    assert len(named) == 3
+    assert summary == f"2 articles read, {len(out.splitlines())} events; 3 failed."
     ids = {json.loads(line)["article_id"] for line in out.splitlines()}
     assert "a" in ids and any(i.startswith("good") for i in ids)
 

@@ -220,12 +220,16 @@ def _progress_columns(total: int | None) -> list[Any]:
 
 def _print_analyses(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
                     records_of: Callable[[Any], Iterable[dict[str, Any]]],
-                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None) -> None:
-    """Analyse the inputs and print the records ``records_of`` takes from each analysis; exit 1 if any
-    input failed."""
+                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None, noun: str = "events") -> None:
+    """Analyse the inputs and print the records ``records_of`` takes from each analysis, then (unless
+    ``quiet``) a summary on stderr: articles read, records (``noun``) printed, inputs failed; exit 1 if
+    any input failed."""
     failures = Failures()
-    analyses = _analyses(inputs, published, workers, quiet, failures, model)
-    _write_records((r for a in analyses for r in records_of(a)), fmt, sys.stdout, columns)
+    analyses = _Counted(_analyses(inputs, published, workers, quiet, failures, model))
+    records = _Counted(r for a in analyses for r in records_of(a))
+    _write_records(records, fmt, sys.stdout, columns)
+    if not quiet:
+        click.echo(f"{analyses.count} articles read, {records.count} {noun}; {failures.count} failed.", err=True)
     failures.exit()
 
 
@@ -295,7 +299,7 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
                     lambda a: ({"article_id": a.article.id, **p.to_dict()} for p in a.places),
-                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"))
+                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"), noun="places")
 
 
 @cli.command()
@@ -310,7 +314,7 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
                     lambda a: ({"article_id": a.article.id, **q.to_dict()} for q in a.quotes),
-                    ("source.actor", "cue.text", "content.text"))
+                    ("source.actor", "cue.text", "content.text"), noun="statements")
 
 
 db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
