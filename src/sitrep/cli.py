@@ -299,7 +299,8 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
                     lambda a: ({"article_id": a.article.id, **p.to_dict()} for p in a.places),
-                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"), noun="places")
+                    ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"),
+                    noun="places")
 
 
 @cli.command()
