@@ -325,3 +325,14 @@ def test_a_total_since_an_earlier_day_is_not_the_incidents_toll() -> None:
     bombings = [e for e in records(text, None) if e["sub_event_type"] == "Suicide bomb"]
     assert len(bombings) == 1
     assert bombings[0]["fatalities"] == 14
+
+
+@pytest.mark.parametrize(("when", "opening"), [
+    ("on Tuesday", "On 5 March 2024, "),  # precision 1
+    ("earlier this month", "Between 1 and 8 March 2024, "),  # a span of days
+    ("", "On or around 8 March 2024, "),  # the publication day stands for an undated report: precision 2
+])
+def test_notes_say_how_well_the_day_is_known(when: str, opening: str) -> None:
+    text = f"Militants attacked an army checkpoint in Kidal {when}, killing two soldiers, officials said."
+    (event,) = records(text.replace(" ,", ","), "2024-03-08")
+    assert event["notes"].startswith(opening), event["notes"]

@@ -695,14 +695,16 @@ def _event_id(article_id: str, draft: _Draft) -> str:
 
 
 def notes(event: Event) -> str:
-    """One ACLED-style sentence: who did what, where, with what toll, according to whom."""
-    day = f"{event.event_date.day} {event.event_date:%B %Y}" if event.event_date else "an unknown date"
+    """One ACLED-style sentence: who did what, where, with what toll, according to whom. Its opening says
+    how well the day is known, as ACLED's time precision does (codebook, Time precision): "On 3 May
+    2024" (1), "Between 1 and 3 May 2024" for a multi-day total, "On or around 3 May 2024" (2),
+    "In May 2024" (3), "On an unknown date"."""
     parties = event.actor1.name + (f" and {event.actor2.name}" if event.actor2 else "")
     where = (event.location or "an unknown place") + (
         f" ({event.admin1})" if event.admin1 and event.admin1 != event.location else "")
     if event.country and event.country not in where:
         where += f", {event.country}"
-    text = f"On {day}, {event.sub_event_type.lower()} involving {parties} in {where}."
+    text = f"{_when_noted(event)}, {event.sub_event_type.lower()} involving {parties} in {where}."
     f = event.fatalities
     if f.fatalities:
         text += f" {f.fatalities} fatalities"
@@ -711,3 +713,19 @@ def notes(event: Event) -> str:
         text += " Reported by " + "; ".join(s.name for s in event.sources) + "."
     return text
 
+
+
+def _when_noted(event: Event) -> str:
+    """The opening of ``notes``: the day and how well it is known."""
+    start, end = event.event_date, event.date_end
+    if start is None:
+        return "On an unknown date"
+    day = f"{start.day} {start:%B %Y}"
+    if end is not None and end != start:
+        first = str(start.day) if (start.year, start.month) == (end.year, end.month) else day
+        return f"Between {first} and {end.day} {end:%B %Y}"
+    if event.time_precision == 2:
+        return f"On or around {day}"
+    if event.time_precision == 3:
+        return f"In {start:%B %Y}"
+    return f"On {day}"
