@@ -166,6 +166,13 @@ def test_skeleton_matches_stay_in_the_article_country() -> None:
     assert not any(p.name == "Caraga" for p in places)
 
 
+def test_a_small_place_of_another_division_is_not_the_unknown_village() -> None:
+    # "Dankoli" is no place in the gazetteer; a village spelt like it in another state is not it
+    places = parse("Gunmen killed six villagers in Dankoli in Zamfara state on Tuesday, police said.")
+    assert all(p.admin1 == "Zamfara" for p in places), [(p.mention.text, p.name, p.admin1) for p in places]
+    assert named(places, "Zamfara state")
+
+
 def test_headline_words_are_not_places() -> None:
     mentions = {p.mention.text for p in parse(NIGERIA_STORY) + parse(SOMALIA_STORY) + parse(IDLIB_STORY)}
     assert not mentions & {"Villages", "The Mountain", "Western", "Eastern", "Spring"}

@@ -414,10 +414,12 @@ def _similar(key: str, name: str) -> bool:
 def _supported_fuzzy(gaz: Gazetteer, mentions: list[_Mention], context: _Context) -> list[_Mention]:
     """Skeleton matches keep only the candidates the article's exact names support: in its focus
     country or in a division it names. A village of one country spelt like a town of another
-    ("Kuriga" in Kaduna State, "Caraga" in the Philippines) is not a place elsewhere."""
+    ("Kuriga" in Kaduna State, "Caraga" in the Philippines) is not a place elsewhere, and where the
+    article's names point to one division of the country, neither is a small place of another division."""
     out = []
     for m in mentions:
-        rows = tuple(r for r in m.rows if _supports(context, gaz.entry(r)))
+        rows = tuple(r for r in m.rows if _supports(context, e := gaz.entry(r))
+                     and not _small_place_elsewhere(context, e))
         if rows:
             m.rows = rows
             out.append(m)
@@ -904,6 +906,14 @@ def _dominant(admin1s: dict[tuple[str, str], float]) -> tuple[str, str] | None:
     if len(top) == 2 and top[0][1] < DOMINANT_ADMIN1_MARGIN * top[1][1]:
         return None
     return top[0][0]
+
+
+def _small_place_elsewhere(context: _Context, e: Entry) -> bool:
+    """Whether ``e`` is a place too small to be named without its division (under
+    ``GAZ_ONLY_MIN_POPULATION``) and the context's dominant first-level division is another of its country."""
+    dominant = context.dominant
+    return (e.population < GAZ_ONLY_MIN_POPULATION and dominant is not None
+            and dominant[0] == e.country_code and dominant[1] != e.admin1)
 
 
 def _supports(context: _Context, e: Entry) -> bool:
