@@ -266,6 +266,8 @@ def _cell(record: dict[str, Any], column: str) -> str:
     value: Any = record
     for key in column.split("."):
         value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, list):  # reports, sources: how many
+        return str(len(value))
     return "" if value is None else str(value)
 
 
@@ -343,13 +345,16 @@ def _dask_scheduler(ctx: click.Context, param: click.Parameter, value: str | Non
               help="Analyse on a Dask cluster, storing here: its scheduler (tcp://host:8786), or local:N "
                    "for N workers on this machine. Needs sitrep[dask].")
 @model_option
+@click.option("--no-fuse", "no_fuse", is_flag=True,
+              help="Store the reports without fusing them yet (then run `sitrep fuse`).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, scheduler: str | None,
-           model: str | None, quiet: bool) -> None:
+           model: str | None, no_fuse: bool, quiet: bool) -> None:
     """Read, extract and store into the database; the same article twice is stored once.
 
     Each article is committed on its own, and articles already stored are skipped before they are
-    analysed, so an interrupted run, started again, resumes where it stopped.
+    analysed, so an interrupted run, started again, resumes where it stopped. Each article's events
+    are stored as reports and fused with the stored reports of the same incident (see `sitrep fuse`).
 
     Example:
 
@@ -364,7 +369,10 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
         raise click.UsageError("Give --workers or --dask, not both: a Dask cluster sets its own workers.")
     failures = Failures()
     counts = {"added": 0, "skipped": 0, "events": 0}
-    with _store(db, Store) as store, _progress(quiet, lambda: _count(inputs)) as advance:
+    with _store(db, lambda path: Store(path, fuse=not no_fuse)) as store, \
+            _progress(quiet, lambda: _count(inputs)) as advance:
+        if not no_fuse and store.unfused():
+            store.fuse()  # reports stored without fusion first, so that new ones meet them
         articles = _unstored(read_inputs(inputs, published), store, counts, advance)
         for analysis in _reported(_analysed(articles, workers, scheduler, model), failures, advance):
             if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
@@ -449,30 +457,124 @@ class _Counted:
             yield record
 
 
-def _stored_events(db: str, filters: dict[str, Any]) -> Iterator[Any]:
+no_fuse_option = click.option("--no-fuse", "no_fuse", is_flag=True,
+                              help="One row per report, as each article gave it, instead of per fused event.")
+
+
+def _stored_events(db: str, filters: dict[str, Any], no_fuse: bool = False) -> Iterator[Any]:
     """The events stored in ``db`` that pass ``filters``; ``db`` must exist (nothing is created)."""
     from sitrep.store import Store
 
     with _store(db, lambda path: Store(path, create=False)) as store:
-        yield from store.events(**filters)
+        yield from store.events(**filters, fused=not no_fuse)
 
 
 @cli.command()
 @db_option
 @filter_options
+@no_fuse_option
 @click.option("--format", "fmt", type=click.Choice(READ_FORMATS), default="table", show_default=True)
-def events(db: str, fmt: str, **filters: Any) -> None:
-    """Query the stored events.
+def events(db: str, fmt: str, no_fuse: bool, **filters: Any) -> None:
+    """Query the stored events: one row per fused event (all its reports), or per report with --no-fuse.
 
     Example:
 
     \b
         sitrep events --country Syria --since 2024-11-01 --type Battles
     """
-    records = _Counted(_stored_events(db, filters))
-    _write_records(records, fmt, sys.stdout)
+    records = _Counted(_stored_events(db, filters, no_fuse))
+    _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports"))
     if not records.count and any(value is not None for value in filters.values()):
         click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code).", err=True)
+
+
+@cli.command(name="event")
+@click.argument("event_id")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def event_command(event_id: str, db: str, fmt: str) -> None:
+    """Show one event with its reports, their sources, figures and sentences, and why they were fused.
+
+    EVENT_ID: the id of a fused event, or of one of its reports.
+
+    Example:
+
+    \b
+        sitrep event 3f2a9c0d41b7e865 --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        record = store.event(event_id)
+    if record is None:
+        raise BadValue("EVENT_ID", f"no event or report {printable(event_id)!r} in {db}")
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    for line in _describe_event(record):
+        click.echo(printable(line) if line else "")
+
+
+def _describe_event(r: dict[str, Any]) -> Iterator[str]:
+    """The lines of ``sitrep event``: the event, each report, then each link with its reasons."""
+    reports = r.get("reports") or []
+    place = ", ".join(str(x) for x in (r.get("location"), r.get("admin1"), r.get("country")) if x)
+    yield f"Event {r.get('event_id')}: {r.get('event_date') or 'undated'}, {r.get('sub_event_type')} " \
+          f"({r.get('event_type')}), {place or 'place unknown'}"
+    yield f"  {r.get('actor1')}" + (f" vs {r.get('actor2')}" if r.get("actor2") else "")
+    yield (f"  fatalities {r.get('fatalities')} (UCDP low {r.get('fatalities_low')}, best "
+           f"{r.get('fatalities_best')}, high {r.get('fatalities_high')})")
+    yield f"  notes: {r.get('notes')}"
+    yield ""
+    yield f"{len(reports)} report{'s' if len(reports) != 1 else ''}:"
+    for n, report in enumerate(reports, 1):
+        rep = {**r, **{k: v for k, v in report.items() if v is not None}}  # a lone report: the event's own
+        head = ", ".join(str(x) for x in (rep.get("outlet"), rep.get("published")) if x)
+        yield (f"  [{n}] report {rep.get('event_id')} of article {rep.get('article_id')}"
+               + (f" ({head})" if head else ""))
+        yield (f"      {rep.get('event_date') or 'undated'}, {rep.get('sub_event_type')},"
+               f" {rep.get('location') or 'place unknown'}, fatalities {rep.get('fatalities')}")
+        sources = [s for s in rep.get("sources") or [] if isinstance(s, dict)]
+        if sources:
+            yield "      sources: " + "; ".join(f"{s.get('name')} ({s.get('claim')})" for s in sources)
+        for span in rep.get("evidence") or []:
+            if isinstance(span, dict):
+                yield f"      [{span.get('start')}:{span.get('end')}] {span.get('text')}"
+    links = r.get("links") or []
+    if links:
+        yield ""
+        yield "Fused because:"
+        for link in links:
+            yield f"  {link['a']} + {link['b']} (score {link['score']}): " + "; ".join(link["reasons"])
+    elif len(reports) == 1:
+        yield ""
+        yield "Not fused: no other stored report tells of the same incident."
+
+
+@cli.command(name="fuse")
+@db_option
+@click.option("--rebuild", is_flag=True,
+              help="Forget every fused event and fuse all stored reports again (no text is read).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+def fuse_command(db: str, rebuild: bool, quiet: bool) -> None:
+    """Fuse the stored reports of one incident into one event.
+
+    Without --rebuild, fuses the reports stored without fusion (`ingest --no-fuse`, or a database
+    written by a version without fusion); with it, recomputes every fused event from the stored reports,
+    as after a change of sitrep's fusion rules or gazetteer. The reports themselves never change:
+    `sitrep events --no-fuse` always shows them as each article gave them.
+
+    Example:
+
+    \b
+        sitrep fuse --db sitrep.db --rebuild
+    """
+    from sitrep.store import Store
+
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        counts = store.fuse(rebuild=rebuild)
+    if not quiet:
+        click.echo(f"{counts['reports']} reports fused; {counts['events']} events stored.", err=True)
 
 
 @cli.command()
@@ -481,8 +583,10 @@ def events(db: str, fmt: str, **filters: Any) -> None:
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (- for standard output).")
-def export(db: str, fmt: str, output: str, **filters: Any) -> None:
-    """Write the stored events in a standard format, one row per event, with the filters of `events`.
+@no_fuse_option
+def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> None:
+    """Write the stored events in a standard format, one row per fused event (or per report with
+    --no-fuse), with the filters of `events`.
 
     ucdp-csv holds only what UCDP GED would: organised lethal violence (battles, explosions and
     remote violence, violence against civilians), not protests, riots or strategic developments.
@@ -495,7 +599,7 @@ def export(db: str, fmt: str, output: str, **filters: Any) -> None:
     """
     from sitrep.export import write_events
 
-    records = _stored_events(db, filters)
+    records = _stored_events(db, filters, no_fuse)
     first = next(records, None)  # opens the database: a missing one is an error before any file is written
     read = _Counted(itertools.chain([] if first is None else [first], records))
     with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:

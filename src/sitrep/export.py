@@ -6,15 +6,18 @@ Everywhere, coordinates have 4 decimals, as ACLED publishes them, and an unknown
 cell (CSV) or null (JSON), never a stand-in: an undated event has no date, an event whose text names
 no place has no coordinates. Formats:
 
-- ``jsonl``: one record per line, as stored (with ``article_ids`` and ``reports``).
+- ``jsonl``: one record per line, as stored (with ``article_ids`` and ``reports``; a fused event's
+  ``reports`` carry each report's figures, sources and evidence offsets, and ``fusion`` the figure of
+  each source).
 - ``acled-csv``: ACLED's columns in ACLED's order (the 2023 layout with ``disorder_type``,
   ``civilian_targeting`` and ``tags``; textual ``inter1``/``inter2``/``interaction`` as in ACLED's
   2024 exports, e.g. "State forces-Rebel group", "Protesters only"). ``region`` comes from the
   country (``data/acled_regions.tsv``); ``iso`` is the ISO 3166 numeric code, when the country is
   known to the gazetteer; ``source`` names the outlets of the reports, then the organisations the
   text names as sources (not every witness or person quoted), as ACLED's column does. Columns sitrep
-  cannot know are left empty: ``admin3``, ``source_scale``, ``tags``, and ``timestamp`` (an upload
-  time would make exports differ run to run).
+  cannot know are left empty: ``admin3``, ``source_scale`` (the reach of an outlet is not in the
+  text) and ``tags``. ``timestamp`` is the latest publication day of the event's reports (an upload
+  time would make exports differ run to run). A fused event's row lists the outlets of all its reports.
 - ``ucdp-csv``: UCDP GED's columns in GED's order (``UCDP_COLUMNS``), and only the events GED would
   hold: organised lethal violence (see ``_ucdp_row``). Values sitrep cannot know (GED's conflict, dyad
   and actor ids, ``active_year``, ``country_id``, ``region``, ``event_clarity``) are left empty. See
@@ -30,6 +33,7 @@ import csv
 import json
 import math
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import IO, Any
@@ -182,7 +186,20 @@ def _acled_row(r: Record) -> Record:
         "source": JOIN.join(_acled_sources(r)),
         "notes": r.get("notes"),
         "fatalities": r.get("fatalities"),
+        "timestamp": _timestamp(r),
     }
+
+
+def _timestamp(r: Record) -> int | str:
+    """ACLED's timestamp, the event's last change: the latest publication day of its reports (midnight
+    UTC, Unix seconds), so an event a new report joined sorts as changed; "" when no report is dated.
+    Derived from the reports, never from the clock, so the same store exports the same file."""
+    days = [str(report.get("published")) for report in _reports(r) if report.get("published")]
+    try:
+        last = max(datetime.fromisoformat(day[:10]) for day in days) if days else None
+    except ValueError:
+        return ""
+    return "" if last is None else int(last.replace(tzinfo=UTC).timestamp())
 
 
 def _disorder_type(event_type: str | None, sub_event_type: str | None) -> str:
@@ -336,9 +353,13 @@ def _ucdp_row(r: Record) -> Record | None:
 
 
 def _reports(r: Record) -> list[Record]:
-    """The reports of a record; a record without them (straight from ``extract``) is its own report."""
-    reports = [report for report in r.get("reports") or () if isinstance(report, dict)]
-    return reports or [{"article_id": r.get("article_id")}]
+    """The reports of a record, one per article (a fused event may hold a headline's and a body's
+    report of one article); a record without them (straight from ``extract``) is its own report."""
+    reports: dict[Any, Record] = {}
+    for report in r.get("reports") or ():
+        if isinstance(report, dict):
+            reports.setdefault(report.get("article_id"), report)
+    return list(reports.values()) or [{"article_id": r.get("article_id")}]
 
 
 def _citation(report: Record) -> str:

@@ -25,12 +25,14 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sitrep import fuse
 from sitrep.errors import MissingDatabase, StoreError
+from sitrep.fuse import Report
 from sitrep.models import Article
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
@@ -97,6 +99,40 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_date ON events(event_date);
     CREATE INDEX events_country ON events(country COLLATE NOCASE);
     """,
+    # 3: fusion. Stored events are reports; ``fused_id`` names the fused event each belongs to (NULL: not
+    # fused yet, shown as its own event). ``fusion_links`` holds the pairs of reports found to tell of one
+    # incident; ``fused_events`` the events derived from them, rebuilt at will from the reports.
+    """
+    ALTER TABLE events ADD COLUMN fused_id TEXT;
+    ALTER TABLE events ADD COLUMN date_end TEXT;
+    UPDATE events SET date_end = json_extract(record, '$.date_end');
+    CREATE INDEX events_fused ON events(fused_id);
+    CREATE INDEX events_country_date ON events(country, event_date);
+    CREATE INDEX events_country_spans ON events(country, date_end) WHERE date_end IS NOT NULL;
+    CREATE TABLE fused_events (
+        event_id       TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL,
+        event_date     TEXT,
+        event_type     TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country        TEXT,
+        iso3           TEXT,
+        actor1         TEXT,
+        actor2         TEXT,
+        reports        INTEGER NOT NULL,
+        record         TEXT NOT NULL
+    );
+    CREATE INDEX fused_events_date ON fused_events(event_date);
+    CREATE INDEX fused_events_country ON fused_events(country COLLATE NOCASE);
+    CREATE TABLE fusion_links (
+        a       TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+        b       TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+        score   REAL NOT NULL,
+        reasons TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX fusion_links_b ON fusion_links(b);
+    """,
 )
 """Schema steps, oldest first. Append a step to change the schema; never edit a released one."""
 
@@ -112,9 +148,18 @@ _ARTICLE_UPSERT = """
 """
 _EVENT_INSERT = """
     INSERT OR IGNORE INTO events
-        (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
+         date_end)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+_FUSED_INSERT = """
+    INSERT OR REPLACE INTO fused_events
+        (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
+         reports)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+REPORT_CACHE = 200_000
+"""Reports kept parsed in memory for fusion, at most (about 1 KiB each)."""
 
 
 class Store:
@@ -125,8 +170,12 @@ class Store:
     database). Use as a context manager, or call ``close()``.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, fuse: bool = True) -> None:
         self.path = str(path)
+        self.fusing = fuse
+        """Whether ``add`` fuses the new reports at once (else they wait for ``fuse``)."""
+        self._reports: dict[str, Report] = {}
+        """Reports read for fusion, by event id (parsed once per process; dropped when rewritten)."""
         if not create and self.path != ":memory:" and not Path(path).is_file():
             raise MissingDatabase(
                 f"No database at {self.path}. Create one with: sitrep ingest INPUT... --db {self.path}"
@@ -156,11 +205,152 @@ class Store:
             ).fetchone()
             if stored is not None and stored[0] == digest:
                 return False
+            touched: set[str] = set()
             if stored is not None:
-                self._conn.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
+                touched = self._forget(article.id)
             self._conn.execute(_ARTICLE_UPSERT, _article_row(article, digest))
             self._conn.executemany(_EVENT_INSERT, rows)
+            if self.fusing:
+                new = [r[0] for r in self._conn.execute(
+                    "SELECT event_id FROM events WHERE article_id = ? ORDER BY event_id", (article.id,))]
+                self._fuse(new, touched)
+            elif touched:
+                self._unfuse(touched)
         return True
+
+    def fuse(self, rebuild: bool = False) -> dict[str, int]:
+        """Fuse the reports not fused yet (stored with ``fuse=False``, or by a version without fusion);
+        with ``rebuild``, forget every link and fused event and fuse all reports again from their stored
+        records (after a change of thresholds or gazetteer; no text is read). One transaction. Returns
+        how many reports were fused and how many events they now make."""
+        with self._transaction():
+            if rebuild:
+                self._conn.execute("DELETE FROM fusion_links")
+                self._conn.execute("DELETE FROM fused_events")
+                self._conn.execute("UPDATE events SET fused_id = NULL")
+                self._reports.clear()
+            pending = [r[0] for r in self._conn.execute(
+                "SELECT event_id FROM events WHERE fused_id IS NULL ORDER BY event_date, event_id")]
+            self._fuse(pending, set())
+        (events,) = self._conn.execute("SELECT count(*) FROM fused_events").fetchone()
+        return {"reports": len(pending), "events": events}
+
+    # -- fusing (inside a write transaction) ------------------------------------------------------
+
+    def _fuse(self, pending: Sequence[str], touched: set[str]) -> None:
+        """Link each pending report with the fused reports of its country and days (``fuse.match``),
+        then regroup every connected set of reports they touch (``fuse.cluster``), and with them the
+        reports of ``touched`` (left behind by a replaced article)."""
+        for event_id in pending:
+            r = self._report(event_id)
+            if r is not None:
+                for other in self._candidates(r):
+                    m = fuse.match(r, other)
+                    if m.linked:
+                        a, b = sorted((r.event_id, other.event_id))
+                        self._conn.execute("INSERT OR REPLACE INTO fusion_links VALUES (?, ?, ?, ?)",
+                                           (a, b, m.score, json.dumps(m.reasons, ensure_ascii=False)))
+            self._conn.execute("UPDATE events SET fused_id = event_id WHERE event_id = ?", (event_id,))
+        done: set[str] = set()
+        for seed in [*pending, *sorted(touched)]:
+            if seed not in done:
+                component = self._component({seed})
+                done |= component
+                self._regroup(component)
+
+    def _candidates(self, r: Report) -> list[Report]:
+        """The fused reports of ``r``'s country whose days could meet ``r``'s (index on country, day)."""
+        window = fuse.candidate_window(r)
+        if window is None:
+            return []
+        first, last = window
+        # Reports that start within the window (index on country, day), then the few aggregates that
+        # started earlier and reach into it (index on their last day). Spans are cut as fusion cuts them.
+        earliest = first - timedelta(days=fuse.MAX_SPAN_DAYS)
+        rows = [*self._conn.execute(
+            "SELECT event_id FROM events WHERE country = ? AND event_date BETWEEN ? AND ? "
+            "AND fused_id IS NOT NULL AND event_id != ?",
+            (r.country, first.isoformat(), last.isoformat(), r.event_id)), *self._conn.execute(
+            "SELECT event_id FROM events WHERE country = ? AND date_end >= ? AND event_date < ? AND event_date >= ? "
+            "AND fused_id IS NOT NULL AND event_id != ?",
+            (r.country, first.isoformat(), first.isoformat(), earliest.isoformat(), r.event_id))]
+        rows.sort()
+        return [c for c in self._reports_of([row[0] for row in rows]) if c is not None]
+
+    def _component(self, seeds: set[str]) -> set[str]:
+        """The reports connected to ``seeds`` through links."""
+        seen = set(seeds)
+        frontier = sorted(seeds)
+        while frontier:
+            found: set[str] = set()
+            for chunk in _chunks(frontier):
+                marks = ",".join("?" * len(chunk))
+                for a, b in self._conn.execute(
+                    f"SELECT a, b FROM fusion_links WHERE a IN ({marks}) OR b IN ({marks})", (*chunk, *chunk)
+                ):
+                    found.update((a, b))
+            frontier = sorted(found - seen)
+            seen |= found
+        return seen
+
+    def _regroup(self, component: set[str]) -> None:
+        """Group the reports of one connected set into events and store them (``fuse.combine``)."""
+        ids = sorted(component)
+        reports = [r for r in self._reports_of(ids) if r is not None]
+        links: dict[tuple[str, str], float] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for a, b, score in self._conn.execute(
+                f"SELECT a, b, score FROM fusion_links WHERE a IN ({marks})", chunk
+            ):
+                links[(a, b)] = score
+        for chunk in _chunks(ids):
+            self._conn.execute(f"DELETE FROM fused_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk)
+        for group in fuse.cluster(reports, links):
+            record = fuse.combine(group)
+            self._conn.execute(_FUSED_INSERT, _fused_row(record, len(group)))
+            members = [r.event_id for r in group]
+            for chunk in _chunks(members):
+                self._conn.execute(
+                    f"UPDATE events SET fused_id = ? WHERE event_id IN ({','.join('?' * len(chunk))})",
+                    (record["event_id"], *chunk))
+
+    def _forget(self, article_id: str) -> set[str]:
+        """Delete an article's reports (their links go with them) and the events they were part of;
+        return the other reports of those events' connected sets, to be grouped again."""
+        old = {r[0] for r in self._conn.execute("SELECT event_id FROM events WHERE article_id = ?", (article_id,))}
+        component = self._component(old) if old else set()
+        for chunk in _chunks(sorted(component)):
+            self._conn.execute(f"DELETE FROM fused_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk)
+        self._conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+        for event_id in old:
+            self._reports.pop(event_id, None)
+        return component - old
+
+    def _unfuse(self, ids: set[str]) -> None:
+        """Mark reports as not fused (shown as their own events until ``fuse`` runs)."""
+        for chunk in _chunks(sorted(ids)):
+            self._conn.execute(f"UPDATE events SET fused_id = NULL WHERE event_id IN ({','.join('?' * len(chunk))})",
+                               chunk)
+
+    def _report(self, event_id: str) -> Report | None:
+        (r,) = self._reports_of([event_id])
+        return r
+
+    def _reports_of(self, ids: Sequence[str]) -> list[Report | None]:
+        """The reports of these ids, in this order (None for an unknown id), read once per process."""
+        missing = [i for i in ids if i not in self._reports]
+        for chunk in _chunks(missing):
+            marks = ",".join("?" * len(chunk))
+            for event_id, record, *article in self._conn.execute(
+                f"SELECT e.event_id, e.record, {_REPORT_COLUMNS} FROM events e "
+                f"LEFT JOIN articles a ON a.id = e.article_id WHERE e.event_id IN ({marks})", chunk
+            ):
+                self._reports[event_id] = fuse.report(json.loads(record), _report(*article))
+        if len(self._reports) > REPORT_CACHE:
+            keep = set(ids)
+            self._reports = {k: v for k, v in self._reports.items() if k in keep}
+        return [self._reports.get(i) for i in ids]
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -179,27 +369,68 @@ class Store:
         until: date | None = None,
         event_type: str | None = None,
         actor: str | None = None,
+        fused: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """Stored event records, each with its ``reports``, by date (undated last) then id, filtered.
 
-        ``country``: the country name or ISO3 code, any case. ``since``/``until``: event dates, both
-        inclusive (an undated event matches neither). ``event_type``: an event type or a sub-event
-        type, any case. ``actor``: a part of actor1's or actor2's name, any case.
+        ``fused``: one record per fused event (a report not fused yet is its own event), else one per
+        report as each article gave it. ``country``: the country name or ISO3 code, any case.
+        ``since``/``until``: event dates, both inclusive (an undated event matches neither).
+        ``event_type``: an event type or a sub-event type, any case. ``actor``: a part of actor1's or
+        actor2's name, any case.
         """
         where, params = _filters(country, since, until, event_type, actor)
-        sql = f"SELECT e.record, {_REPORT_COLUMNS} FROM events e LEFT JOIN articles a ON a.id = e.article_id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY e.event_date IS NULL, e.event_date, e.event_id"
+        columns = f"e.event_id, e.event_date, e.record, {_REPORT_COLUMNS}"
+        join = "LEFT JOIN articles a ON a.id = e.article_id"
+        reports = f"SELECT {columns} FROM events e {join}"
+        if fused:
+            pending = ["e.fused_id IS NULL", *where]
+            sql = (f"SELECT {columns} FROM fused_events e {join}" + (" WHERE " + " AND ".join(where) if where else "")
+                   + f" UNION ALL {reports} WHERE " + " AND ".join(pending))
+            params = params + params
+        else:
+            sql = reports + (" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT * FROM ({sql}) ORDER BY event_date IS NULL, event_date, event_id"
         try:
-            for record, *article in self._conn.execute(sql, params):
+            for _, _, record, *article in self._conn.execute(sql, params):
                 yield self._with_reports(json.loads(record), _report(*article))
         except sqlite3.Error as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
 
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One fused event, by its id or the id of one of its reports, with its ``reports`` and its
+        ``links`` (the pairs of reports found to tell of one incident: their score and the reasons);
+        None when no event or report has this id."""
+        row = self._conn.execute(
+            "SELECT coalesce(fused_id, event_id) FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        if row is None:
+            return None
+        fused_id = row[0]
+        found = self._conn.execute(
+            f"SELECT e.record, {_REPORT_COLUMNS} FROM fused_events e LEFT JOIN articles a ON a.id = e.article_id "
+            "WHERE e.event_id = ?", (fused_id,)).fetchone()
+        if found is None:  # not fused yet: the report is its own event
+            found = self._conn.execute(
+                f"SELECT e.record, {_REPORT_COLUMNS} FROM events e LEFT JOIN articles a ON a.id = e.article_id "
+                "WHERE e.event_id = ?", (fused_id,)).fetchone()
+        record = self._with_reports(json.loads(found[0]), _report(*found[1:]))
+        members = [r[0] for r in self._conn.execute(
+            "SELECT event_id FROM events WHERE fused_id = ? ORDER BY event_id", (fused_id,))] or [fused_id]
+        links = []
+        for chunk in _chunks(members):
+            marks = ",".join("?" * len(chunk))
+            for a, b, score, reasons in self._conn.execute(
+                f"SELECT a, b, score, reasons FROM fusion_links WHERE a IN ({marks}) ORDER BY score DESC, a, b", chunk
+            ):
+                if b in members:
+                    links.append({"a": a, "b": b, "score": score, "reasons": json.loads(reasons)})
+        return {**record, "links": sorted(links, key=lambda link: (-link["score"], link["a"], link["b"]))}
+
     def _with_reports(self, record: dict[str, Any], primary: dict[str, Any]) -> dict[str, Any]:
         """``record`` with one report per article it was read from: what the record already says of
         that article, completed with the stored article's url, title, outlet and publication day."""
+        if record.get("fusion"):  # a fused event's reports are complete as stored
+            return record
         given = {r.get("article_id"): r for r in record.get("reports") or () if isinstance(r, dict)}
         ids = record.get("article_ids") or [record.get("article_id")]
         reports = []
@@ -215,6 +446,11 @@ class Store:
     def _article_report(self, article_id: str) -> dict[str, Any]:
         row = self._conn.execute(f"SELECT {_REPORT_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
         return _report(*row) if row else _report(article_id)
+
+    def unfused(self) -> int:
+        """How many reports are not fused yet."""
+        (count,) = self._conn.execute("SELECT count(*) FROM events WHERE fused_id IS NULL").fetchone()
+        return int(count)
 
     def counts(self) -> dict[str, int]:
         """How many articles and events are stored."""
@@ -381,7 +617,18 @@ def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
         record.get("actor1"),
         record.get("actor2"),
         json.dumps(record, ensure_ascii=False),
+        record.get("date_end") or None,
     )
+
+
+def _fused_row(record: dict[str, Any], reports: int) -> tuple[Any, ...]:
+    return (*_event_row(record["article_id"], record)[:10], reports)
+
+
+def _chunks(items: Sequence[str], size: int = 400) -> Iterator[list[str]]:
+    """``items`` in lists of at most ``size`` (SQLite limits the parameters of one statement)."""
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
 
 
 def _content_hash(text: str) -> str:

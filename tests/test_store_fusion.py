@@ -1,0 +1,163 @@
+"""Fusion in the store: incremental, order-free, rebuildable, reversible; records written here."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sitrep.models import Article
+from sitrep.store import MIGRATIONS, Store
+
+IDLIB = {"location": "Idlib", "admin1": "Idlib", "geonameid": 169388, "latitude": 35.9306, "longitude": 36.6339,
+         "geo_precision": 1}
+MAARRAT = {"location": "Maarrat al-Nu'man", "admin1": "Idlib", "geonameid": 169145, "latitude": 35.6439,
+           "longitude": 36.6693, "geo_precision": 1}
+DOUMA = {"location": "Douma", "admin1": "Rif Dimashq", "geonameid": 170654, "latitude": 33.5711,
+         "longitude": 36.4019, "geo_precision": 1}
+STRIKE = "Warplanes struck a market in Idlib city, killing 12 civilians, the monitor said."
+
+
+def record(event_id: str, article_id: str, text: str = STRIKE, place: dict[str, Any] | None = None,
+           **fields: Any) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "event_id": event_id, "article_id": article_id, "event_date": "2019-03-03", "date_end": None,
+        "time_precision": 1, "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Syria (2000-2024)", "inter1": "State forces", "actor2": "Civilians (Syria)",
+        "inter2": "Civilians", "country": "Syria", "iso3": "SYR", "fatalities": 12, "fatalities_low": 12,
+        "fatalities_best": 12, "fatalities_high": 12, "sources": [],
+        "evidence": [{"start": 0, "end": len(text), "text": text}], "notes": text, "confidence": 0.8,
+        **(place or IDLIB),
+    }
+    rec.update(fields)
+    return rec
+
+
+def article(article_id: str, published: str, outlet: str) -> Article:
+    from datetime import date
+
+    return Article(id=article_id, text=f"The text of {article_id}.", published=date.fromisoformat(published),
+                   outlet=outlet)
+
+
+# Six articles: three on the Idlib strike (one a day later, one with a headline and a body report),
+# one on a strike the same day in another town, one on Douma, one on Idlib a week later.
+ARTICLES: list[tuple[Article, list[dict[str, Any]]]] = [
+    (article("A", "2019-03-03", "Outlet A"), [record("a-1", "A")]),
+    (article("B", "2019-03-04", "Outlet B"), [record("b-1", "B", fatalities=15, fatalities_best=15,
+                                                     fatalities_high=15)]),
+    (article("C", "2019-03-05", "Outlet C"), [
+        record("c-1", "C", "Jets bombed the Idlib market.", event_date="2019-03-04"),
+        record("c-2", "C", "Twelve civilians were killed in Idlib city when warplanes struck a market.")]),
+    (article("D", "2019-03-04", "Outlet D"), [record("d-1", "D", STRIKE.replace("Idlib city", "Maarrat"), MAARRAT)]),
+    (article("E", "2019-03-04", "Outlet E"), [record("e-1", "E", "Shells hit Douma.", DOUMA,
+                                                     sub_event_type="Shelling/artillery/missile attack")]),
+    (article("F", "2019-03-11", "Outlet F"), [record("f-1", "F", event_date="2019-03-10")]),
+]
+
+
+def fill(path: Path, order: list[int], fuse: bool = True) -> Store:
+    store = Store(path, fuse=fuse)
+    for i in order:
+        store.add(*ARTICLES[i])
+    return store
+
+
+def events(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    return list(store.events(**filters))
+
+
+def test_reports_of_one_incident_are_one_event_with_all_their_reports(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", list(range(6))) as store:
+        records = events(store)
+        assert len(records) == 4
+        idlib = records[0]
+        assert idlib["event_id"] == "a-1" and idlib["article_ids"] == ["A", "B", "C"]
+        assert [r["event_id"] for r in idlib["reports"]] == ["a-1", "b-1", "c-1", "c-2"]
+        assert idlib["reports"][1]["outlet"] == "Outlet B" and idlib["reports"][1]["published"] == "2019-03-04"
+        assert idlib["fatalities"] == 12 and idlib["fatalities_high"] == 15
+        assert {r["event_id"] for r in records} == {"a-1", "d-1", "e-1", "f-1"}
+        assert len(events(store, fused=False)) == 7
+        assert store.counts() == {"articles": 6, "events": 7}
+
+
+def test_the_same_articles_in_any_order_give_the_same_events(tmp_path: Path) -> None:
+    with fill(tmp_path / "first.db", list(range(6))) as store:
+        expected = events(store)
+    rng = random.Random(3)
+    for n in range(6):
+        order = list(range(6))
+        rng.shuffle(order)
+        with fill(tmp_path / f"{n}.db", order) as store:
+            assert events(store) == expected, order
+
+
+def test_rebuild_gives_what_incremental_ingest_gave(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", [5, 3, 1, 0, 4, 2]) as store:
+        expected = events(store)
+        assert store.fuse(rebuild=True) == {"reports": 7, "events": 4}
+        assert events(store) == expected
+    with fill(tmp_path / "late.db", list(range(6)), fuse=False) as store:
+        assert len(events(store)) == 7  # not fused yet: each report is its own event
+        assert store.fuse() == {"reports": 7, "events": 4}
+        assert events(store) == expected
+
+
+def test_the_event_id_stays_when_a_later_report_joins(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", [0, 1]) as store:
+        assert [r["event_id"] for r in events(store)] == ["a-1"]
+        store.add(*ARTICLES[2])
+        (idlib,) = (r for r in events(store) if r["location"] == "Idlib" and r["event_date"] == "2019-03-03")
+        assert idlib["event_id"] == "a-1" and len(idlib["reports"]) == 4
+
+
+def test_a_replaced_article_leaves_its_event_and_the_rest_is_regrouped(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", list(range(6))) as store:
+        corrected = Article(id="A", text="A corrected text.", outlet="Outlet A")
+        store.add(corrected, [record("a-9", "A", "Protesters marched in Idlib.", event_type="Protests",
+                                     sub_event_type="Peaceful protest")])
+        idlib = store.event("b-1")
+        assert idlib is not None and idlib["article_ids"] == ["B", "C"]
+        protest = store.event("a-9")
+        assert protest is not None and [r["article_id"] for r in protest["reports"]] == ["A"]
+        assert store.event("a-1") is None
+
+
+def test_an_event_says_why_its_reports_were_fused(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", list(range(6))) as store:
+        fused = store.event("c-2")  # a report's id finds its event
+        assert fused is not None and fused["event_id"] == "a-1"
+        assert fused["links"] and all(link["score"] >= 6 for link in fused["links"])
+        assert any("the same place (Idlib)" in reason for link in fused["links"] for reason in link["reasons"])
+        lone = store.event("e-1")
+        assert lone is not None and lone["links"] == [] and [r["article_id"] for r in lone["reports"]] == ["E"]
+        assert store.event("nope") is None
+
+
+def test_filters_apply_to_fused_events(tmp_path: Path) -> None:
+    with fill(tmp_path / "s.db", list(range(6))) as store:
+        assert [r["event_id"] for r in store.events(event_type="Shelling/artillery/missile attack")] == ["e-1"]
+        from datetime import date
+
+        assert [r["event_id"] for r in store.events(since=date(2019, 3, 5))] == ["f-1"]
+
+
+def test_an_old_database_gets_fusion_and_keeps_its_events(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + ";" + MIGRATIONS[1] + "; PRAGMA user_version = 2;")
+    for art, records in ARTICLES[:2]:
+        conn.execute("INSERT INTO articles VALUES (?, 'h', NULL, ?, NULL, ?, 'en', 'text', 'now')",
+                     (art.id, art.published.isoformat() if art.published else None, art.outlet))
+        for r in records:
+            conn.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, 'Syria', 'SYR', NULL, NULL, ?)",
+                         (r["event_id"], art.id, r["event_date"], r["event_type"], r["sub_event_type"], json.dumps(r)))
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert [r["event_id"] for r in store.events()] == ["a-1", "b-1"]  # as before, until fused
+        assert store.fuse() == {"reports": 2, "events": 1}
+        (fused,) = store.events()
+        assert fused["article_ids"] == ["A", "B"]
