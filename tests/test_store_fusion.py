@@ -11,13 +11,13 @@ from typing import Any
 from sitrep.models import Article
 from sitrep.store import MIGRATIONS, Store
 
-IDLIB = {"location": "Idlib", "admin1": "Idlib", "geonameid": 169388, "latitude": 35.9306, "longitude": 36.6339,
-         "geo_precision": 1}
-MAARRAT = {"location": "Maarrat al-Nu'man", "admin1": "Idlib", "geonameid": 169145, "latitude": 35.6439,
-           "longitude": 36.6693, "geo_precision": 1}
+SARAQIB = {"location": "Saraqib", "admin1": "Idlib", "geonameid": 163915, "latitude": 35.8646, "longitude": 36.8006,
+           "geo_precision": 1}
+JISR = {"location": "Jisr ash-Shughur", "admin1": "Idlib", "geonameid": 169023, "latitude": 35.8124,
+        "longitude": 36.3186, "geo_precision": 1}
 DOUMA = {"location": "Douma", "admin1": "Rif Dimashq", "geonameid": 170654, "latitude": 33.5711,
          "longitude": 36.4019, "geo_precision": 1}
-STRIKE = "Warplanes struck a market in Idlib city, killing 12 civilians, the monitor said."
+STRIKE = "Warplanes struck a market in Saraqib, killing 12 civilians, the monitor said."
 
 
 def record(event_id: str, article_id: str, text: str = STRIKE, place: dict[str, Any] | None = None,
@@ -29,7 +29,7 @@ def record(event_id: str, article_id: str, text: str = STRIKE, place: dict[str, 
         "inter2": "Civilians", "country": "Syria", "iso3": "SYR", "fatalities": 12, "fatalities_low": 12,
         "fatalities_best": 12, "fatalities_high": 12, "sources": [],
         "evidence": [{"start": 0, "end": len(text), "text": text}], "notes": text, "confidence": 0.8,
-        **(place or IDLIB),
+        **(place or SARAQIB),
     }
     rec.update(fields)
     return rec
@@ -42,16 +42,16 @@ def article(article_id: str, published: str, outlet: str) -> Article:
                    outlet=outlet)
 
 
-# Six articles: three on the Idlib strike (one a day later, one with a headline and a body report),
-# one on a strike the same day in another town, one on Douma, one on Idlib a week later.
+# Six articles: three on the Saraqib strike (one dated a day later, one with a headline and a body report),
+# one on a strike the same day in another town, one on Douma, one on Saraqib a week later.
 ARTICLES: list[tuple[Article, list[dict[str, Any]]]] = [
     (article("A", "2019-03-03", "Outlet A"), [record("a-1", "A")]),
-    (article("B", "2019-03-04", "Outlet B"), [record("b-1", "B", fatalities=15, fatalities_best=15,
-                                                     fatalities_high=15)]),
+    (article("B", "2019-03-04", "Outlet B"), [record("b-1", "B", event_date="2019-03-04", fatalities=15,
+                                                     fatalities_best=15, fatalities_high=15)]),
     (article("C", "2019-03-05", "Outlet C"), [
-        record("c-1", "C", "Jets bombed the Idlib market.", event_date="2019-03-04"),
-        record("c-2", "C", "Twelve civilians were killed in Idlib city when warplanes struck a market.")]),
-    (article("D", "2019-03-04", "Outlet D"), [record("d-1", "D", STRIKE.replace("Idlib city", "Maarrat"), MAARRAT)]),
+        record("c-1", "C", "Jets bombed the Saraqib market."),
+        record("c-2", "C", "Twelve civilians were killed in Saraqib when warplanes struck a market.")]),
+    (article("D", "2019-03-04", "Outlet D"), [record("d-1", "D", STRIKE.replace("Saraqib", "Jisr ash-Shughur"), JISR)]),
     (article("E", "2019-03-04", "Outlet E"), [record("e-1", "E", "Shells hit Douma.", DOUMA,
                                                      sub_event_type="Shelling/artillery/missile attack")]),
     (article("F", "2019-03-11", "Outlet F"), [record("f-1", "F", event_date="2019-03-10")]),
@@ -109,14 +109,14 @@ def test_the_event_id_stays_when_a_later_report_joins(tmp_path: Path) -> None:
     with fill(tmp_path / "s.db", [0, 1]) as store:
         assert [r["event_id"] for r in events(store)] == ["a-1"]
         store.add(*ARTICLES[2])
-        (idlib,) = (r for r in events(store) if r["location"] == "Idlib" and r["event_date"] == "2019-03-03")
+        (idlib,) = (r for r in events(store) if r["location"] == "Saraqib" and r["event_date"] == "2019-03-03")
         assert idlib["event_id"] == "a-1" and len(idlib["reports"]) == 4
 
 
 def test_a_replaced_article_leaves_its_event_and_the_rest_is_regrouped(tmp_path: Path) -> None:
     with fill(tmp_path / "s.db", list(range(6))) as store:
         corrected = Article(id="A", text="A corrected text.", outlet="Outlet A")
-        store.add(corrected, [record("a-9", "A", "Protesters marched in Idlib.", event_type="Protests",
+        store.add(corrected, [record("a-9", "A", "Protesters marched in Saraqib.", event_type="Protests",
                                      sub_event_type="Peaceful protest")])
         idlib = store.event("b-1")
         assert idlib is not None and idlib["article_ids"] == ["B", "C"]
@@ -130,7 +130,7 @@ def test_an_event_says_why_its_reports_were_fused(tmp_path: Path) -> None:
         fused = store.event("c-2")  # a report's id finds its event
         assert fused is not None and fused["event_id"] == "a-1"
         assert fused["links"] and all(link["score"] >= 6 for link in fused["links"])
-        assert any("the same place (Idlib)" in reason for link in fused["links"] for reason in link["reasons"])
+        assert any("the same place (Saraqib)" in reason for link in fused["links"] for reason in link["reasons"])
         lone = store.event("e-1")
         assert lone is not None and lone["links"] == [] and [r["article_id"] for r in lone["reports"]] == ["E"]
         assert store.event("nope") is None

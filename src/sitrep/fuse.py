@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 from functools import cache
 from typing import Any
 
@@ -58,9 +60,9 @@ __all__ = [
 Record = dict[str, Any]
 
 DAY_TOLERANCE = 1
-"""Days two reports' dates may differ (ACLED's "within one day": outlets date an overnight strike apart)."""
-WEEK_TOLERANCE = 3
-"""Days of tolerance when either report is dated only to the week (ACLED time precision 2)."""
+"""Days two reports' dates may differ (ACLED's "within one day": outlets date an overnight strike apart).
+A report dated only to the week (time precision 2) has the same tolerance: its span, when it gives one,
+says which days it covers."""
 MAX_SPAN_DAYS = 31
 """Longest aggregate span (``event_date``..``date_end``) fusion reads; longer spans are cut to this."""
 NEAR_KM = 10.0
@@ -74,6 +76,7 @@ NEAR_PLACE = 2.0
 SAME_AREA = 1.0
 SAME_SUB_TYPE = 2.0
 SAME_TYPE = 1.0
+COMPATIBLE_TYPES = -1.0
 ACTORS_AGREE = 1.0
 ACTORS_DISAGREE = -2.0
 SAME_TOLL = 1.0
@@ -142,6 +145,11 @@ class Report:
     """Named actors of both sides and their associates (not crowds, not unidentified groups)."""
     words: frozenset[str]
     """Content words of the evidence sentences, lower case."""
+    parties: frozenset[str]
+    """``actors`` as parties: the state forces of one country (military, police) are one party."""
+    names_province: bool
+    """The place is a town named like its first-level division ("Idlib" in Idlib): the words may have
+    meant the province, so a town elsewhere in it does not contradict."""
     fatalities: int
     confidence: float
 
@@ -189,6 +197,8 @@ def report(record: Mapping[str, Any], article: Mapping[str, Any] | None = None) 
         sub_event_type=str(rec.get("sub_event_type") or ""),
         actors=frozenset(named),
         words=words(text),
+        parties=frozenset(_party(a) for a in named),
+        names_province=bool(rec.get("location")) and precision == 1 and _alike(rec.get("location"), rec.get("admin1")),
         fatalities=int(rec.get("fatalities") or 0),
         confidence=float(rec.get("confidence") or 0.0),
     )
@@ -244,13 +254,17 @@ def match(a: Report, b: Report) -> Match:
         return Match(False, 0.0, ("different places",))
     score += place[0]
     reasons.append(place[1])
+    if a.article_id == b.article_id and (a.event_type != b.event_type or a.start != b.start):
+        # The extractor already merges what one article tells twice of one event: two events of one
+        # article are one only if they are told alike (a headline and its story: one day, one sub-type).
+        return Match(False, 0.0, ("one article tells them as two events",))
     kind = _types(a, b)
     if kind is None:
         return Match(False, 0.0, (f"incompatible types ({a.sub_event_type}; {b.sub_event_type})",))
     score += kind[0]
     reasons.append(kind[1])
     if a.actors and b.actors:
-        common = sorted(a.actors & b.actors)
+        common = sorted(a.actors & b.actors) or sorted(a.parties & b.parties)
         if common:
             score += ACTORS_AGREE
             reasons.append("actors agree: " + ", ".join(common))
@@ -326,7 +340,7 @@ def candidate_window(r: Report) -> tuple[date, date] | None:
     ``r`` is never fused (no day, a month's precision, no country)."""
     if r.start is None or r.end is None or r.precision >= 3 or not r.country:
         return None
-    slack = timedelta(days=max(DAY_TOLERANCE, WEEK_TOLERANCE))  # either report may be dated to the week
+    slack = timedelta(days=DAY_TOLERANCE)
     return r.start - slack, r.end + slack
 
 
@@ -444,26 +458,39 @@ def _reconcile(figures: Sequence[Figure]) -> tuple[int, int, int, int, Report | 
             lowest.report)
 
 
-def _sub_type(reports: Sequence[Report]) -> str:
-    """The sub-type most reports give; ties go to violence over a strategic development, then to the
-    more confident reports, then alphabetically."""
-    votes: dict[str, tuple[int, float]] = {}
+def _shares(reports: Sequence[Report]) -> dict[str, float]:
+    """Each report's share of its article's one vote (an article is one witness however many of its
+    sentences tell the event), by report id."""
+    per_article: dict[str, int] = {}
     for r in reports:
-        n, c = votes.get(r.sub_event_type, (0, 0.0))
-        votes[r.sub_event_type] = (n + 1, c + r.confidence)
+        per_article[r.article_id] = per_article.get(r.article_id, 0) + 1
+    return {r.event_id: 1 / per_article[r.article_id] for r in reports}
+
+
+def _sub_type(reports: Sequence[Report]) -> str:
+    """The sub-type most articles give; ties go to violence over a strategic development, then to the
+    more confident reports, then alphabetically."""
+    share = _shares(reports)
+    votes: dict[str, tuple[float, float]] = {}
+    for r in reports:
+        n, c = votes.get(r.sub_event_type, (0.0, 0.0))
+        votes[r.sub_event_type] = (n + share[r.event_id], c + r.confidence)
     type_of = {r.sub_event_type: r.event_type for r in reports}
-    return min(votes, key=lambda s: (-votes[s][0], type_of[s] not in VIOLENT, -votes[s][1], s))
+    return min(votes, key=lambda s: (-round(votes[s][0], 6), type_of[s] not in VIOLENT, -votes[s][1], s))
 
 
 def _event_day(reports: Sequence[Report]) -> tuple[date | None, list[tuple[str, int]]]:
-    """The day most reports dated to the day give (ties: the earliest), and each day with its count."""
-    counts: dict[date, int] = {}
+    """The day most articles give, a report dated to the day counting twice one dated to the week or
+    covering several days (ties: the earliest); and each day with its number of reports."""
+    share = _shares(reports)
+    counts: dict[date, float] = {}
     for r in reports:
         if r.start is not None:
-            counts[r.start] = counts.get(r.start, 0) + (2 if r.precision == 1 else 1)
+            weight = 2.0 if r.precision == 1 and r.end == r.start else 1.0
+            counts[r.start] = counts.get(r.start, 0.0) + weight * share[r.event_id]
     if not counts:
         return None, []
-    day = min(counts, key=lambda d: (-counts[d], d))
+    day = min(counts, key=lambda d: (-round(counts[d], 6), d))
     seen: dict[str, int] = {}
     for r in reports:
         if r.start is not None:
@@ -529,7 +556,7 @@ def _notes(best: Report, reports: Sequence[Report], days: Sequence[tuple[str, in
 def _days(a: Report, b: Report) -> tuple[float, str] | None:
     if a.start is None or b.start is None or a.end is None or b.end is None or max(a.precision, b.precision) >= 3:
         return None
-    slack = WEEK_TOLERANCE if max(a.precision, b.precision) == 2 else DAY_TOLERANCE
+    slack = DAY_TOLERANCE
     if a.start - timedelta(days=slack) > b.end or b.start - timedelta(days=slack) > a.end:
         return None
     if a.start == b.start:
@@ -545,6 +572,9 @@ def _places(a: Report, b: Report) -> tuple[float, str] | None:
     if a.point is not None and b.point is not None:
         km = _km(a.point, b.point)
         if a.geo_precision == 1 and b.geo_precision == 1 and km > FAR_KM:
+            if a.admin1 and a.admin1 == b.admin1 and (a.names_province or b.names_province):
+                return SAME_AREA, (f"the same province ({a.record.get('admin1')}); "
+                                   f"{(a if a.names_province else b).record.get('location')} may name it")
             return None
         if km <= NEAR_KM:
             return NEAR_PLACE, f"places {km:.0f} km apart ({a.record.get('location')}; {b.record.get('location')})"
@@ -563,7 +593,7 @@ def _types(a: Report, b: Report) -> tuple[float, str] | None:
     if a.event_type == b.event_type:
         return SAME_TYPE, f"the same type ({a.event_type})"
     if compatible_types(a.event_type, a.sub_event_type, b.event_type, b.sub_event_type):
-        return 0.0, f"compatible types ({a.sub_event_type}; {b.sub_event_type})"
+        return COMPATIBLE_TYPES, f"compatible types ({a.sub_event_type}; {b.sub_event_type})"
     return None
 
 
@@ -578,6 +608,28 @@ def _km(p: tuple[float, float], q: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*p, *q))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_STATE_FORCES = re.compile(r"^(?:[A-Z][a-z]+ )?Forces of (?:the )?(.+?)(?: \(\d{4}-\d{0,4}\))?$")
+
+
+def _party(name: str) -> str:
+    """The party an actor belongs to: 'state forces of Syria' for 'Police Forces of Syria (2000-2024)'
+    and 'Military Forces of Syria (2000-2024)' (ACLED names state forces by branch and country)."""
+    m = _STATE_FORCES.match(name)
+    return f"state forces of {m.group(1)}" if m else name
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Whether two place names are one name in two spellings ("Idlib", "Idleb"; "Deir ez-Zor",
+    "Deir ez Zor"): letters folded to ASCII, then at least 80% alike."""
+    x, y = _ascii(a), _ascii(b)
+    return bool(x) and bool(y) and (x == y or SequenceMatcher(None, x, y).ratio() >= 0.8)
+
+
+def _ascii(value: Any) -> str:
+    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 def _named(name: str, inter: str | None) -> bool:
