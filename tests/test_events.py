@@ -336,3 +336,27 @@ def test_notes_say_how_well_the_day_is_known(when: str, opening: str) -> None:
     text = f"Militants attacked an army checkpoint in Kidal {when}, killing two soldiers, officials said."
     (event,) = records(text.replace(" ,", ","), "2024-03-08")
     assert event["notes"].startswith(opening), event["notes"]
+
+
+def test_a_sentence_naming_the_attack_again_continues_it_with_its_own_day_and_place() -> None:
+    text = ("Mon 12 May 2025 More than 20 soldiers killed in suicide blast near Gao.\n"
+            "A suicide bomber struck an army convoy near Gao in Mali, the army said.\n"
+            "The attack on Sunday night killed 23 soldiers as they were driving toward Niger, a local official said.")
+    bombings = [e for e in records(text, None) if e["event_type"] == "Explosions/Remote violence"]
+    assert len(bombings) == 1 and bombings[0]["fatalities"] == 23
+    assert not [e for e in records(text, None) if e["event_type"] == "Battles"]
+
+
+def test_a_noun_that_names_another_kind_of_event_does_not_continue_it() -> None:
+    text = ("On 6 July 2025, the army repelled an offensive by rebels on Gao in Mali while residents said "
+            "warplanes carried out an air strike on the market.\n"
+            "The offensive began late on Saturday with a suicide car bomb at an army checkpoint, activists said.")
+    kinds = {e["sub_event_type"] for e in records(text, None)}
+    assert "Suicide bomb" in kinds
+
+
+def test_the_toll_of_an_attack_weeks_before_is_not_the_new_ones() -> None:
+    text = ("On 3 June 2025, militants stormed an army base near Gao in Mali, killing 12 soldiers, the army said.\n"
+            "The assault comes two weeks after the militants killed 90 workers at a gold mine in the region.")
+    events = [e for e in records(text, None) if e["event_date"] == "2025-06-03"]
+    assert events and all(e["fatalities"] == 12 for e in events)

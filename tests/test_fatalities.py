@@ -241,3 +241,49 @@ def test_a_total_over_a_period_yields_to_the_incidents_own_toll() -> None:
     assert _told("Jets struck the market in the town, killing 9 people.",
                  "In total 47 civilians were killed across the province on Tuesday.") == 9
     assert _told("In total 47 civilians were killed across the province on Tuesday.") == 47
+
+
+def test_a_tally_of_the_living_is_no_death_toll() -> None:
+    assert read_fatalities("Officials revised the tally of passengers on the ferry downward to 310 from 330.") is None
+    assert read_fatalities("Officials raised the tally of the dead to 30.").fatalities == 30  # type: ignore[union-attr]
+    assert read_fatalities("The death toll climbed to 41.").fatalities == 41  # type: ignore[union-attr]
+
+
+def test_a_count_of_families_is_no_count_of_the_dead() -> None:
+    deaths = read_fatalities("At least 40 people were killed when militiamen executed five families in the hamlet.")
+    assert deaths is not None and deaths.fatalities == 40
+
+
+def test_each_coordinated_count_keeps_its_own_words() -> None:
+    deaths = read_fatalities("The governor said 14 off-duty police and prison service officers, two drivers "
+                             "and six bus passengers were among those killed.")
+    assert deaths is not None and deaths.fatalities == 22
+
+
+def test_a_lower_bound_is_refined_by_a_figure_above_it() -> None:
+    assert _told("Gunmen killed at least four people at the checkpoint.",
+                 "A hospital source said at least seven people had been confirmed dead.") == 7
+    assert _told("More than 20 fighters were killed in the blast.", "The bomb killed 23 fighters.") == 23
+    assert _told("The strike killed 9 volunteers, the rescue service said.",
+                 "Four bodies were pulled from the rubble.") == 9
+    assert _told("Ambushers killed 15 soldiers.", "Three officers were among the dead.") == 15
+    assert _told("Ambushers killed 15 soldiers.", "At least 12 soldiers died.") == 15  # a floor below: no conflict
+    assert _told("At least 12 soldiers died.", "Ambushers killed 10 soldiers.") == 10  # under the floor: the lower
+
+
+def test_civilians_counted_are_part_of_a_toll_that_names_no_victims() -> None:
+    assert _told("Jets killed 14 children in the village on Monday.",
+                 "The monitor gave a death toll of 31.") == 31
+    assert _told("Jets killed 14 soldiers in the village on Monday.",
+                 "The monitor gave a death toll of 12.") == 12
+
+
+def test_victims_of_another_kind_add_to_the_toll() -> None:
+    assert _told("Nine soldiers and two civilians were killed when gunmen stormed the post.",
+                 "The army said it killed 14 attackers.") == 25
+    assert _told("Nine soldiers were killed when gunmen stormed the post.",
+                 "The army said 11 people were killed.") == 9  # the same dead, told of no one kind
+
+
+def test_others_also_killed_are_counted_however_long_their_name() -> None:
+    assert toll_relation("Three regional border guard officers were also killed in the raid.") == "more"

@@ -6,7 +6,7 @@ import pytest
 
 import sitrep
 from sitrep import nlp
-from sitrep.extraction.realis import asserted, grammar
+from sitrep.extraction.realis import asserted, days_before_clause, grammar
 
 
 def cue_asserted(sentence: str, cue: str, headline: bool = False) -> bool:
@@ -138,6 +138,17 @@ def test_a_clause_under_days_after_is_dated_back() -> None:
     events = sitrep.extract(text, published="2025-06-07")
     kidnapping = [e for e in events if e.sub_event_type == "Abduction/forced disappearance"]
     assert kidnapping and kidnapping[0].event_date.isoformat() == "2025-06-03"
+
+
+@pytest.mark.parametrize(("sentence", "days"), [
+    ("The raid came three days after militants killed 20 soldiers in an ambush.", 3),  # "days" under "after"
+    ("The assault comes two weeks after the militants killed 90 workers at a mine.", 14),  # under the clause
+    ("Militants killed 20 soldiers in an ambush on Friday.", None),
+])
+def test_how_many_days_before_its_main_clause_a_clause_happened(sentence: str, days: int | None) -> None:
+    doc = nlp.pipeline("en")(sentence)
+    start = sentence.index("killed")
+    assert days_before_clause(doc[:], start, start + len("killed")) == days
 
 
 def test_a_later_report_dated_only_by_its_statement_joins_the_dated_incident() -> None:

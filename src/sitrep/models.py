@@ -126,6 +126,9 @@ class Fatalities:
     side_2: int | None = None
     evidence: tuple[Span, ...] = ()
     """The number words the figures were read from."""
+    floor: bool = False
+    """The figure is a lower bound ("at least 30", "more than 30", five bodies found so far): a figure
+    told later at or above it refines it rather than contradicting it."""
 
 
 NO_FATALITIES = Fatalities(0, 0, 0, 0)

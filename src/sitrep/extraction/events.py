@@ -6,8 +6,9 @@ The cascade, per sentence of the article (the numbers match the comments in ``ex
    though a claim of responsibility or a toll may still add to the event just before;
 2. drop background (``background``): a sentence dated only before the news ("in 2016"), a war total,
    an allegation or a habitual statement is history, not a new event;
-3. a follow-up sentence with no date and no place of its own ("The fighting left 300 dead") adds its
-   actors, deaths and sources to the event just before it, and may settle its outcome;
+3. a follow-up sentence with no date and no place of its own ("The fighting left 300 dead"), or one
+   that opens by naming the event again ("The attack ...") with no other day, adds its actors, deaths
+   and sources to the event just before it, and may settle its outcome;
 4. otherwise a new event: the day from the sentence's dates (else the article's), the scene among its
    places (``scene``, ``location``), the actors named around the trigger, the deaths it reads, the
    sources whose statements cover it (``sources``);
@@ -57,10 +58,20 @@ STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
 """How many sentences after an event a dateless, placeless trigger may still add to it."""
-ANAPHORA = re.compile(r"(?:the|this|that|these) (?:fighting|clash(?:es)?|attack|strike|air ?strike|raid|blast|"
-                      r"explosion|bombing|violence|assault|offensive|shelling|battle|ambush|incident|operation)\b",
-                      re.IGNORECASE)
+ANAPHORA = re.compile(r"(?:the|this|that|these|those) (?P<noun>fighting|clash(?:es)?|attacks?|strikes?|air ?strikes?|"
+                      r"raids?|blasts?|explosions?|bombings?|violence|assault|offensive|shelling|bombardment|"
+                      r"battle|ambush|incident|operation|massacre)\b", re.IGNORECASE)
 """A sentence opening like this continues the previous event even in a new paragraph."""
+ANAPHOR_TYPES = {
+    "Battles": frozenset(["fighting", "clash", "clashes", "assault", "offensive", "battle", "ambush"]),
+    "Explosions/Remote violence": frozenset(["strike", "strikes", "airstrike", "airstrikes", "air strike",
+                                             "air strikes", "raid", "raids", "blast", "blasts", "explosion",
+                                             "explosions", "bombing", "bombings", "shelling", "bombardment"]),
+    "Violence against civilians": frozenset(["assault", "massacre"]),
+}
+"""The events each anaphoric noun can name again; the others ("the attack", "the incident") name any.
+A sentence that names the event before again this way continues it even with a day or a place of
+its own ("The attack on Sunday night killed 32 rebels as they were entering Turkey")."""
 NEXT_EVENT = re.compile(r"\b(?:later|afterwards|subsequently|in (?:response|retaliation)|retaliat\w*|meanwhile|"
                         r"elsewhere|separately|in another)\b", re.IGNORECASE)
 """Words that move a report on to another event: such a sentence is not a follow-up of the one before."""
@@ -194,9 +205,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue
         paragraph = text.count("\n", 0, span.start)
         own_places = event_places(doc, span, places, focus)
-        if (previous and _continues(previous, own_places) and not [d for d in dates if d.day]
-                and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text)
-                and (previous.paragraph == paragraph or ANAPHORA.match(sent.text))):
+        if (previous and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text) and (
+                (_names_again(sent.text, previous) and _same_days(previous, dates))
+                or (_continues(previous, own_places) and not [d for d in dates if d.day]
+                    and previous.paragraph == paragraph))):
             violent = trigger.event_type in VIOLENT_TYPES
             _add_sentence(_bearer(drafts) if violent else previous, span, ctx, index, trigger)  # 3.
             trigger = None
@@ -402,6 +414,24 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
             draft.leading.add(mention.span.start)
 
 
+def _names_again(text: str, previous: _Draft) -> bool:
+    """Whether a sentence opens by naming the previous event again, with a noun that can name an
+    event of its type (``ANAPHOR_TYPES``): "The offensive ..." does not name an air strike again."""
+    match = ANAPHORA.match(text)
+    if match is None:
+        return False
+    noun = match.group("noun").lower()
+    kinds = [kind for kind, nouns in ANAPHOR_TYPES.items() if noun in nouns]
+    return not kinds or previous.trigger.event_type in kinds
+
+
+def _same_days(previous: _Draft, dates: list[DateMention]) -> bool:
+    """Whether the days a sentence tells its event on (not a statement's) are within a day of the
+    previous event's: "The attack on Sunday night killed 32" speaks of the attack just told."""
+    own = [d.day for d in dates if d.day and not d.statement and not d.background]
+    return previous.day is None or all(abs((day - previous.day).days) <= 1 for day in own)
+
+
 def _continues(previous: _Draft, own_places: list[Place]) -> bool:
     """Whether a sentence's places leave it about the previous event: none, or only the wider
     region the previous event's place lies in ("... of the city, located in northern Syria")."""
@@ -482,7 +512,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
             draft.others.discard(known.span.start)
     significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
-    if deaths is not None:
+    own = trigger if draft.sentences[0] == span else None  # a follow-up's cue is not the event's
+    if deaths is not None and not _earlier_toll(deaths, span, ctx, own):
         relation = toll_relation(span.text)
         if not draft.fatalities.evidence:
             draft.aggregate = relation == "aggregate"
@@ -492,6 +523,21 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
     for source in ctx.sources.of(span, draft.known_day):
         if all(s.name != source.name for s in draft.sources):
             draft.sources.append(source)
+
+
+def _earlier_toll(deaths: Fatalities, span: Span, ctx: Context, trigger: taxonomy.Trigger | None) -> bool:
+    """Whether a sentence's deaths are all told in a clause that happened days before the one that
+    reports the event ("The assault comes two weeks after IS killed 270 guards": the 270 are an
+    earlier attack's), while the event's own cue (``trigger``, None for a follow-up sentence) is not
+    in such a clause."""
+    if ctx.doc is None or not deaths.evidence:
+        return False
+    sentence = ctx.doc.char_span(span.start, span.end, alignment_mode="expand")
+    if sentence is None:
+        return False
+    if trigger is not None and days_before_clause(sentence, span.start + trigger.start, span.start + trigger.end):
+        return False
+    return all(days_before_clause(sentence, e.start, e.end) for e in deaths.evidence)
 
 
 def _when(span: Span, dates: list[DateMention], previous: _Draft | None,

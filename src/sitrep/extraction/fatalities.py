@@ -137,6 +137,10 @@ PERSON_WORDS = CIVILIAN_WORDS | STATE_WORDS | NONSTATE_WORDS | _EN.words["person
 NOT_COUNT_AFTER = _EN.words["not_count_after"]
 NOT_COUNT_BEFORE = _EN.words["not_count_before"]
 SINGULAR_PERSON = _EN.words["singular_person"]
+VICTIM_WORDS = frozenset(["victims", "dead", "those", "others", "whom", "them"])
+"""Nouns of people that name the dead themselves after a toll ("the toll of victims")."""
+REMAINS = _EN.words["remains"]
+"""Nouns of the bodies found: their count is the deaths known so far, a lower bound."""
 
 ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TEENS = {
@@ -279,7 +283,7 @@ def toll_relation(sentence: str) -> str:
     before = tokens[first.first - 1].word if first.first > 0 else ""
     if before == "to" and any(t.word in UPDATE_WORDS for t in tokens[: first.first]):
         return "update"
-    window = {t.word for t in tokens[max(0, first.first - 2) : first.last + 4]}
+    window = {t.word for t in tokens[max(0, first.first - 2) : first.last + MAX_GAP_WORDS]}
     after = tokens[first.last].word if first.last < len(tokens) else ""
     if before in ADDITIVE_BEFORE or after in ADDITIVE_AFTER or "also" in window:
         return "more"
@@ -292,8 +296,12 @@ def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same"
     ACLED codes "the most conservative credible figure" (codebook, fatalities): the same deaths told
     twice keep the lower figure (one source's 44 and another's 48 give 44), except that a vague
     amount ("dozens", ACLED's 12) yields to a stated figure, and a figure read only from a death word
-    (ACLED's 3 or 10 for unnumbered deaths, 1 for one victim) yields to either. A raised toll
-    replaces the earlier one; other deaths ("another five") add up.
+    (ACLED's 3 or 10 for unnumbered deaths, 1 for one victim) yields to either. Two figures that do
+    not contradict each other are no competing readings and the larger stands: a lower bound ("at
+    least 30", "more than 30", five bodies found so far) and a figure at or above it ("32"), or the
+    deaths of civilians ("25 children") and a toll naming no kind of victim ("a toll of 47"). A raised
+    toll replaces the earlier one; other deaths ("another five", or victims of a kind the earlier toll
+    did not name: "five soldiers were killed" then "33 attackers were killed") add up.
     """
     if not earlier.evidence:
         return later
@@ -310,7 +318,39 @@ def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same"
         return earlier if rank_earlier > rank_later else later
     if rank_earlier < 2:  # two readings without a figure: the one naming more deaths
         return later if later.fatalities > earlier.fatalities else earlier
+    if _other_victims(earlier, later):
+        return _added(earlier, later)  # "killed 5 soldiers ... 33 attackers were killed": all the event's dead
+    low, high = sorted((earlier, later), key=lambda f: f.fatalities)
+    if low.floor or (_one_kind(low) and _no_kind(high)):
+        return high  # "at least 30" then "32"; "25 children" then "a toll of 47": no two readings of one count
     return later if later.fatalities < earlier.fatalities else earlier
+
+
+def _kinds(deaths: Fatalities) -> set[str]:
+    """The kinds of victim a toll names: civilians, state forces (side 1), armed groups (side 2)."""
+    named = (("civilians", deaths.civilians), ("side_1", deaths.side_1), ("side_2", deaths.side_2))
+    return {kind for kind, count in named if count}
+
+
+def _other_victims(earlier: Fatalities, later: Fatalities) -> bool:
+    """Whether a later toll counts only victims of a kind the earlier one does not name, while the
+    earlier names some: other deaths of the same event ("18 soldiers and five passengers were killed"
+    then "the army killed 33 militants")."""
+    kinds, before = _kinds(later), _kinds(earlier)
+    only = len(kinds) == 1 and later.fatalities == sum(
+        count or 0 for count in (later.civilians, later.side_1, later.side_2))
+    return only and bool(before) and not kinds & before
+
+
+def _one_kind(deaths: Fatalities) -> bool:
+    """Whether all the deaths read are of civilians ("25 children", "eight women"), some of the
+    people a toll counts."""
+    return deaths.civilians == deaths.fatalities
+
+
+def _no_kind(deaths: Fatalities) -> bool:
+    """Whether the deaths read name no kind of victim ("47 people", "a toll of 47")."""
+    return deaths.civilians is None and deaths.side_1 is None and deaths.side_2 is None
 
 
 def _exactness(deaths: Fatalities) -> int:
@@ -331,7 +371,7 @@ def _added(a: Fatalities, b: Fatalities) -> Fatalities:
     return Fatalities(
         a.fatalities + b.fatalities, a.low + b.low, plus(a.best, b.best), high,
         plus(a.civilians, b.civilians), plus(a.side_1, b.side_1), plus(a.side_2, b.side_2),
-        a.evidence + b.evidence,
+        a.evidence + b.evidence, a.floor or b.floor,
     )
 
 
@@ -660,10 +700,24 @@ def _death_before(tokens: Sequence[_Token], i: int) -> str | None:
     for k in range(i - 1, max(-1, i - MAX_GAP_WORDS - 1), -1):
         word = tokens[k].word
         if word in TOLL:
-            return "toll"
+            return None if _tally_of_living(tokens, k) else "toll"
         if word in BREAK or word in HARM or word[0].isdigit():
             break
     return None
+
+
+def _tally_of_living(tokens: Sequence[_Token], k: int) -> bool:
+    """Whether the toll noun at ``k`` counts people who are not said to be dead ("the tally of
+    passengers on the train"): its of-complement names people and no death word follows them."""
+    j = k + 1
+    if j >= len(tokens) or tokens[j].word != "of":
+        return False
+    j += 1
+    while j < len(tokens) and tokens[j].word in DETERMINERS:
+        j += 1
+    if j >= len(tokens) or tokens[j].word not in PERSON_WORDS - VICTIM_WORDS:
+        return False
+    return not any(t.word in DEATH_AFTER for t in tokens[j + 1 : j + 3])
 
 
 def _irrealis(tokens: Sequence[_Token], i: int) -> bool:
@@ -762,8 +816,8 @@ def _death_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found])
     """Whether a death word follows the count ("300 dead", "28 civilians were killed")."""
     gap: list[_Token] = []
     inserted = False  # inside ", including ...," where counts are parts, not coordinated totals
-    k = f.last
-    while k < len(tokens) and k - f.last <= 2 * MAX_GAP_WORDS and len(gap) <= MAX_GAP_WORDS:
+    k = origin = f.last
+    while k < len(tokens) and k - origin <= 2 * MAX_GAP_WORDS and len(gap) <= MAX_GAP_WORDS:
         token = tokens[k]
         if token.word in DEATH_AFTER:
             return _passive_enough(tokens, k, starts) and _victims_words(gap)
@@ -775,6 +829,8 @@ def _death_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found])
             if not inserted and tokens[k - 1].word not in COORDINATION:
                 return False
             k = starts[k].last
+            if not inserted:  # "18 soldiers, three staff and five passengers were killed": each count its words
+                gap, origin = [], k
             continue
         if token.word in PART_BEFORE:
             inserted = True
@@ -830,10 +886,33 @@ def _total(groups: Sequence[_Group], tokens: Sequence[_Token], significant: bool
         for kind, value in _split(group, tokens, significant).items():
             by_kind[kind] = by_kind.get(kind, 0) + value
     acled, low, best, high = figures
+    floor = any(_lower_bound(tokens, group.total) for group in groups)
     return Fatalities(
         acled, low, best, high, by_kind.get("civilian"), by_kind.get("state"), by_kind.get("nonstate"),
-        tuple(evidence),
+        tuple(evidence), floor,
     )
+
+
+def _lower_bound(tokens: Sequence[_Token], f: _Found) -> bool:
+    """Whether a count is a lower bound: a floor's qualifier ("at least", "more than"), some of the
+    dead ("five women were among the dead") or a count of the bodies found so far ("five bodies were
+    recovered", "the bodies of 12")."""
+    qualifier = _lexicon_at(tokens, f.first, QUALIFIERS)
+    if qualifier is not None and QUALIFIERS[qualifier[0]] in {"min", "more"}:
+        return True
+    for k in range(f.last, len(tokens)):
+        if tokens[k].word in BREAK:
+            break
+        if tokens[k].word == "among" and _words(tokens, k + 1, 2) in AMONG_THE_DEAD:
+            return True
+    if f.first >= 2 and tokens[f.first - 1].word == "of" and tokens[f.first - 2].word in REMAINS:
+        return True
+    for token in tokens[f.last : f.last + MAX_NP_WORDS]:
+        if token.word in REMAINS:
+            return True
+        if not _nominal(token):
+            return False
+    return False
 
 
 def _split(group: _Group, tokens: Sequence[_Token], significant: bool) -> dict[str, int]:

@@ -107,9 +107,10 @@ def days_before_clause(sentence: Span, start: int, end: int) -> int | None:
         if node is None or node.dep_ == "advcl" or node.head.i == node.i:
             break
         node = node.head if node.dep_ == "conj" or node.pos_ in NOMINAL else None
-    if node is None or node.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "after" for c in node.children):
+    after = next((c for c in node.children if c.dep_ == "mark" and c.lower_ == "after"), None) if node else None
+    if node is None or node.dep_ != "advcl" or after is None:
         return None
-    for unit in node.children:
+    for unit in [*node.children, *after.children]:  # "five days after" hangs from the clause or from "after"
         days = TIME_UNITS.get(unit.lemma_.lower())
         if unit.dep_ == "npadvmod" and days is not None:
             amount = next((read_number(c.text) for c in unit.children if c.dep_ == "nummod"), None)
