@@ -65,6 +65,14 @@ def test_features_are_words_and_pairs_without_dates_or_numbers() -> None:
         "gunmen", "abducted", "chief", "gunmen abducted", "abducted chief"]
 
 
+def test_a_compound_is_one_feature() -> None:
+    assert features("Al-Shabaab's fighters took l'armée's post") == [
+        "al-shabaab's", "fighters", "took", "l'armée's", "post", "al-shabaab's fighters", "fighters took",
+        "took l'armée's", "l'armée's post"]
+    assert features("M23 - rebels' 5-year-old war") == ["m", "rebels", "year-old", "war", "m rebels",
+                                                       "rebels year-old", "year-old war"]
+
+
 def test_predicts_unseen_notes() -> None:
     model = train(TEXTS, LABELS)
     assert model.predict("Gunmen abducted two traders on the road.") == "Abduction/forced disappearance"

@@ -135,3 +135,12 @@ def test_one_country_table_names_every_country_alike_for_places_and_actors() -> 
     gaz = gazetteer.load()
     assert countries["PS"].row in gaz.lookup("West Bank")  # a place name of the table
     assert countries["CF"].row not in gaz.lookup("Car")  # "CAR" names the country in capitals only
+
+
+def test_one_tokenizer_gives_words_figures_elisions_possessives_and_marks() -> None:
+    text = "L'armée said al-Shabaab's 1,200 fighters don't rest."
+    assert [t.text for t in lexicon.tokenize(text)] == [
+        "L'", "armée", "said", "al", "-", "Shabaab", "'s", "1,200", "fighters", "don't", "rest", "."]
+    first = lexicon.tokenize(text)[1]
+    assert (first.start, first.end, first.word) == (2, 7, "armée")
+    assert [t.text for t in lexicon.tokenize("M23 rebels, 3.5 km")] == ["M", "23", "rebels", ",", "3.5", "km"]

@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from sitrep.errors import MalformedRecord, UnreadableInput
 from sitrep.extraction.dates import MONTH_NAMES
 from sitrep.extraction.taxonomy import TYPE_OF
+from sitrep.lexicon import Token, tokenize
 
 __all__ = ["MODEL_FORMAT", "NaiveBayes", "cross_validate", "features", "train"]
 
@@ -34,7 +35,8 @@ MIN_COUNT = 1
 """Features seen fewer times than this in the training set are dropped. 1 keeps every feature: on
 small exports, pruning one-off words loses more accuracy than it saves space."""
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_JOINERS = "'’-"
+"""Marks that join the words of a compound into one feature ("al-shabaab", "army's", "l'armée")."""
 _STOP = frozenset((
     "the", "a", "an", "of", "on", "in", "at", "to", "and", "or", "by", "for", "with", "from", "as", "its",
     "their", "his", "her", "was", "were", "is", "are", "be", "been", "has", "have", "had", "that", "this",
@@ -46,8 +48,50 @@ _STOP = frozenset((
 
 def features(text: str) -> list[str]:
     """Lower-cased words (no stop words, dates or numbers) and the pairs of adjacent words."""
-    words = [w for w in (m.group().casefold() for m in _WORD.finditer(text)) if w not in _STOP]
+    words = [w for w in (text[start:end].casefold() for start, end in _compounds(text)) if w not in _STOP]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def _compounds(text: str) -> list[tuple[int, int]]:
+    """The offsets of the words of ``text`` (``lexicon.tokenize``), words that a joiner binds without a
+    space (``_JOINERS``) making one compound ("al-Shabaab", "army's", "l'armée"); figures are no words."""
+    found: list[tuple[int, int]] = []
+    start = end = joined = -1  # the compound read so far, and the end of a joiner right after it
+    for kind, first, last in _pieces(tokenize(text)):
+        if kind == "word" and start >= 0 and first == joined:
+            end, joined = last, -1
+        elif kind == "joiner" and start >= 0 and joined < 0 and first == end:
+            joined = last
+        else:
+            if start >= 0:
+                found.append((start, end))
+            start, end, joined = (first, last, -1) if kind == "word" else (-1, -1, -1)
+    if start >= 0:
+        found.append((start, end))
+    return found
+
+
+def _pieces(tokens: list[Token]) -> Iterator[tuple[str, int, int]]:
+    """Each token as runs of letters ("word") and joiners ("joiner"), other marks as "other": an
+    elision is a word and a joiner ("l'"), a possessive a joiner and a word ("'s")."""
+    for token in tokens:
+        text, at = token.text, token.start
+        if text in _JOINERS:
+            yield "joiner", at, token.end
+        elif text[0].isalpha() and text[-1] in _JOINERS:  # an elision
+            yield "word", at, token.end - 1
+            yield "joiner", token.end - 1, token.end
+        elif text[0] in "'’ʼ":  # a possessive; the modifier letter apostrophe joins nothing
+            if text[0] in _JOINERS:
+                yield "joiner", at, at + 1
+            yield "word", at + 1, token.end
+        elif text[0].isalpha():  # a word; apostrophes other than the joiners part its letters
+            for piece in re.split(r"([ʼ`])", text):
+                if piece and piece not in "ʼ`":
+                    yield "word", at, at + len(piece)
+                at += len(piece)
+        else:
+            yield "other", at, token.end
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ section or a rule of grammar), in a ``source`` field or a comment above it.
 
 Regex lexicons may name another lexicon inside a pattern as ``{name}``: it stands for all of that
 lexicon's patterns as one alternative (regex quantifiers are digits, so ``{3,60}`` is never a name).
+
+``tokenize`` is the one word tokenizer of the readers that compare a text's words with word lists (death
+counts, actor names, the sub-type classifier's features); the spaCy parse has its own tokens.
 """
 
 from __future__ import annotations
@@ -13,13 +16,45 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-__all__ = ["alternation", "expand", "read"]
+__all__ = ["Token", "alternation", "expand", "read", "tokenize"]
 
 _REFERENCE = re.compile(r"\{([a-z_]+)\}")
+
+_TOKEN = re.compile(
+    r"(?<!\w)(?:qu|[cdjlmnst])['’](?=\w)"  # a French elision: l'armée, d'Al-Shabaab
+    r"|['’ʼ]s\b"  # an English possessive: the army's
+    r"|\d[\d,]*(?:\.\d+)?"  # a figure: 1,200, 3.5 (a comma right after it stays in it: "5,")
+    r"|[^\W\d_]+(?:['’ʼ`](?!s\b)[^\W\d_]+)*"  # a word, inner apostrophes kept: don't, Hay'at
+    r"|[^\w\s]",  # a punctuation mark, a hyphen included: al-Sham, twenty-eight
+    re.IGNORECASE,
+)
+
+
+class Token(NamedTuple):
+    """One word, figure or punctuation mark of a text (``tokenize``)."""
+
+    start: int
+    """Offset of its first character in the text."""
+    end: int
+    text: str
+    word: str
+    """``text`` in lower case."""
+
+
+def tokenize(text: str) -> list[Token]:
+    """The words, figures and punctuation marks of ``text`` in order, with their offsets.
+
+    A word is a run of letters, apostrophes inside it kept ("don't", "Hay'at"), except a French
+    elision ("l'", "d'") and an English possessive ("'s"), which are tokens of their own; a figure is
+    a run of digits and commas with its decimals ("1,200", "3.5"; a comma right after the digits
+    stays in it, "5,"); every other character but a space is a token alone (a hyphen too: "al-Sham"
+    is "al", "-", "Sham").
+    """
+    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
 
 
 @cache

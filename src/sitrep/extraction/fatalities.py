@@ -49,7 +49,7 @@ from functools import cache
 from itertools import pairwise
 
 from sitrep.extraction.dates import ENGLISH_MONTHS
-from sitrep.lexicon import read
+from sitrep.lexicon import Token, read, tokenize
 from sitrep.models import Fatalities, Span
 
 __all__ = ["Count", "Lexicon", "combine_tolls", "lexicon", "read_fatalities", "read_number", "toll_relation"]
@@ -182,7 +182,6 @@ NEGATION = frozenset(["no", "not", "n't", "nobody", "none", "never", "without", 
 MONTH_WORDS = frozenset(ENGLISH_MONTHS)
 """A number next to a month name is a day, not a count ("on 5 May")."""
 
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?|n['’]t|[^\w\s]")
 _PHRASE_WORDS = 4
 """Longest multiword lexicon entry, in tokens ("in excess of", "a handful of")."""
 
@@ -208,17 +207,6 @@ class Count:
 
 
 @dataclass(frozen=True)
-class _Token:
-    """One word or punctuation mark of a sentence."""
-
-    start: int
-    end: int
-    text: str
-    word: str
-    """Lowercased text."""
-
-
-@dataclass(frozen=True)
 class _Found:
     """A count located in a sentence's tokens, tokens ``first`` to ``last`` (exclusive)."""
 
@@ -240,7 +228,7 @@ def read_number(text: str) -> Count | None:
 
     Offsets in the returned span are relative to ``text``.
     """
-    tokens = _tokenize(text)
+    tokens = tokenize(text)
     found = _find_counts(tokens, text, 0)
     return found[0].count if found else None
 
@@ -251,7 +239,7 @@ def read_fatalities(sentence: str, offset: int = 0, significant: bool = False) -
     ``offset`` is added to every evidence span; ``significant`` makes an unquantified toll
     ("several were killed") ACLED's 10 instead of 3.
     """
-    tokens = _tokenize(sentence)
+    tokens = tokenize(sentence)
     found = _find_counts(tokens, sentence, offset)
     groups, tolls = _tie_counts(tokens, found)
     if not groups and tolls:
@@ -272,7 +260,7 @@ def toll_relation(sentence: str) -> str:
     nothing more particular is told; "same" otherwise: the same deaths told again, by the lede and the
     body or by another source.
     """
-    tokens = _tokenize(sentence)
+    tokens = tokenize(sentence)
     if any(_lexicon_at(tokens, i, AGGREGATE) for i in range(len(tokens))):
         return "aggregate"
     found = _find_counts(tokens, sentence, 0)
@@ -378,17 +366,12 @@ def _added(a: Fatalities, b: Fatalities) -> Fatalities:
 # --- 1. number phrases -------------------------------------------------------------------------
 
 
-def _tokenize(text: str) -> list[_Token]:
-    """Words, numbers and punctuation marks with their offsets."""
-    return [_Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
-
-
-def _words(tokens: Sequence[_Token], i: int, n: int) -> str:
+def _words(tokens: Sequence[Token], i: int, n: int) -> str:
     """The lowercased words ``tokens[i:i+n]`` joined by spaces."""
     return " ".join(t.word for t in tokens[i : i + n])
 
 
-def _lexicon_at(tokens: Sequence[_Token], i: int, lexicon: Iterable[str]) -> tuple[str, int] | None:
+def _lexicon_at(tokens: Sequence[Token], i: int, lexicon: Iterable[str]) -> tuple[str, int] | None:
     """The longest lexicon entry starting at token ``i``, with its length in tokens."""
     entries = set(lexicon)
     for n in range(_PHRASE_WORDS, 0, -1):
@@ -398,7 +381,7 @@ def _lexicon_at(tokens: Sequence[_Token], i: int, lexicon: Iterable[str]) -> tup
     return None
 
 
-def _find_counts(tokens: Sequence[_Token], text: str, offset: int) -> list[_Found]:
+def _find_counts(tokens: Sequence[Token], text: str, offset: int) -> list[_Found]:
     """Every number phrase in the tokens, left to right, without overlaps."""
     found: list[_Found] = []
     i = 0
@@ -412,7 +395,7 @@ def _find_counts(tokens: Sequence[_Token], text: str, offset: int) -> list[_Foun
     return found
 
 
-def _count_at(tokens: Sequence[_Token], i: int, text: str, offset: int) -> _Found | None:
+def _count_at(tokens: Sequence[Token], i: int, text: str, offset: int) -> _Found | None:
     """The number phrase starting at token ``i`` (qualifier, figure, range), if any."""
     qualifier = _lexicon_at(tokens, i, QUALIFIERS)
     kind, j = ("exact", i) if qualifier is None else (QUALIFIERS[qualifier[0]], i + qualifier[1])
@@ -438,7 +421,7 @@ def _count_at(tokens: Sequence[_Token], i: int, text: str, offset: int) -> _Foun
     return _Found(count, i, last)
 
 
-def _core_at(tokens: Sequence[_Token], i: int) -> tuple[int, int, int, bool] | None:
+def _core_at(tokens: Sequence[Token], i: int) -> tuple[int, int, int, bool] | None:
     """A bare figure at token ``i``: (low, high, next token, vague) or None."""
     if i >= len(tokens):
         return None
@@ -456,7 +439,7 @@ def _core_at(tokens: Sequence[_Token], i: int) -> tuple[int, int, int, bool] | N
     return value, value, last, False
 
 
-def _vague_scale(tokens: Sequence[_Token], i: int) -> tuple[int, int, int, bool] | None:
+def _vague_scale(tokens: Sequence[Token], i: int) -> tuple[int, int, int, bool] | None:
     """"several dozen", "a few hundred": twice the scale, up to nine times."""
     lead = _lexicon_at(tokens, i, ("several", "a few", "few"))
     if lead is None or i + lead[1] >= len(tokens):
@@ -471,7 +454,7 @@ _FIGURE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 """A figure in digits: any decimal digits (float() reads them all), thousands grouped by commas or not."""
 
 
-def _digits_at(tokens: Sequence[_Token], i: int) -> tuple[int, int] | None:
+def _digits_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     """"1,200", "12", "1.5 million": value and next token."""
     text = tokens[i].text
     if not text[0].isdecimal():  # not isdigit(): "²" is a digit to it, but no number to float()
@@ -489,7 +472,7 @@ def _digits_at(tokens: Sequence[_Token], i: int) -> tuple[int, int] | None:
     return int(value), i + 1
 
 
-def _number_words_at(tokens: Sequence[_Token], i: int) -> tuple[int, int] | None:
+def _number_words_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     """"twenty-eight", "a hundred", "two thousand five hundred", "a dozen": value and next token."""
     total, current, last, j, end = 0, 0, "", i, i
     while j < len(tokens):
@@ -525,7 +508,7 @@ def _word_kind(word: str) -> str:
     return word
 
 
-def _number_word_step(word: str, last: str, tokens: Sequence[_Token], j: int) -> tuple[str, int] | None:
+def _number_word_step(word: str, last: str, tokens: Sequence[Token], j: int) -> tuple[str, int] | None:
     """How a number word continues the phrase read so far, or None where the phrase ends."""
     following = tokens[j + 1].word if j + 1 < len(tokens) else ""
     if word in {"a", "an"} and not last:
@@ -550,7 +533,7 @@ def _is_number_word(word: str) -> bool:
     return word in ONES or word in TEENS or word in TENS
 
 
-def _range_end(tokens: Sequence[_Token], i: int, between: bool) -> tuple[int, int] | None:
+def _range_end(tokens: Sequence[Token], i: int, between: bool) -> tuple[int, int] | None:
     """The upper figure of "20 to 30", "20-30", "two or three", "between 20 and 30"."""
     joiners = {"and"} if between else {"to", "-", "–", "or"}
     if i >= len(tokens) or tokens[i].word not in joiners:
@@ -561,7 +544,7 @@ def _range_end(tokens: Sequence[_Token], i: int, between: bool) -> tuple[int, in
     return core[1], core[2]
 
 
-def _excluded(tokens: Sequence[_Token], i: int, last: int) -> bool:
+def _excluded(tokens: Sequence[Token], i: int, last: int) -> bool:
     """Whether the number at tokens ``i:last`` is a year, a date, an age, a time, an ordinal ..."""
     first, before = tokens[i], tokens[i - 1] if i > 0 else None
     after = tokens[last] if last < len(tokens) else None
@@ -581,7 +564,7 @@ def _excluded(tokens: Sequence[_Token], i: int, last: int) -> bool:
     return after is not None and after.start == tokens[last - 1].end and after.word[0].isalpha()
 
 
-def _follows_joined(tokens: Sequence[_Token], i: int) -> bool:
+def _follows_joined(tokens: Sequence[Token], i: int) -> bool:
     """After a number joined by "-", ":" or "/": an age ("12-year-old"), a time ("10:30"), a date."""
     if i + 1 >= len(tokens):
         return False
@@ -625,7 +608,7 @@ def _vague_key(text: str) -> str:
 # --- 2. and 3. tying counts to deaths ----------------------------------------------------------
 
 
-def _tie_counts(tokens: Sequence[_Token], found: Sequence[_Found]) -> tuple[list[_Group], list[_Found]]:
+def _tie_counts(tokens: Sequence[Token], found: Sequence[_Found]) -> tuple[list[_Group], list[_Found]]:
     """The death totals with their parts, and the cumulative tolls, among the counts found."""
     starts = {f.first: f for f in found}
     groups: list[_Group] = []
@@ -647,7 +630,7 @@ def _tie_counts(tokens: Sequence[_Token], found: Sequence[_Found]) -> tuple[list
 
 
 def _restated(
-    tokens: Sequence[_Token], f: _Found, groups: Sequence[_Group], starts: dict[int, _Found], tied: set[int]
+    tokens: Sequence[Token], f: _Found, groups: Sequence[_Group], starts: dict[int, _Found], tied: set[int]
 ) -> bool:
     """Whether a total repeats an earlier total of the sentence in another clause ("air raids kill 20
     militants ... at least 20 militants were killed": a headline run into its lede, or a quote of the
@@ -659,7 +642,7 @@ def _restated(
 
 
 def _role(
-    tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found], tied: set[int], has_total: bool
+    tokens: Sequence[Token], f: _Found, starts: dict[int, _Found], tied: set[int], has_total: bool
 ) -> str | None:
     """How a count relates to deaths: "total", "part", "toll", or None (not deaths)."""
     if _harm_after(tokens, f, starts):
@@ -678,7 +661,7 @@ def _role(
     return None
 
 
-def _skip_left(tokens: Sequence[_Token], i: int, allowed: frozenset[str], most: int = 3) -> int:
+def _skip_left(tokens: Sequence[Token], i: int, allowed: frozenset[str], most: int = 3) -> int:
     """The index of the first token left of ``i`` that is not an allowed filler word."""
     j = i - 1
     while j >= 0 and tokens[j].word in allowed and i - j <= most:
@@ -686,7 +669,7 @@ def _skip_left(tokens: Sequence[_Token], i: int, allowed: frozenset[str], most: 
     return j
 
 
-def _death_before(tokens: Sequence[_Token], i: int) -> str | None:
+def _death_before(tokens: Sequence[Token], i: int) -> str | None:
     """"total" after a death verb ("killed 5", "the lives of 9"), "toll" after a toll, else None."""
     j = _skip_left(tokens, i, GAP_BEFORE)
     if j >= 0 and tokens[j].word in DEATH_BEFORE and not _irrealis(tokens, j):
@@ -706,7 +689,7 @@ def _death_before(tokens: Sequence[_Token], i: int) -> str | None:
     return None
 
 
-def _tally_of_living(tokens: Sequence[_Token], k: int) -> bool:
+def _tally_of_living(tokens: Sequence[Token], k: int) -> bool:
     """Whether the toll noun at ``k`` counts people who are not said to be dead ("the tally of
     passengers on the train"): its of-complement names people and no death word follows them."""
     j = k + 1
@@ -720,7 +703,7 @@ def _tally_of_living(tokens: Sequence[_Token], k: int) -> bool:
     return not any(t.word in DEATH_AFTER for t in tokens[j + 1 : j + 3])
 
 
-def _irrealis(tokens: Sequence[_Token], i: int) -> bool:
+def _irrealis(tokens: Sequence[Token], i: int) -> bool:
     """Whether the word at ``i`` is negated or not a reported fact ("to kill", "did not kill")."""
     window = {t.word for t in tokens[max(0, i - 3) : i]}
     if window & NEGATION:
@@ -728,13 +711,13 @@ def _irrealis(tokens: Sequence[_Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].word in {"to", "would", "could", "will", "may", "might", "threatened"}
 
 
-def _harm_before(tokens: Sequence[_Token], i: int) -> bool:
+def _harm_before(tokens: Sequence[Token], i: int) -> bool:
     """Whether a harm verb governs the count at ``i`` ("wounding 12")."""
     j = _skip_left(tokens, i, GAP_BEFORE)
     return j >= 0 and tokens[j].word in HARM
 
 
-def _harm_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found]) -> bool:
+def _harm_after(tokens: Sequence[Token], f: _Found, starts: dict[int, _Found]) -> bool:
     """Whether the count counts the wounded, arrested ... ("12 were injured", "160 people injured").
 
     A harm word after "and" starts a clause of its own ("killed 5 people and wounded 12").
@@ -750,13 +733,13 @@ def _harm_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found]) 
     return False
 
 
-def _or_harm(tokens: Sequence[_Token], k: int) -> bool:
+def _or_harm(tokens: Sequence[Token], k: int) -> bool:
     """"killed or wounded": whether the death word at ``k`` is one side of an either-or with harm."""
     return k + 2 < len(tokens) and tokens[k + 1].word == "or" and tokens[k + 2].word in HARM
 
 
 def _part_of_previous(
-    tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found], tied: set[int], has_total: bool
+    tokens: Sequence[Token], f: _Found, starts: dict[int, _Found], tied: set[int], has_total: bool
 ) -> bool:
     """Whether the count splits an earlier total ("300 dead, including 28 civilians", "5 of them")."""
     after = _words(tokens, f.last, 2)
@@ -785,12 +768,12 @@ def _found_ending_at(starts: dict[int, _Found], k: int) -> _Found | None:
     return next((f for f in starts.values() if f.last - 1 == k), None)
 
 
-def _death_word_before(tokens: Sequence[_Token], i: int) -> bool:
+def _death_word_before(tokens: Sequence[Token], i: int) -> bool:
     """Whether a death word comes before token ``i`` ("killed civilians, including 5 children")."""
     return any(t.word in DEATH_BEFORE or t.word in DEATH_AFTER for t in tokens[:i])
 
 
-def _coordinated(tokens: Sequence[_Token], i: int, starts: dict[int, _Found], tied: set[int]) -> bool:
+def _coordinated(tokens: Sequence[Token], i: int, starts: dict[int, _Found], tied: set[int]) -> bool:
     """Whether "and" joins the count to a tied one before it ("killed 5 soldiers and 3 civilians")."""
     j = _skip_left(tokens, i, COORDINATION)
     if j == i - 1 or not {t.word for t in tokens[j + 1 : i]} & {"and", ",", "plus", "well"}:
@@ -804,7 +787,7 @@ def _coordinated(tokens: Sequence[_Token], i: int, starts: dict[int, _Found], ti
     return False
 
 
-def _nominal(token: _Token) -> bool:
+def _nominal(token: Token) -> bool:
     """Whether a word can sit in the victims' noun phrase ("Syrian government soldiers")."""
     word = token.word
     if not word[0].isalpha() and word not in {"-", "'", "’"}:
@@ -812,9 +795,9 @@ def _nominal(token: _Token) -> bool:
     return not (word in BREAK or word in HARM or word in DEATH_AFTER or word in DEATH_BEFORE or word in AUX)
 
 
-def _death_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found]) -> bool:
+def _death_after(tokens: Sequence[Token], f: _Found, starts: dict[int, _Found]) -> bool:
     """Whether a death word follows the count ("300 dead", "28 civilians were killed")."""
-    gap: list[_Token] = []
+    gap: list[Token] = []
     inserted = False  # inside ", including ...," where counts are parts, not coordinated totals
     k = origin = f.last
     while k < len(tokens) and k - origin <= 2 * MAX_GAP_WORDS and len(gap) <= MAX_GAP_WORDS:
@@ -842,7 +825,7 @@ def _death_after(tokens: Sequence[_Token], f: _Found, starts: dict[int, _Found])
     return False
 
 
-def _passive_enough(tokens: Sequence[_Token], k: int, starts: dict[int, _Found]) -> bool:
+def _passive_enough(tokens: Sequence[Token], k: int, starts: dict[int, _Found]) -> bool:
     """A transitive death verb after a count must not take an object ("5 gunmen killed 3")."""
     if tokens[k].word not in TRANSITIVE or tokens[k - 1].word in AUX:
         return True
@@ -852,7 +835,7 @@ def _passive_enough(tokens: Sequence[_Token], k: int, starts: dict[int, _Found])
     return not (k + 1 in starts or following.word in {"a", "an", "the"} or following.word in PERSON_WORDS)
 
 
-def _victims_words(gap: Sequence[_Token]) -> bool:
+def _victims_words(gap: Sequence[Token]) -> bool:
     """Whether the words between a count and its death word can name victims ("19 more died")."""
     gap = [t for t in gap if t.word not in ADDITIVE_AFTER]
     if not gap:
@@ -870,7 +853,7 @@ def _acled(count: Count, significant: bool) -> int:
     return count.acled
 
 
-def _total(groups: Sequence[_Group], tokens: Sequence[_Token], significant: bool) -> Fatalities:
+def _total(groups: Sequence[_Group], tokens: Sequence[Token], significant: bool) -> Fatalities:
     """Disjoint totals added, each the larger of its figure and its parts; split by victims."""
     figures = [0, 0, 0, 0]
     by_kind: dict[str, int] = {}
@@ -893,7 +876,7 @@ def _total(groups: Sequence[_Group], tokens: Sequence[_Token], significant: bool
     )
 
 
-def _lower_bound(tokens: Sequence[_Token], f: _Found) -> bool:
+def _lower_bound(tokens: Sequence[Token], f: _Found) -> bool:
     """Whether a count is a lower bound: a floor's qualifier ("at least", "more than"), some of the
     dead ("five women were among the dead") or a count of the bodies found so far ("five bodies were
     recovered", "the bodies of 12")."""
@@ -915,7 +898,7 @@ def _lower_bound(tokens: Sequence[_Token], f: _Found) -> bool:
     return False
 
 
-def _split(group: _Group, tokens: Sequence[_Token], significant: bool) -> dict[str, int]:
+def _split(group: _Group, tokens: Sequence[Token], significant: bool) -> dict[str, int]:
     """Deaths of one group by kind of victim, where the words tell."""
     kind = _victim_kind(tokens, group.total)
     if kind is not None:
@@ -928,7 +911,7 @@ def _split(group: _Group, tokens: Sequence[_Token], significant: bool) -> dict[s
     return split
 
 
-def _victim_kind(tokens: Sequence[_Token], f: _Found) -> str | None:
+def _victim_kind(tokens: Sequence[Token], f: _Found) -> str | None:
     """"civilian", "state" or "nonstate" when the words after the count name one kind of victim."""
     words: set[str] = set()
     for token in tokens[f.last : f.last + MAX_NP_WORDS]:
@@ -944,7 +927,7 @@ def _victim_kind(tokens: Sequence[_Token], f: _Found) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _unnumbered(tokens: Sequence[_Token], offset: int, significant: bool) -> Fatalities | None:
+def _unnumbered(tokens: Sequence[Token], offset: int, significant: bool) -> Fatalities | None:
     """Deaths reported without a figure: 1 for one victim, else ACLED's 3 (10 if significant)."""
     for k, token in enumerate(tokens):
         if not _death_fact(tokens, k):
@@ -957,7 +940,7 @@ def _unnumbered(tokens: Sequence[_Token], offset: int, significant: bool) -> Fat
     return None
 
 
-def _death_fact(tokens: Sequence[_Token], k: int) -> bool:
+def _death_fact(tokens: Sequence[Token], k: int) -> bool:
     """Whether token ``k`` reports deaths as a fact (not negated, hypothetical or either-or)."""
     word = tokens[k].word
     if word in {"lives", "die", "dying", "kill"} or word not in DEATH_AFTER | DEATH_BEFORE:
@@ -967,7 +950,7 @@ def _death_fact(tokens: Sequence[_Token], k: int) -> bool:
     return not (_irrealis(tokens, k) or _or_harm(tokens, k))
 
 
-def _single_victim(tokens: Sequence[_Token], k: int) -> bool:
+def _single_victim(tokens: Sequence[Token], k: int) -> bool:
     """"a civilian was killed", "killing him", "killed a soldier": one victim."""
     after = _words(tokens, k + 1, 1)
     if tokens[k].word in DEATH_BEFORE and after in {"him", "her"}:

