@@ -609,6 +609,107 @@ def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> Non
 
 
 @cli.command()
+@click.argument("sources", required=False, type=click.Path(dir_okay=False))
+@db_option
+@click.option("--once", is_flag=True, help="Poll each source once, then exit (for cron and CI).")
+@click.option("--status", is_flag=True,
+              help="Show each watched source: last poll, success and error, items, articles, events, alerts.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Format of --status.")
+@model_option
+@click.option("-q", "--quiet", is_flag=True, help="Log only warnings and errors.")
+def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, model: str | None,
+          quiet: bool) -> None:
+    """Poll feeds and folders; analyse, store and fuse each new article as it arrives.
+
+    SOURCES: a YAML file of feeds (RSS/Atom URLs, each with an optional interval, language and outlet)
+    and folders (see examples/sources.yaml). Items are fetched politely (robots.txt, one request at a
+    time per host, conditional GET, retries with backoff); an item that carries only a summary has its
+    page fetched and read. What was seen is kept in the database, so a stopped watch, started again,
+    goes on where it stopped. SIGTERM or Ctrl-C stops it once the article in hand is stored. Exit
+    status with --once: 0, or 1 when some source could not be polled.
+
+    Example:
+
+    \b
+        sitrep watch examples/sources.yaml --db sitrep.db
+        sitrep watch examples/sources.yaml --db sitrep.db --once
+        sitrep watch --status --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    if status:
+        with _store(db, lambda path: Store(path, create=False)) as store:
+            _print_watch_status(store.watch_status(), fmt)
+        return
+    if sources is None:
+        raise click.UsageError("Give a SOURCES file to watch (or --status).")
+    from sitrep import watch as watching
+
+    try:
+        listed = watching.load_sources(sources)
+    except watching.SourcesError as err:
+        raise BadValue("SOURCES", str(err)) from None
+    if logging.getLogger().getEffectiveLevel() > logging.INFO and not quiet:
+        for name in ("sitrep.watch", "sitrep.fetch"):
+            logging.getLogger(name).setLevel(logging.INFO)
+    pipeline = _pipeline(model)
+    with _store(db, Store) as store, _stop_on_signals() as stop:
+        if store.unfused():
+            store.fuse()  # reports stored without fusion first, so that new ones meet them
+        watcher = watching.Watcher(listed, store, pipeline, stop=stop)
+        try:
+            results = watcher.run(once=once)
+        finally:
+            watcher.close()
+    if once:
+        new = sum(r.new for r in results)
+        failed = [r for r in results if r.error]
+        if not quiet:
+            click.echo(f"{len(results)} sources polled, {new} new articles stored; {len(failed)} sources failed.",
+                       err=True)
+        if failed:
+            sys.exit(1)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[Any]:
+    """An event set by SIGTERM or SIGINT (the previous handlers are put back after)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        log.warning("%s: stopping once the article in hand is stored", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _print_watch_status(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No source watched yet in this database.", err=True)
+        return
+    for row in rows:
+        click.echo(printable(f"{row['source']} ({row['kind']})"))
+        click.echo(f"  last poll {row['last_poll'] or '-'}, last success {row['last_success'] or '-'}")
+        if row["failures"]:
+            click.echo(printable(f"  last error {row['last_error_at']}: {row['last_error']} "
+                                 f"({row['failures']} failures in a row)"))
+        click.echo(f"  {row['keys_seen']} item keys seen, {row['articles']} articles, {row['events']} events, "
+                   f"{row['alerts']} alerts")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 def info(fmt: str) -> None:
     """Version, models, gazetteer and actor base sizes.

@@ -56,6 +56,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -75,7 +76,8 @@ from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import MAX_YEAR, MIN_YEAR, plausible, safe_date
 from sitrep.models import Article
 
-__all__ = ["MAX_BYTES", "count_items", "read_inputs"]
+__all__ = ["MAX_BYTES", "Page", "count_items", "entry_article", "feed_entries", "feed_prefix", "read_inputs",
+           "read_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -385,21 +387,41 @@ _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", r
 
 def _html_article(data: bytes, path: Path, source: str, published: date | None) -> Article:
     """An HTML page: main text and metadata as trafilatura finds them."""
+    page = read_page(data, source)
+    return Article(id=_text_id(_slug(path.stem), page.text), text=page.text, title=page.title,
+                   published=page.published or published, url=page.url, outlet=page.outlet,
+                   language=page.language or "en")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What ``read_page`` reads from an HTML page."""
+
+    text: str
+    """trafilatura's main text, its blocks in page order."""
+    title: str | None
+    published: date | None
+    """The page's own date (its markup, see ``PAGE_DATE_SEARCH``), else its dateline's."""
+    url: str | None
+    """The URL the page names for itself (canonical link, ``og:url``)."""
+    outlet: str | None
+    """The site's name."""
+    language: str | None
+    """The primary subtag of ``<html lang>``."""
+
+
+def read_page(data: bytes, source: str) -> Page:
+    """An HTML page's main text and metadata (the encoding is the page's declared or detected one);
+    ``BinaryInput`` for binary data, ``EmptyInput`` when no main text is found."""
     _check_not_binary(data, source)
     page = _extract_page(data)
     text = page.get("text") or ""
     if not text.strip():
         raise EmptyInput(source, "no main text found in the HTML page")
     match = _HTML_LANG.search(data[:SNIFF_BYTES])
-    return Article(
-        id=_text_id(_slug(path.stem), text),
-        text=text,
-        title=_plain(page.get("title")),
-        published=_iso_date(page.get("date")) or _dateline_day(text) or published,
-        url=page.get("url") or None,
-        outlet=_plain(page.get("sitename")),
-        language=match.group(1).decode().lower() if match else "en",
-    )
+    return Page(text=text, title=_plain(page.get("title")),
+                published=_iso_date(page.get("date")) or _dateline_day(text), url=page.get("url") or None,
+                outlet=_plain(page.get("sitename")), language=match.group(1).decode().lower() if match else None)
 
 
 PAGE_DATE_SEARCH = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
@@ -500,6 +522,22 @@ def _feed_articles(
     data: bytes, path: Path, source: str, published: date | None
 ) -> Iterator[Article | InputError]:
     """Every item of an RSS or Atom feed, as an article (item pages are not fetched)."""
+    outlet, language, entries = feed_entries(data, source)
+    prefix = feed_prefix(outlet)
+    for number, entry in enumerate(entries, 1):
+        where = f"{source} item {number}"
+        try:
+            yield _entry_article(entry, prefix, outlet, language, published, where)
+        except InputError as err:
+            yield err
+        except Exception as err:  # the guard of one item
+            yield _unexpected(UnreadableInput, where, err)
+
+
+def feed_entries(data: bytes, source: str, allow_empty: bool = False) -> tuple[str | None, str, list[Any]]:
+    """An RSS or Atom feed's title (plain text), language ('en' when it names none) and items
+    (feedparser's entries); ``UnreadableInput`` when it is no feed, ``EmptyInput`` when it has no items
+    (unless ``allow_empty``)."""
     import feedparser
 
     # Bytes, never a string: a string could be taken for a URL. feedparser's own HTML sanitising and
@@ -509,18 +547,22 @@ def _feed_articles(
     if not parsed.entries:
         if parsed.bozo:
             raise UnreadableInput(source, f"not a valid RSS or Atom feed ({parsed.get('bozo_exception')})")
-        raise EmptyInput(source, "the feed has no items")
-    outlet = _plain(parsed.feed.get("title"))
-    language = _language(parsed.feed.get("language")) or "en"
-    prefix = _slug(outlet or "feed")
-    for number, entry in enumerate(parsed.entries, 1):
-        where = f"{source} item {number}"
-        try:
-            yield _entry_article(entry, prefix, outlet, language, published, where)
-        except InputError as err:
-            yield err
-        except Exception as err:  # the guard of one item
-            yield _unexpected(UnreadableInput, where, err)
+        if not allow_empty:
+            raise EmptyInput(source, "the feed has no items")
+    return _plain(parsed.feed.get("title")), _language(parsed.feed.get("language")) or "en", list(parsed.entries)
+
+
+def feed_prefix(outlet: str | None) -> str:
+    """The first part of the ids of a feed's items (its title as a slug)."""
+    return _slug(outlet or "feed")
+
+
+def entry_article(
+    entry: Any, prefix: str, outlet: str | None, language: str, published: date | None, source: str
+) -> Article:
+    """One feed item as an article: title and stripped summary or content, its date, its link; its id
+    ``<prefix>-<10 hex of the item's id or link>``. ``EmptyInput`` when it carries no text."""
+    return _entry_article(entry, prefix, outlet, language, published, source)
 
 
 def _entry_article(

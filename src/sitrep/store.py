@@ -133,6 +133,52 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX fusion_links_b ON fusion_links(b);
     """,
+    # 4: watching (``sitrep watch``). ``watch_sources``: each feed or folder polled, its HTTP validators
+    # and when it was last polled, succeeded or failed. ``watch_seen``: the keys of every item met (its
+    # guid, canonical URL, content hash, or a file's path, size and time), the article stored for it (NULL
+    # when none was: a duplicate, an unreadable item). ``alert_outbox``: each alert to deliver, until
+    # it is; ``alert_state``: what each rule last alerted of each fused event (to alert again only on a
+    # material change).
+    """
+    CREATE TABLE watch_sources (
+        source        TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        etag          TEXT,
+        last_modified TEXT,
+        last_poll     TEXT,
+        last_success  TEXT,
+        last_error    TEXT,
+        last_error_at TEXT,
+        failures      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE watch_seen (
+        key        TEXT PRIMARY KEY,
+        source     TEXT NOT NULL,
+        article_id TEXT,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE INDEX watch_seen_source ON watch_seen(source);
+    CREATE INDEX watch_seen_article ON watch_seen(article_id);
+    CREATE TABLE alert_outbox (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule         TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        event_id     TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_try     TEXT NOT NULL,
+        last_error   TEXT,
+        delivered_at TEXT
+    );
+    CREATE INDEX alert_outbox_pending ON alert_outbox(next_try) WHERE delivered_at IS NULL;
+    CREATE TABLE alert_state (
+        rule     TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        state    TEXT NOT NULL,
+        PRIMARY KEY (rule, event_id)
+    );
+    """,
 )
 """Schema steps, oldest first. Append a step to change the schema; never edit a released one."""
 
@@ -195,11 +241,16 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def add(self, article: Article, events: Sequence[dict[str, Any]]) -> bool:
-        """Store ``article`` with its event records; False (and nothing written) if already stored."""
+    def add(self, article: Article, events: Sequence[dict[str, Any]], seen: Sequence[str] = (),
+            source: str | None = None) -> bool:
+        """Store ``article`` with its event records; False (and nothing written) if already stored.
+
+        ``seen``: keys of the watched item it was read from (``mark_seen``), written in the same
+        transaction, so that an item is stored and known as seen together, or neither."""
         digest = _content_hash(article.text)
         rows = [_event_row(article.id, record) for record in events]
         with self._transaction():
+            self._mark_seen(seen, source or "", article.id)
             stored = self._conn.execute(
                 "SELECT content_hash FROM articles WHERE id = ?", (article.id,)
             ).fetchone()
@@ -458,6 +509,70 @@ class Store:
         (events,) = self._conn.execute("SELECT count(*) FROM events").fetchone()
         return {"articles": articles, "events": events}
 
+    # -- watching (``sitrep watch``) ---------------------------------------------------------------
+
+    def seen(self, keys: Sequence[str]) -> bool:
+        """Whether any of these item keys ('guid:...', 'url:...', 'hash:...', 'file:...') was met."""
+        keys = [k for k in keys if k]
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            if self._conn.execute(f"SELECT 1 FROM watch_seen WHERE key IN ({marks}) LIMIT 1", chunk).fetchone():
+                return True
+        return False
+
+    def mark_seen(self, keys: Sequence[str], source: str, article_id: str | None = None) -> None:
+        """Remember item keys as met while watching ``source`` (``article_id``: the article stored for
+        the item, if any); keys already known keep their first source and article."""
+        with self._transaction():
+            self._mark_seen(keys, source, article_id)
+
+    def _mark_seen(self, keys: Sequence[str], source: str, article_id: str | None) -> None:
+        now = _now()
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO watch_seen (key, source, article_id, seen_at) VALUES (?, ?, ?, ?)",
+            [(k, source, article_id, now) for k in keys if k])
+
+    def source_state(self, source: str) -> dict[str, Any]:
+        """A watched source's stored state (``watch_sources`` columns); empty when never polled."""
+        cursor = self._conn.execute("SELECT * FROM watch_sources WHERE source = ?", (source,))
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else {}
+
+    def save_source_state(self, source: str, kind: str, **fields: Any) -> None:
+        """Update a watched source's state: ``fields`` among ``etag``, ``last_modified``, ``last_poll``,
+        ``last_success``, ``last_error``, ``last_error_at``, ``failures``."""
+        allowed = {"etag", "last_modified", "last_poll", "last_success", "last_error", "last_error_at", "failures"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown source state fields: {sorted(unknown)}")
+        with self._transaction():
+            self._conn.execute("INSERT OR IGNORE INTO watch_sources (source, kind) VALUES (?, ?)", (source, kind))
+            for name, value in fields.items():
+                self._conn.execute(f"UPDATE watch_sources SET {name} = ? WHERE source = ?", (value, source))
+
+    def watch_status(self) -> list[dict[str, Any]]:
+        """Per watched source: its state, the items met, the articles and events stored from them, and
+        the alerts queued for those events."""
+        sql = """
+            SELECT s.*,
+                (SELECT count(*) FROM watch_seen w WHERE w.source = s.source) AS keys_seen,
+                (SELECT count(DISTINCT article_id) FROM watch_seen w WHERE w.source = s.source) AS articles,
+                (SELECT count(*) FROM events e WHERE e.article_id IN
+                    (SELECT article_id FROM watch_seen w WHERE w.source = s.source)) AS events,
+                (SELECT count(*) FROM alert_outbox o WHERE o.event_id IN
+                    (SELECT coalesce(e.fused_id, e.event_id) FROM events e WHERE e.article_id IN
+                        (SELECT article_id FROM watch_seen w WHERE w.source = s.source))) AS alerts
+            FROM watch_sources s ORDER BY s.source
+        """
+        cursor = self._conn.execute(sql)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def article_events(self, article_id: str) -> list[str]:
+        """The ids of the events (fused, else the report itself) an article's reports belong to."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT coalesce(fused_id, event_id) FROM events WHERE article_id = ? ORDER BY 1", (article_id,))]
+
     # -- lifetime --------------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -629,6 +744,10 @@ def _chunks(items: Sequence[str], size: int = 400) -> Iterator[list[str]]:
     """``items`` in lists of at most ``size`` (SQLite limits the parameters of one statement)."""
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _content_hash(text: str) -> str:
