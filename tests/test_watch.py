@@ -4,6 +4,7 @@ pages read instead of summaries, conditional GET (304), retries, dedup, robots.t
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -281,12 +282,16 @@ def test_watch_once_on_the_example_sources_and_status(httpserver: HTTPServer, tm
                                                                      content_type="application/rss+xml")
     serve_pages(httpserver, ["mopti", "goma"])
     db = str(tmp_path / "w.db")
-    result = CliRunner().invoke(cli, ["watch", str(sources), "--db", db, "--once"])
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text("rules:\n  - name: mali\n    countries: [Mali]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["watch", str(sources), "--db", db, "--once", "--alerts", str(rules)])
     assert result.exit_code == 0, result.output
     assert f"{len(feeds) + 1} sources polled, 2 new articles stored" in result.stderr
+    alerts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert alerts and {a["rule"] for a in alerts} == {"mali"} and alerts[0]["event"]["country"] == "Mali"
     status = CliRunner().invoke(cli, ["watch", "--status", "--db", db])
     assert status.exit_code == 0 and httpserver.url_for("/feed0.xml") in status.stdout
-    assert "1 articles" in status.stdout
+    assert "1 articles" in status.stdout and f"{len(alerts)} alerts" in status.stdout
 
 
 KILL_ITEMS, KILLS = 8, 2

@@ -616,14 +616,18 @@ def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> Non
               help="Show each watched source: last poll, success and error, items, articles, events, alerts.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Format of --status.")
+@click.option("--alerts", "rules", type=click.Path(exists=True, dir_okay=False),
+              help="A rules file (YAML): fused events that match are delivered to stdout, webhooks or e-mail.")
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="Log only warnings and errors.")
-def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, model: str | None,
-          quiet: bool) -> None:
+def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, rules: str | None,
+          model: str | None, quiet: bool) -> None:
     """Poll feeds and folders; analyse, store and fuse each new article as it arrives.
 
     SOURCES: a YAML file of feeds (RSS/Atom URLs, each with an optional interval, language and outlet)
-    and folders (see examples/sources.yaml). Items are fetched politely (robots.txt, one request at a
+    and folders (see examples/sources.yaml). With --alerts RULES.yaml (see examples/alerts.yaml), each
+    fused event that matches a rule is delivered once per rule, and again when its fatalities rise, a
+    new source reports it or its type changes. Items are fetched politely (robots.txt, one request at a
     time per host, conditional GET, retries with backoff); an item that carries only a summary has its
     page fetched and read. What was seen is kept in the database, so a stopped watch, started again,
     goes on where it stopped. SIGTERM or Ctrl-C stops it once the article in hand is stored. Exit
@@ -634,6 +638,7 @@ def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, mode
     \b
         sitrep watch examples/sources.yaml --db sitrep.db
         sitrep watch examples/sources.yaml --db sitrep.db --once
+        sitrep watch examples/sources.yaml --alerts examples/alerts.yaml
         sitrep watch --status --db sitrep.db
     """
     from sitrep.store import Store
@@ -650,14 +655,25 @@ def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, mode
         listed = watching.load_sources(sources)
     except watching.SourcesError as err:
         raise BadValue("SOURCES", str(err)) from None
+    alerting: Any = None
+    if rules is not None:
+        from sitrep import alerts
+
+        try:
+            alerting = alerts.load_rules(rules)
+        except alerts.RulesError as err:
+            raise BadValue("--alerts", str(err)) from None
     if logging.getLogger().getEffectiveLevel() > logging.INFO and not quiet:
-        for name in ("sitrep.watch", "sitrep.fetch"):
+        for name in ("sitrep.watch", "sitrep.fetch", "sitrep.alerts"):
             logging.getLogger(name).setLevel(logging.INFO)
     pipeline = _pipeline(model)
     with _store(db, Store) as store, _stop_on_signals() as stop:
         if store.unfused():
             store.fuse()  # reports stored without fusion first, so that new ones meet them
-        watcher = watching.Watcher(listed, store, pipeline, stop=stop)
+        alerter = None if alerting is None else alerts.Alerter(store, *alerting)
+        watcher = watching.Watcher(listed, store, pipeline, stop=stop,
+                                   on_stored=alerter.article_stored if alerter else None,
+                                   tick=alerter.deliver if alerter else None)
         try:
             results = watcher.run(once=once)
         finally:

@@ -573,6 +573,57 @@ class Store:
         return [r[0] for r in self._conn.execute(
             "SELECT DISTINCT coalesce(fused_id, event_id) FROM events WHERE article_id = ? ORDER BY 1", (article_id,))]
 
+    def event_reports(self, event_id: str) -> list[str]:
+        """The ids of a fused event's reports (the id itself for a report not fused yet)."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT event_id FROM events WHERE fused_id = ? ORDER BY event_id", (event_id,))] or [event_id]
+
+    # -- alerts (``sitrep.alerts``) -----------------------------------------------------------------
+
+    def alert_state(self, rule: str, reports: Sequence[str]) -> dict[str, Any] | None:
+        """What ``rule`` last alerted of the event these reports make: the largest fatalities and
+        sources alerted under any of them, and the type alerted with the most sources; None if never."""
+        states: list[dict[str, Any]] = []
+        for chunk in _chunks(list(reports)):
+            marks = ",".join("?" * len(chunk))
+            states += [json.loads(r[0]) for r in self._conn.execute(
+                f"SELECT state FROM alert_state WHERE rule = ? AND event_id IN ({marks})", (rule, *chunk))]
+        if not states:
+            return None
+        latest = max(states, key=lambda st: (st.get("sources", 0), st.get("fatalities", 0)))
+        return {"fatalities": max(st.get("fatalities", 0) for st in states),
+                "sources": max(st.get("sources", 0) for st in states), "sub_event_type": latest.get("sub_event_type")}
+
+    def queue_alert(self, rule: str, event_id: str, reports: Sequence[str], state: dict[str, Any],
+                    deliveries: Sequence[tuple[str, str]], now: str) -> None:
+        """Record ``state`` as alerted by ``rule`` for the reports of event ``event_id`` and put the
+        alert's deliveries (channel, JSON payload) in the outbox, in one transaction."""
+        with self._transaction():
+            self._conn.executemany("INSERT OR REPLACE INTO alert_state (rule, event_id, state) VALUES (?, ?, ?)",
+                                   [(rule, r, json.dumps(state)) for r in reports])
+            self._conn.executemany(
+                "INSERT INTO alert_outbox (rule, channel, event_id, payload, created_at, next_try) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(rule, channel, event_id, body, now, now) for channel, body in deliveries])
+
+    def pending_alerts(self, now: str) -> list[dict[str, Any]]:
+        """The alerts not delivered yet whose next try is due, oldest first."""
+        cursor = self._conn.execute(
+            "SELECT id, rule, channel, event_id, payload, attempts FROM alert_outbox "
+            "WHERE delivered_at IS NULL AND next_try <= ? ORDER BY id", (now,))
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def alert_delivered(self, alert_id: int, when: str) -> None:
+        with self._transaction():
+            self._conn.execute("UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
+                               (when, alert_id))
+
+    def alert_failed(self, alert_id: int, reason: str, next_try: str) -> None:
+        with self._transaction():
+            self._conn.execute("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_try = ? "
+                               "WHERE id = ?", (reason, next_try, alert_id))
+
     # -- lifetime --------------------------------------------------------------------------------
 
     def close(self) -> None:

@@ -62,6 +62,8 @@ SUMMARY_CHARS = 1200
 """An item whose text (title and body) is shorter than this carries a summary, not the article."""
 MAX_BACKOFF_S = 3600.0
 """Longest wait before polling a failing source again."""
+TICK_S = 5.0
+"""Longest sleep between two calls of a ``Watcher``'s ``tick`` while it waits for a source."""
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 """Media types of a page that is read; any other (a PDF, an image) leaves the item's summary."""
@@ -224,11 +226,14 @@ class Watcher:
 
     def __init__(self, sources: list[Source], store: Any, pipeline: Any,
                  on_stored: Callable[[str], None] | None = None, stop: threading.Event | None = None,
-                 fetcher_factory: Callable[[Settings], Fetcher] | None = None) -> None:
+                 fetcher_factory: Callable[[Settings], Fetcher] | None = None,
+                 tick: Callable[[], object] | None = None) -> None:
         self.sources = sources
         self.store = store
         self.pipeline = pipeline
         self.on_stored = on_stored
+        self.tick = tick
+        """Called after each poll and every ``TICK_S`` seconds while waiting (alerts to retry)."""
         self.stop = stop or threading.Event()
         self._fetchers: dict[tuple[Any, ...], Fetcher] = {}
         self._fetcher_factory = fetcher_factory or _fetcher
@@ -245,6 +250,7 @@ class Watcher:
                 if self.stop.is_set():
                     break
                 results.append(self.poll(source))
+                self._tick()
             return results
         for source in self.sources:
             self._due.setdefault(source.location, time.monotonic())
@@ -252,15 +258,21 @@ class Watcher:
             source = min(self.sources, key=lambda s: self._due[s.location])
             wait = self._due[source.location] - time.monotonic()
             if wait > 0:
-                self.stop.wait(wait)
+                self.stop.wait(min(wait, TICK_S))
+                self._tick()
                 continue
             result = self.poll(source)
+            self._tick()
             failures = int(self.store.source_state(source.location).get("failures") or 0)
             interval = source.settings.interval
             if result.error and failures:
                 interval = min(interval * 2 ** min(failures - 1, 16), max(MAX_BACKOFF_S, interval))
             self._due[source.location] = time.monotonic() + interval
         return results
+
+    def _tick(self) -> None:
+        if self.tick is not None:
+            self.tick()
 
     def close(self) -> None:
         for fetcher in self._fetchers.values():
