@@ -360,3 +360,16 @@ def test_the_toll_of_an_attack_weeks_before_is_not_the_new_ones() -> None:
             "The assault comes two weeks after the militants killed 90 workers at a gold mine in the region.")
     events = [e for e in records(text, None) if e["event_date"] == "2025-06-03"]
     assert events and all(e["fatalities"] == 12 for e in events)
+
+
+@pytest.mark.parametrize(("where", "place", "precision"), [
+    ("in Gusau", "Gusau", 1),
+    ("on the outskirts of Gusau", "Gusau", 1),  # the town's immediate surroundings
+    ("near Gusau", "Gusau", 2),
+    ("about 20 km north of Gusau", "Gusau", 2),
+    ("west of the town of Gusau", "Gusau", 2),
+])
+def test_an_event_near_a_town_is_coded_at_precision_2(where: str, place: str, precision: int) -> None:
+    text = f"Gunmen killed six farmers {where} in Zamfara state on Tuesday, police said."
+    (event,) = records(text, "2024-03-08")
+    assert (event["location"], event["geo_precision"]) == (place, precision)

@@ -42,7 +42,7 @@ from sitrep.extraction.realis import (
     relative_host,
 )
 from sitrep.extraction.roles import AGENT, OTHER, PATIENT, SOURCE, read_roles, role_at
-from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, nearby_place
+from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, near_not_in, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolvers import ActorResolver, PlaceResolver
@@ -586,8 +586,8 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     latitude, longitude, precision = _point(place, country, ctx)
     if draft.located is not None:
         precision = draft.located.precision
-    elif draft.borrowed:
-        precision = max(precision, 2)  # a place from elsewhere in the article is near, not known to be it
+    elif draft.borrowed or (place is not None and near_not_in(ctx.article.text, place, ctx.article.language)):
+        precision = max(precision, 2)  # a place from elsewhere in the article, or "near" it: not known to be it
     event = Event(
         event_id=_event_id(ctx.article.id, draft),
         article_id=ctx.article.id,

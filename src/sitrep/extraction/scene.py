@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from spacy.tokens import Doc
 
 from sitrep import nlp
+from sitrep.lexicon import alternation, read
 from sitrep.models import Place, Span
 
 MINOR_TOWN = 100_000
@@ -132,3 +134,17 @@ def main_place(places: Sequence[Place], focus: str | None) -> Place | None:
     in_focus = [p for p in places if p.country_code == focus]
     cities = [p for p in in_focus if p.geo_precision == 1]
     return next(iter(cities or in_focus), None)
+
+
+@cache
+def _approximate(language: str) -> re.Pattern[str]:
+    entry = read(language, "places.yaml")["approximate_before"]
+    return re.compile(alternation(entry["patterns"], {}, "places.yaml: approximate_before")
+                      + r"\s+(?:the\s+)?(?:(?:town|city|village|district|area|camp) of\s+)?$", re.IGNORECASE)
+
+
+def near_not_in(text: str, place: Place, language: str = "en") -> bool:
+    """Whether the words just before ``place``'s mention put the event near it, not in it ("near
+    Garissa", "30 km east of Mayadin", "between X and Y"): ACLED's geo_precision 2 (codebook, Where)."""
+    before = text[max(0, place.mention.start - 60):place.mention.start]
+    return _approximate(language).search(before) is not None
