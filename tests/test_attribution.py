@@ -185,3 +185,13 @@ def test_one_source_however_the_article_capitalises_it() -> None:
             "Security sources said the gunmen also wounded four women in Dankoli.\n")
     (event,) = sitrep.extract(text, published="2024-03-07")
     assert [s.name for s in event.sources] == ["security sources"]
+
+
+def test_the_monitor_is_the_monitor_named_before() -> None:
+    text = ("Air strikes killed nine civilians in Saraqib on Monday, the Idlib Health Directorate said. "
+            "At least 12 fighters died in clashes near Maarat al-Numan on the same day, the Syrian Network "
+            "for Human Rights said.\nArtillery also hit Ariha, wounding four people, the monitor added.\n")
+    events = sitrep.extract(text, published="2024-05-14")
+    ariha = [e for e in events if any("Ariha" in s.text for s in e.evidence)]
+    assert ariha and all("Syrian Network for Human Rights" in [s.name for s in e.sources] for e in ariha)
+    assert all(s.name != "monitor" for e in events for s in e.sources)

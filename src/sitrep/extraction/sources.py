@@ -20,6 +20,8 @@ from sitrep.resolvers import ActorResolver
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
 CROWDS = {"Civilians", "Protesters", "Rioters"}
+DEFINITE_NOUN = re.compile(r"the\s+[a-z]+(?<!s)", re.IGNORECASE)
+"""'the' and one singular common noun ("the monitor", "the ministry"): a reference back to a source named before."""
 ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
                      r"\(([A-Z]{2,8})\)")
 
@@ -61,13 +63,26 @@ class Sources:
             words = quote.actor  # the speaker a pronoun stands for
         if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
             return None
+        definite = DEFINITE_NOUN.fullmatch(words.strip()) is not None
         words = _bare(words)
         resolved = self.actors.resolve(words, country=self.country, when=when)
         if named(resolved):
             return resolved.name
         name = self.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
         fuller = [n for n in self.names if len(n) > len(name) and re.search(rf"\b{re.escape(name)}\b", n)]
-        return fuller[0] if fuller else name  # "the Observatory" is the Syrian Observatory for Human Rights
+        if fuller:
+            return fuller[0]  # "the Observatory" is the Syrian Observatory for Human Rights
+        return (self._antecedent(name) if definite else None) or name
+
+    def _antecedent(self, noun: str) -> str | None:
+        """The one named source of the same kind that "the" and a singular common noun refer back to
+        ("the monitor added" after the Syrian Observatory for Human Rights spoke), None when there is
+        none or several."""
+        kind = source_kind(noun)
+        if kind == "other":
+            return None
+        same = [n for n in self.names if n != n.lower() and source_kind(n) == kind]
+        return same[0] if len(same) == 1 else None
 
 
 def named(actor: Actor | None) -> TypeGuard[Actor]:
