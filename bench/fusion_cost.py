@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sitrep.fuse import words
 from sitrep.models import Article
 from sitrep.store import Store
 
@@ -71,6 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     probes = [synthetic(rng, f"probe-{i}", 3) for i in range(args.articles)]
+    words("warm up the stop words")  # loaded once per process: not part of an article's cost
     with tempfile.TemporaryDirectory() as folder:
         with Store(Path(folder) / "empty.db") as empty:
             empty_ms = per_article_ms(empty, probes)

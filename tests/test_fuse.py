@@ -240,3 +240,10 @@ def test_state_forces_of_one_country_are_one_party() -> None:
     police = rep("a1", "A", "Shells hit a school.", actor1="Police Forces of Syria (2000-2024)")
     army = rep("b1", "B", "Shells hit a school.", actor1="Military Forces of Syria (2000-2024)")
     assert any("actors agree: state forces of Syria" in r for r in match(police, army).reasons)
+
+
+def test_two_towns_of_one_province_need_more_than_day_and_type() -> None:
+    a = rep("a1", "A", "Jets hit a bakery.", SARAQIB, actor1="Unidentified Armed Group (Syria)")
+    b = rep("b1", "B", "A strike destroyed a clinic.", ARIHA, actor1="Unidentified Armed Group (Syria)")
+    m = match(a, b)
+    assert m.possible and not m.linked and any("two towns" in r for r in m.reasons)

@@ -161,3 +161,16 @@ def test_an_old_database_gets_fusion_and_keeps_its_events(tmp_path: Path) -> Non
         assert store.fuse() == {"reports": 2, "events": 1}
         (fused,) = store.events()
         assert fused["article_ids"] == ["A", "B"]
+
+
+def test_a_report_another_process_rewrote_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with Store(path) as first, Store(path) as second:
+        first.add(*ARTICLES[0])
+        first.add(*ARTICLES[1])
+        # The other process stores a new version of article B: the same report id, now in Douma.
+        second.add(Article(id="B", text="B corrected.", outlet="Outlet B"),
+                   [record("b-1", "B", "Shells hit Douma.", DOUMA)])
+        first.add(*ARTICLES[2])
+        saraqib = first.event("a-1")
+        assert saraqib is not None and [r["event_id"] for r in saraqib["reports"]] == ["a-1", "c-1", "c-2"]

@@ -12,11 +12,12 @@ How it decides, as an analyst would (ACLED codebook, "Sourcing" and "Fatalities"
    not contradict (two towns more than ``FAR_KM`` apart, or two different first-level divisions, are two
    events); types that can describe one incident (``compatible_types``). A report dated only to the
    month (time precision 3) or not at all is never fused.
-2. **Do they say so?** (``Match.score``) Points for the same day, the same place (the same gazetteer
-   entry or name, or towns within ``NEAR_KM``: one town under two spellings), the same sub-type or type,
-   actors that agree (a named actor in common; named actors with none in common cost points), the same
-   toll, and the words their evidence sentences share (token overlap, no model). Two reports are
-   *linked* when they could be one event and score at least ``LINK_SCORE``.
+2. **Do they say so?** (``Match.score``) Points for the same day (a day apart costs one), the same place
+   (the same gazetteer entry or name, or towns within ``NEAR_KM``: one town under two spellings; two
+   towns farther apart cost one), the same sub-type or type, actors that agree (a named actor or party in
+   common; named actors with none in common cost one), the same toll, and the words their evidence
+   sentences share (token overlap, no model). Two reports are *linked* when they could be one event and
+   score at least ``LINK_SCORE``.
 3. **Events** (``cluster``): linked reports join, strongest link first, unless some pair of reports in
    the joined group could not be one event (two towns, days two apart). The result depends only on the
    set of reports, never on the order they came in.
@@ -68,23 +69,28 @@ MAX_SPAN_DAYS = 31
 NEAR_KM = 10.0
 """Two towns this close may be one place under two spellings or two gazetteer entries."""
 FAR_KM = 25.0
-"""Two towns farther apart are two places: reports set in them are two events."""
+"""Two towns farther apart are two places: reports set in them are two events (unless one is named like
+its province and may stand for it)."""
 
 SAME_DAY = 2.0
+NEXT_DAY = -1.0
 SAME_PLACE = 3.0
 NEAR_PLACE = 2.0
 SAME_AREA = 1.0
+OTHER_TOWN = -1.0
+"""Two towns between ``NEAR_KM`` and ``FAR_KM`` apart: probably two places, unless more says otherwise."""
 SAME_SUB_TYPE = 2.0
 SAME_TYPE = 1.0
-COMPATIBLE_TYPES = -1.0
+COMPATIBLE_TYPES = 0.0
 ACTORS_AGREE = 1.0
-ACTORS_DISAGREE = -2.0
+ACTORS_DISAGREE = -1.0
 SAME_TOLL = 1.0
 TEXT_WEIGHT = 4.0
 """Points for evidence sentences sharing all their words (token overlap coefficient, 0 to 1)."""
-LINK_SCORE = 6.0
-"""Points two reports need to be linked. The same day, town and sub-type (7) are enough; the same day,
-province and sub-type (5) need more (shared words, actors or toll)."""
+LINK_SCORE = 5.0
+"""Points two reports need to be linked. The same day, town and sub-type (7), or the same day and town
+told as two compatible types (5), are enough; a day apart (-1), or two towns 10 to 25 km apart (-1),
+need shared words, actors or a toll besides."""
 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
@@ -563,7 +569,7 @@ def _days(a: Report, b: Report) -> tuple[float, str] | None:
         return SAME_DAY, f"the same day ({a.start.isoformat()})"
     if a.start <= b.start <= a.end or b.start <= a.start <= b.end:
         return SAME_DAY / 2, f"one day inside the other's span ({a.start.isoformat()}; {b.start.isoformat()})"
-    return 0.0, f"days within {slack} ({a.start.isoformat()}; {b.start.isoformat()})"
+    return NEXT_DAY, f"days within {slack} ({a.start.isoformat()}; {b.start.isoformat()})"
 
 
 def _places(a: Report, b: Report) -> tuple[float, str] | None:
@@ -571,15 +577,16 @@ def _places(a: Report, b: Report) -> tuple[float, str] | None:
         return SAME_PLACE, f"the same place ({a.record.get('location')})"
     if a.point is not None and b.point is not None:
         km = _km(a.point, b.point)
-        if a.geo_precision == 1 and b.geo_precision == 1 and km > FAR_KM:
+        apart = f"places {km:.0f} km apart ({a.record.get('location')}; {b.record.get('location')})"
+        if km <= NEAR_KM:
+            return NEAR_PLACE, apart
+        if a.geo_precision == 1 and b.geo_precision == 1:
             if a.admin1 and a.admin1 == b.admin1 and (a.names_province or b.names_province):
                 return SAME_AREA, (f"the same province ({a.record.get('admin1')}); "
                                    f"{(a if a.names_province else b).record.get('location')} may name it")
-            return None
-        if km <= NEAR_KM:
-            return NEAR_PLACE, f"places {km:.0f} km apart ({a.record.get('location')}; {b.record.get('location')})"
+            return (OTHER_TOWN, "two towns " + apart) if km <= FAR_KM else None
         if km <= FAR_KM:
-            return SAME_AREA, f"places {km:.0f} km apart ({a.record.get('location')}; {b.record.get('location')})"
+            return SAME_AREA, apart
     if a.admin1 and b.admin1:
         if a.admin1 != b.admin1:
             return None

@@ -222,6 +222,9 @@ class Store:
         """Whether ``add`` fuses the new reports at once (else they wait for ``fuse``)."""
         self._reports: dict[str, Report] = {}
         """Reports read for fusion, by event id (parsed once per process; dropped when rewritten)."""
+        self._data_version: int | None = None
+        """SQLite's ``data_version`` when ``_reports`` was last checked: it changes when another
+        connection commits."""
         if not create and self.path != ":memory:" and not Path(path).is_file():
             raise MissingDatabase(
                 f"No database at {self.path}. Create one with: sitrep ingest INPUT... --db {self.path}"
@@ -389,7 +392,12 @@ class Store:
         return r
 
     def _reports_of(self, ids: Sequence[str]) -> list[Report | None]:
-        """The reports of these ids, in this order (None for an unknown id), read once per process."""
+        """The reports of these ids, in this order (None for an unknown id), read once per process
+        (again after another process has written to the database: it may have replaced some)."""
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        if version != self._data_version:
+            self._reports.clear()
+            self._data_version = version
         missing = [i for i in ids if i not in self._reports]
         for chunk in _chunks(missing):
             marks = ",".join("?" * len(chunk))
