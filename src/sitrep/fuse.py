@@ -442,12 +442,15 @@ def _figures(reports: Sequence[Report]) -> list[Figure]:
 
 
 def _figure_source(r: Report) -> tuple[str, bool]:
-    """Who a report's toll is from (its first named source, else its outlet) and whether it is a
-    party's claim (every source is a party speaking of its own action)."""
+    """Who a report's toll is from (its first named source that is not a party's claim, else its
+    outlet) and whether it is a party's claim (every source is a party speaking of its own action)."""
     sources = [s for s in r.record.get("sources") or () if isinstance(s, dict) and s.get("name")]
-    claim = bool(sources) and all(s.get("kind") in PARTY_KINDS and s.get("claim") == "claimed" for s in sources)
-    name = str(sources[0]["name"]) if sources else (r.outlet or r.article_id)
-    return name, claim
+    claims = [s.get("kind") in PARTY_KINDS and s.get("claim") == "claimed" for s in sources]
+    if not sources:
+        return r.outlet or r.article_id, False
+    if all(claims):
+        return str(sources[0]["name"]), True
+    return str(next(s for s, c in zip(sources, claims, strict=True) if not c)["name"]), False
 
 
 def _reconcile(figures: Sequence[Figure]) -> tuple[int, int, int, int, Report | None]:

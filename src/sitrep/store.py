@@ -13,6 +13,14 @@
   from, as stored with the article. The columns beside the record exist to filter on. An event whose
   ``event_id`` is already stored (the same event reported by another article) is kept once: the
   first stored wins.
+- **Reports and fused events.** Every stored event record is a *report* of the article it was read
+  from, kept as read. ``add`` fuses an article's reports with the stored reports of the same incidents
+  (``sitrep.fuse``): each new report is compared only with the reports of its country whose days meet
+  its own (an index on country and day, so the cost does not grow with the store), the pairs found to
+  tell of one incident are kept in ``fusion_links``, and the connected reports they touch are grouped
+  again into ``fused_events``. The groups depend only on the set of reports, never on the order they
+  came in; ``fuse(rebuild=True)`` recomputes them all from the reports. ``events()`` gives one record
+  per fused event (``fused=False``: one per report), ``event(id)`` one event with its links.
 - **Unknown is NULL.** An event without a known day has a NULL ``event_date`` (a null in its record);
   such events sort after the dated ones and no date filter selects them.
 """
