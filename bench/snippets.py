@@ -3,6 +3,7 @@
     python bench/snippets.py                  # figures on both sets
     python bench/snippets.py --set heldout    # one set (tune or heldout)
     python bench/snippets.py --misses         # also the tuning set's wrong snippets (never the held-out set's)
+    python bench/snippets.py --classifier embeddings   # sub-types with the sentence-embedding model too
 
 A snippet file holds one JSON record per line: ``id``, ``text`` (one or two sentences of news) and
 ``gold.sub_event_type``, the ACLED sub-type a careful coder gives (one of the 25 in
@@ -14,7 +15,9 @@ A snippet file holds one JSON record per line: ``id``, ``text`` (one or two sent
   had not seen them, and never used to change them. Its figures are a measurement on unseen wording; no
   test pins them, and this script does not list its misses.
 
-Each text is read by ``sitrep.extract`` with the publication day ``PUBLISHED`` (snippets carry no date).
+Each text is read by ``sitrep.extract`` with the publication day ``PUBLISHED`` (snippets carry no date),
+and the classifier chosen (``--classifier``: the trigger rules, or with them the sentence-embedding model
+of the ``embeddings`` extra).
 A snippet's prediction is its primary event's sub-type, the event of highest ``confidence`` (first on
 ties), or ``NONE`` when there is no event: the reference definitions for snippet suites.
 
@@ -35,6 +38,7 @@ from pathlib import Path
 
 import sitrep
 from sitrep.extraction.taxonomy import TYPE_OF
+from sitrep.pipeline import CLASSIFIERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"tune": ROOT / "tests" / "data" / "snippets.jsonl",
@@ -94,11 +98,11 @@ def load(path: Path, prefix: str | None = None) -> list[Snippet]:
     return snippets
 
 
-def predict(snippets: Sequence[Snippet]) -> dict[str, str]:
+def predict(snippets: Sequence[Snippet], classifier: str = "rules") -> dict[str, str]:
     """The primary event's sub-type per snippet id, or ``NONE``."""
     predicted = {}
     for snippet in snippets:
-        events = sitrep.extract(snippet.text, published=PUBLISHED)
+        events = sitrep.extract(snippet.text, published=PUBLISHED, classifier=classifier)
         best = max(enumerate(events), key=lambda ie: (ie[1].confidence, -ie[0]), default=None)
         predicted[snippet.id] = best[1].sub_event_type if best else NONE
     return predicted
@@ -137,11 +141,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="score only this set (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the tuning set's wrong snippets on stderr")
+    parser.add_argument("--classifier", choices=CLASSIFIERS, default="rules",
+                        help="what decides the sub-types (embeddings: needs sitrep[embeddings])")
     args = parser.parse_args()
     report = {}
     for name in args.set or list(SETS):
         snippets = load(SETS[name], prefix=name)
-        predicted = predict(snippets)
+        predicted = predict(snippets, args.classifier)
         f1, rejected = scores(snippets, predicted)
         political = [s for s in snippets if s.gold is not None]
         report[name] = {"weighted_f1": round(f1, 4), "none_rejected": round(rejected, 4),

@@ -35,17 +35,20 @@ def _article(text: str, published: date | str | None = None) -> Article:
     return Article(id=hashlib.sha1(text.encode()).hexdigest()[:12], text=text, published=when)
 
 
-def extract(text: str, published: date | str | None = None) -> list[Event]:
+def extract(text: str, published: date | str | None = None, classifier: str = "rules") -> list[Event]:
     """The events a news text reports, coded in ACLED's taxonomy.
 
     ``published``: the publication day (a date or "YYYY-MM-DD"), against which relative dates are
     resolved; one that is not a date, or lies outside the years sitrep reads, is ignored with a
-    warning. Raises ``OversizedInput`` for a text longer than ``read.MAX_BYTES`` characters and
-    ``AnalysisError`` should the analysis fail (an error in sitrep, the cause chained).
+    warning. ``classifier``: what decides the sub-types, ``"rules"`` or ``"embeddings"`` (the
+    ``embeddings`` extra; ``pipeline.CLASSIFIERS``). Raises ``OversizedInput`` for a text longer than
+    ``read.MAX_BYTES`` characters, ``AnalysisError`` should the analysis fail (an error in sitrep, the
+    cause chained), ``MissingDependency`` for ``"embeddings"`` without its extra and ``ValueError``
+    for another classifier.
     """
     from sitrep.pipeline import default_pipeline
 
-    return list(default_pipeline().analyse(_article(text, published)).events)
+    return list(default_pipeline(classifier=classifier).analyse(_article(text, published)).events)
 
 
 def geoparse(text: str) -> list[Place]:

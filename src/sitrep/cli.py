@@ -21,6 +21,9 @@ MENTION_FORMATS = ("jsonl", "table")
 EXPORT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "jsonl")
 TABLE_WIDTH = 160
 """Width of a table written to a file or pipe (a terminal's own width is used otherwise)."""
+CLASSIFIERS = ("rules", "embeddings")
+"""``--classifier`` choices (``pipeline.CLASSIFIERS``, named here so that the command line starts without
+importing the pipeline)."""
 TABLE_COLUMNS = ("event_date", "sub_event_type", "actor1", "actor2", "location", "country", "fatalities")
 
 log = logging.getLogger("sitrep")
@@ -123,11 +126,11 @@ def cli(verbose: int) -> None:
 
 
 def _analyses(inputs: tuple[str, ...], published: date | None, workers: int, quiet: bool,
-              failures: Failures, model: str | None = None) -> Iterator[Any]:
+              failures: Failures, model: str | None = None, classifier: str = "rules") -> Iterator[Any]:
     """Read and analyse the inputs, naming each failed input on stderr and yielding the rest."""
     from sitrep.read import read_inputs
 
-    pipeline = _pipeline(model)
+    pipeline = _pipeline(model, classifier)
     with _progress(quiet, lambda: _count(inputs)) as advance:
         yield from _reported(pipeline.stream(read_inputs(inputs, published), workers=workers), failures, advance)
 
@@ -138,19 +141,26 @@ def _count(inputs: tuple[str, ...]) -> int | None:
     return count_items(inputs)
 
 
-def _pipeline(model: str | None) -> Any:
+def _pipeline(model: str | None, classifier: str = "rules") -> Any:
     """The pipeline, with the user's classifier when ``model`` names one (a bad model file is a
-    usage error: exit 2, one line)."""
+    usage error: exit 2, one line), or the embedding classifier when ``classifier`` chooses it (without
+    its extra: exit 1, one line saying how to install it)."""
     from sitrep.pipeline import default_pipeline
 
+    if model and classifier != "rules":
+        raise click.UsageError(f"Give --model or --classifier {classifier}, not both: each decides the sub-type.")
     try:
-        return default_pipeline(model=model)
+        return default_pipeline(model=model, classifier=classifier)
     except InputError as err:
         raise BadValue("--model", str(err)) from None
 
 
 model_option = click.option("--model", type=click.Path(exists=True, dir_okay=False),
                             help="A sub-event-type classifier trained with `sitrep train` on your own export.")
+classifier_option = click.option(
+    "--classifier", type=click.Choice(CLASSIFIERS), default="rules", show_default=True, envvar="SITREP_CLASSIFIER",
+    show_envvar=True, help="What decides each event's sub-type: the trigger rules, or with them a sentence-embedding "
+                           "model (needs sitrep[embeddings]).")
 
 
 def _reported(results: Iterable[Any], failures: Failures, advance: Callable[[], None]) -> Iterator[Any]:
@@ -220,12 +230,13 @@ def _progress_columns(total: int | None) -> list[Any]:
 
 def _print_analyses(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
                     records_of: Callable[[Any], Iterable[dict[str, Any]]],
-                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None, noun: str = "events") -> None:
+                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None, noun: str = "events",
+                    classifier: str = "rules") -> None:
     """Analyse the inputs and print the records ``records_of`` takes from each analysis, then (unless
     ``quiet``) a summary on stderr: articles read, records (``noun``) printed, inputs failed; exit 1 if
     any input failed."""
     failures = Failures()
-    analyses = _Counted(_analyses(inputs, published, workers, quiet, failures, model))
+    analyses = _Counted(_analyses(inputs, published, workers, quiet, failures, model, classifier))
     records = _Counted(r for a in analyses for r in records_of(a))
     _write_records(records, fmt, sys.stdout, columns)
     if not quiet:
@@ -274,8 +285,9 @@ def _cell(record: dict[str, Any], column: str) -> str:
 @cli.command()
 @reading_options(READ_FORMATS)
 @model_option
+@classifier_option
 def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
-            model: str | None) -> None:
+            model: str | None, classifier: str) -> None:
     """Print the events the articles report, one record per event.
 
     INPUTS: .txt, .html, RSS/Atom (.xml, .rss, .atom), .jsonl article records, folders, or - for stdin.
@@ -284,9 +296,10 @@ def extract(inputs: tuple[str, ...], fmt: str, published: date | None, workers: 
 
     \b
         sitrep extract article.txt --published 2024-11-30 --format table
+        sitrep extract news.jsonl --classifier embeddings
     """
     _print_analyses(inputs, fmt, published, workers, quiet, lambda a: (e.to_dict() for e in a.events),
-                    model=model)
+                    model=model, classifier=classifier)
 
 
 @cli.command()
@@ -345,11 +358,12 @@ def _dask_scheduler(ctx: click.Context, param: click.Parameter, value: str | Non
               help="Analyse on a Dask cluster, storing here: its scheduler (tcp://host:8786), or local:N "
                    "for N workers on this machine. Needs sitrep[dask].")
 @model_option
+@classifier_option
 @click.option("--no-fuse", "no_fuse", is_flag=True,
               help="Store the reports without fusing them yet (then run `sitrep fuse`).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: int, scheduler: str | None,
-           model: str | None, no_fuse: bool, quiet: bool) -> None:
+           model: str | None, classifier: str, no_fuse: bool, quiet: bool) -> None:
     """Read, extract and store into the database; the same article twice is stored once.
 
     Each article is committed on its own, and articles already stored are skipped before they are
@@ -374,7 +388,7 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
         if not no_fuse and store.unfused():
             store.fuse()  # reports stored without fusion first, so that new ones meet them
         articles = _unstored(read_inputs(inputs, published), store, counts, advance)
-        for analysis in _reported(_analysed(articles, workers, scheduler, model), failures, advance):
+        for analysis in _reported(_analysed(articles, workers, scheduler, model, classifier), failures, advance):
             if store.add(analysis.article, [e.to_dict() for e in analysis.events]):
                 counts["added"] += 1
                 counts["events"] += len(analysis.events)
@@ -398,9 +412,10 @@ def _unstored(items: Iterable[Any], store: Any, counts: dict[str, int],
             advance()
 
 
-def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, model: str | None) -> Iterator[Any]:
+def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, model: str | None,
+              classifier: str = "rules") -> Iterator[Any]:
     """Analyses in input order: in this process, in ``workers`` processes, or on a Dask cluster."""
-    pipeline = _pipeline(model)
+    pipeline = _pipeline(model, classifier)
     if scheduler is None:
         yield from pipeline.stream(articles, workers=workers)
         return
@@ -414,7 +429,7 @@ def _analysed(articles: Iterable[Any], workers: int, scheduler: str | None, mode
             client = stack.enter_context(distributed.connect(scheduler))
         except SitrepError as err:
             raise click.ClickException(str(err)) from err
-        yield from distributed.stream(articles, client, model=model)
+        yield from distributed.stream(articles, client, model=model, classifier=classifier)
 
 
 @contextmanager

@@ -82,7 +82,7 @@ def connect(scheduler: str, *, processes: bool = True) -> Iterator[Client]:
 
 def stream(
     items: Iterable[Article | InputError], client: Client, language: str = "en", in_flight: int | None = None,
-    model: str | None = None,
+    model: str | None = None, classifier: str = "rules",
 ) -> Iterator[Analysis | InputError]:
     """Analyse a stream of articles on the cluster; the same results, in the same order, as one process.
 
@@ -92,19 +92,21 @@ def stream(
         in_flight = IN_FLIGHT_PER_WORKER * max(len(client.scheduler_info()["workers"]), 1)
 
     def submit(articles: list[Article]) -> Callable[[], Results]:
-        return client.submit(_analyse_on_worker, language, articles, model, pure=False).result
+        return client.submit(_analyse_on_worker, language, articles, model, classifier, pure=False).result
 
     yield from ordered_batches(items, submit, in_flight)
 
 
-def _analyse_on_worker(language: str, articles: list[Article], model: str | None = None) -> Results:
+def _analyse_on_worker(language: str, articles: list[Article], model: str | None = None,
+                       classifier: str = "rules") -> Results:
     """The task each worker runs: one batch, the models loaded on the worker's first batch; an article
     whose analysis fails comes back as its ``AnalysisError`` (``pipeline.analyse_articles``).
 
-    ``model``: the path of a ``sitrep train`` classifier, which the workers must be able to read.
+    ``model``: the path of a ``sitrep train`` classifier, which the workers must be able to read;
+    ``classifier``: one of ``pipeline.CLASSIFIERS`` (``embeddings`` needs the extra on the workers).
     """
     with _MODELS_LOCK:
-        return analyse_articles(language, articles, model)
+        return analyse_articles(language, articles, model, classifier)
 
 
 def _local_cluster(workers: int, processes: bool) -> LocalCluster:

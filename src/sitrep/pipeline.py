@@ -45,6 +45,9 @@ from sitrep.resolve.actors import actor_base
 from sitrep.resolve.places import GazetteerPlaces, country_name, focus_country, geoparse_doc
 from sitrep.resolvers import ActorResolver, PlaceResolver
 
+CLASSIFIERS = ("rules", "embeddings")
+"""What decides each event's sub-type: the trigger rules alone, or with the sentence-embedding
+classifier of the ``embeddings`` extra (``sitrep.embeddings``; how the two share it: ``Pipeline._code``)."""
 BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
 IN_FLIGHT_PER_WORKER = 2
@@ -96,13 +99,20 @@ class Pipeline:
     ``model``: a sub-event-type classifier trained with ``sitrep train`` on the user's own ACLED
     export; when given, it decides each event's sub-type from the event's sentences (the rules still
     decide whether there is an event, and its actors, place, date and toll).
+
+    ``classifier``: one of ``CLASSIFIERS``; ``"embeddings"`` loads the sentence-embedding model once,
+    here (``MissingDependency`` without the ``embeddings`` extra; ``ValueError`` for another name).
     """
 
     def __init__(self, language: str = "en", model: str | None = None, actors: ActorResolver | None = None,
-                 gazetteer: PlaceResolver | None = None) -> None:
+                 gazetteer: PlaceResolver | None = None, classifier: str = "rules") -> None:
+        if classifier not in CLASSIFIERS:
+            raise ValueError(f"no classifier {classifier!r}; choose one of {', '.join(CLASSIFIERS)}")
         self.language = language
         self.model = model
+        self.classifier = classifier
         self._classifier = NaiveBayes.load(model) if model else None
+        self._embeddings = _embedding_classifier(language) if classifier == "embeddings" else None
         self._actors = actors
         self.gazetteer: PlaceResolver = gazetteer or GazetteerPlaces()
         """Resolves the place names events give in administrative parentheses, and ISO3 codes."""
@@ -131,11 +141,14 @@ class Pipeline:
                 yield from self._analyse_batch(batch)
             return
         nlp.require(self.language)  # here, not in the workers: a pool whose workers cannot start never ends
-        context = multiprocessing.get_context("spawn" if _has_threads() else "fork")
-        with context.Pool(workers, initializer=_warm, initargs=(self.language, self.model)) as pool:
+        # A forked child of a process that has run PyTorch (the embedding model) can hang in its thread pool.
+        spawn = _has_threads() or self._embeddings is not None
+        context = multiprocessing.get_context("spawn" if spawn else "fork")
+        initargs = (self.language, self.model, self.classifier)
+        with context.Pool(workers, initializer=_warm, initargs=initargs) as pool:
 
             def submit(articles: list[Article]) -> Callable[[], Results]:
-                return pool.apply_async(analyse_articles, (self.language, articles, self.model)).get
+                return pool.apply_async(analyse_articles, (self.language, articles, self.model, self.classifier)).get
 
             yield from ordered_batches(items, submit, workers * IN_FLIGHT_PER_WORKER)
 
@@ -162,7 +175,7 @@ class Pipeline:
         """One article from its parse, in the stages' order (see ``Resolved``)."""
         resolved = self._resolve(_plausibly_dated(article), doc)  # 1-2. mentions, resolved
         events = self._assemble(resolved)  # 3-4. events, a report's twins merged
-        events = self._code(events)  # 5. sub-types from the user's classifier, and their notes
+        events = self._code(events)  # 5. sub-types from the user's or the embedding classifier, and notes
         return Analysis(resolved.article, resolved.places, resolved.quotes, tuple(events))
 
     def _resolve(self, article: Article, doc: Doc) -> Resolved:
@@ -181,9 +194,15 @@ class Pipeline:
                               self.actors, self.gazetteer)
 
     def _code(self, events: list[Event]) -> list[Event]:
-        """The events as the user's classifier codes their sub-types, when one was given."""
-        classifier = self._classifier
-        return events if classifier is None else [_reclassify(e, classifier) for e in events]
+        """The events as the user's classifier codes their sub-types, when one was given, then as the
+        embedding classifier does, when it was chosen (``embeddings.recode``)."""
+        if self._classifier is not None:
+            events = [_reclassify(e, self._classifier) for e in events]
+        if self._embeddings is not None:
+            from sitrep.embeddings import recode
+
+            events = recode(events, self._embeddings)
+        return events
 
     def _speaker(self, name: str, country: str | None, when: date | None) -> str | None:
         """A speaker's canonical name when the knowledge base names them (not a crowd or "gunmen")."""
@@ -230,9 +249,16 @@ def _reclassify(event: Event, classifier: NaiveBayes) -> Event:
     return replace(event, notes=notes(event))
 
 
+def _embedding_classifier(language: str) -> Any:
+    """The sentence-embedding classifier, imported only when chosen (it needs the ``embeddings`` extra)."""
+    from sitrep.embeddings import EmbeddingClassifier
+
+    return EmbeddingClassifier(language=language)
+
+
 @cache
-def default_pipeline(language: str = "en", model: str | None = None) -> Pipeline:
-    return Pipeline(language, model)
+def default_pipeline(language: str = "en", model: str | None = None, classifier: str = "rules") -> Pipeline:
+    return Pipeline(language, model, classifier=classifier)
 
 
 def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
@@ -241,20 +267,20 @@ def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[
         yield batch
 
 
-def _warm(language: str, model: str | None = None) -> None:
+def _warm(language: str, model: str | None = None, classifier: str = "rules") -> None:
     """Load the models and knowledge bases of a worker process, once, before its first batch."""
-    default_pipeline(language, model)
+    default_pipeline(language, model, classifier)
     nlp.pipeline(language)
     actor_base()
     gazetteer.load()
 
 
 def analyse_articles(
-    language: str, articles: list[Article], model: str | None = None
+    language: str, articles: list[Article], model: str | None = None, classifier: str = "rules"
 ) -> list[Analysis | AnalysisError]:
     """Analyse one batch of articles in a worker (a process or a Dask worker): one result per article,
     an ``AnalysisError`` for an article whose analysis failed."""
-    return default_pipeline(language, model)._analyse_articles(articles)
+    return default_pipeline(language, model, classifier)._analyse_articles(articles)
 
 
 Results = list[Analysis | AnalysisError]
