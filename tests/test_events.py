@@ -373,3 +373,18 @@ def test_an_event_near_a_town_is_coded_at_precision_2(where: str, place: str, pr
     text = f"Gunmen killed six farmers {where} in Zamfara state on Tuesday, police said."
     (event,) = records(text, "2024-03-08")
     assert (event["location"], event["geo_precision"]) == (place, precision)
+
+
+def test_civilians_killed_in_a_battle_story_are_the_attacks_dead() -> None:
+    text = ("On 11 March 2025, militants stormed a passenger bus near Gao in Mali and took its passengers hostage "
+            "before troops surrounded it. At least 14 passengers and three soldiers died in the attack. The army "
+            "said it killed 20 attackers.")
+    by_kind = {e["sub_event_type"]: e["fatalities"] for e in records(text, None)}
+    assert by_kind == {"Attack": 14, "Armed clash": 23}  # hostages killed: an attack, not an abduction
+
+
+def test_an_armed_group_that_kills_civilians_and_meets_no_armed_side_attacks_them() -> None:
+    text = ("Between 8 and 11 villagers were killed when militia fighters attacked the village of Tin Hama near "
+            "Gao in Mali on Monday, elders said.")
+    [(sub, actor1, actor2, _)] = sides(text)
+    assert (sub, actor1, actor2) == ("Attack", "Unidentified Armed Group (Mali)", "Civilians (Mali)")

@@ -144,3 +144,5 @@ def test_one_tokenizer_gives_words_figures_elisions_possessives_and_marks() -> N
     first = lexicon.tokenize(text)[1]
     assert (first.start, first.end, first.word) == (2, 7, "armée")
     assert [t.text for t in lexicon.tokenize("M23 rebels, 3.5 km")] == ["M", "23", "rebels", ",", "3.5", "km"]
+    assert [t.text for t in lexicon.tokenize("risen to 19, up from 12,500")] == [
+        "risen", "to", "19", ",", "up", "from", "12,500"]  # a comma groups thousands or stands alone

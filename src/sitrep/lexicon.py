@@ -27,7 +27,7 @@ _REFERENCE = re.compile(r"\{([a-z_]+)\}")
 _TOKEN = re.compile(
     r"(?<!\w)(?:qu|[cdjlmnst])['’](?=\w)"  # a French elision: l'armée, d'Al-Shabaab
     r"|['’ʼ]s\b"  # an English possessive: the army's
-    r"|\d[\d,]*(?:\.\d+)?"  # a figure: 1,200, 3.5 (a comma right after it stays in it: "5,")
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"  # a figure: 1,200, 3.5 (not the comma after it: "19, up")
     r"|[^\W\d_]+(?:['’ʼ`](?!s\b)[^\W\d_]+)*"  # a word, inner apostrophes kept: don't, Hay'at
     r"|[^\w\s]",  # a punctuation mark, a hyphen included: al-Sham, twenty-eight
     re.IGNORECASE,
@@ -50,9 +50,9 @@ def tokenize(text: str) -> list[Token]:
 
     A word is a run of letters, apostrophes inside it kept ("don't", "Hay'at"), except a French
     elision ("l'", "d'") and an English possessive ("'s"), which are tokens of their own; a figure is
-    a run of digits and commas with its decimals ("1,200", "3.5"; a comma right after the digits
-    stays in it, "5,"); every other character but a space is a token alone (a hyphen too: "al-Sham"
-    is "al", "-", "Sham").
+    a run of digits, thousands grouped by commas, with its decimals ("1,200", "3.5"; a comma after
+    the digits that groups none is a mark of its own: "risen to 19, up from 12"); every other
+    character but a space is a token alone (a hyphen too: "al-Sham" is "al", "-", "Sham").
     """
     return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
 

@@ -82,6 +82,8 @@ TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|kil
 SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major (?:attack|offensive|assault)|"
                          r"mass casualt|deadliest|carnage", re.IGNORECASE)
 """ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
+RECIPROCAL = re.compile(r"\b(?:clash|fight(?:s|ing)?\b|fought|exchang|battl|skirmish|confront|combat\b)", re.IGNORECASE)
+"""Cues that name fighting between two sides, whoever the text lets us name."""
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 LEDE_SENTENCES = 3
@@ -221,7 +223,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             if earlier is not None and draft.day is not None and (day := shift_day(draft.day, -earlier)):
                 draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."
             drafts[:] = _fold([*drafts, draft])  # 5.
-    return [_finish(d, ctx) for d in _reported(_fold(drafts), lede_end)]
+    return [_finish(d, ctx) for d in _civilians_apart(_reported(_fold(drafts), lede_end))]
 
 
 def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], headline: bool,
@@ -290,6 +292,35 @@ def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
         return []
     return [d for d in drafts if d in lede or (
         _confidence(d) >= MIN_BODY_CONFIDENCE and d.trigger.sub_event_type not in SELECTIVE)]
+
+
+def _civilians_apart(drafts: list[_Draft]) -> list[_Draft]:
+    """The drafts with the civilians a battle's toll names moved to the story's violence against
+    civilians of the same place and day: ACLED codes an armed group killing civilians as violence
+    against civilians, and a battle's fatalities are then the armed sides' ("militants stormed the
+    train and took hostages; 21 passengers and four troops died; the army killed 33 attackers": 21 for
+    the attack, 37 for the battle). An abduction whose hostages were killed becomes an attack."""
+    for battle in drafts:
+        civilians = battle.fatalities.civilians
+        if battle.trigger.event_type != "Battles" or not civilians:
+            continue
+        victim = next((d for d in drafts if d.trigger.sub_event_type in {"Attack", "Abduction/forced disappearance"}
+                       and _same_scene(battle, d)), None)
+        if victim is None:
+            continue
+        told = battle.fatalities
+
+        def less(n: int | None, told: Fatalities = told, civilians: int = civilians) -> int | None:
+            return None if n is None else max(0, n - civilians)
+
+        battle.fatalities = replace(told, fatalities=told.fatalities - civilians, low=less(told.low) or 0,
+                                    best=less(told.best), high=less(told.high), civilians=None)
+        killed = Fatalities(civilians, civilians, civilians, civilians, civilians=civilians, evidence=told.evidence,
+                            floor=told.floor)
+        if victim.trigger.sub_event_type != "Attack":
+            victim.trigger = replace(victim.trigger, sub_event_type="Attack")
+        victim.fatalities = combine_tolls(victim.fatalities, killed)
+    return drafts
 
 
 def _context_folded(drafts: list[_Draft]) -> list[_Draft]:
@@ -567,6 +598,9 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     """Freeze a draft into an Event: pick the two sides, the place, the notes and the confidence."""
     country = _country(draft, ctx)
     actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.actors)
+    if _one_sided(draft, actor2):
+        draft.trigger = replace(draft.trigger, sub_event_type="Attack")
+        actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.actors)
     place = draft.place
     event_type = draft.trigger.event_type
     civilian = event_type == "Violence against civilians" or (
@@ -617,6 +651,20 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         confidence=_confidence(draft),
     )
     return replace(event, notes=notes(event))
+
+
+def _one_sided(draft: _Draft, actor2: Actor | None) -> bool:
+    """Whether an armed clash is an armed group's attack on civilians: its cue names no fighting
+    between sides (``RECIPROCAL``), no armed side opposes the group, and the dead it tells are all
+    civilians or civilians are the ones acted upon ("12 civilians were killed when fighters attacked
+    the village"). ACLED: a battle is between two armed, organised sides; civilians are never one
+    (codebook, Battles and Violence against civilians)."""
+    if draft.trigger.sub_event_type != "Armed clash" or actor2 is not None or RECIPROCAL.search(draft.trigger.text):
+        return False  # "two army units clashed": a clash however its sides resolve
+    deaths = draft.fatalities
+    if deaths.fatalities and deaths.civilians == deaths.fatalities:
+        return True
+    return any(m.actor.inter == "Civilians" and m.span.start in draft.patients for m in draft.actors)
 
 
 def _country(draft: _Draft, ctx: Context) -> str | None:

@@ -44,7 +44,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 
@@ -286,10 +286,11 @@ def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same"
     amount ("dozens", ACLED's 12) yields to a stated figure, and a figure read only from a death word
     (ACLED's 3 or 10 for unnumbered deaths, 1 for one victim) yields to either. Two figures that do
     not contradict each other are no competing readings and the larger stands: a lower bound ("at
-    least 30", "more than 30", five bodies found so far) and a figure at or above it ("32"), or the
-    deaths of civilians ("25 children") and a toll naming no kind of victim ("a toll of 47"). A raised
+    least 30", "more than 30", five bodies found so far) and a figure at or above it ("32"). A raised
     toll replaces the earlier one; other deaths ("another five", or victims of a kind the earlier toll
-    did not name: "five soldiers were killed" then "33 attackers were killed") add up.
+    did not name: "five soldiers were killed" then "33 attackers were killed") add up. Of two competing
+    figures the lower is ACLED's and the higher bounds UCDP's range ("12 to 15" and another source's
+    "more than 30": 12, high 30).
     """
     if not earlier.evidence:
         return later
@@ -309,9 +310,12 @@ def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same"
     if _other_victims(earlier, later):
         return _added(earlier, later)  # "killed 5 soldiers ... 33 attackers were killed": all the event's dead
     low, high = sorted((earlier, later), key=lambda f: f.fatalities)
-    if low.floor or (_one_kind(low) and _no_kind(high)):
-        return high  # "at least 30" then "32"; "25 children" then "a toll of 47": no two readings of one count
-    return later if later.fatalities < earlier.fatalities else earlier
+    if low.floor:
+        return high  # "at least 30" then "32": no two readings of one count
+    kept = later if later.fatalities < earlier.fatalities else earlier
+    if earlier.high is None or later.high is None:
+        return kept
+    return replace(kept, high=max(earlier.high, later.high))  # the other source's figure is UCDP's high
 
 
 def _kinds(deaths: Fatalities) -> set[str]:
@@ -328,17 +332,6 @@ def _other_victims(earlier: Fatalities, later: Fatalities) -> bool:
     only = len(kinds) == 1 and later.fatalities == sum(
         count or 0 for count in (later.civilians, later.side_1, later.side_2))
     return only and bool(before) and not kinds & before
-
-
-def _one_kind(deaths: Fatalities) -> bool:
-    """Whether all the deaths read are of civilians ("25 children", "eight women"), some of the
-    people a toll counts."""
-    return deaths.civilians == deaths.fatalities
-
-
-def _no_kind(deaths: Fatalities) -> bool:
-    """Whether the deaths read name no kind of victim ("47 people", "a toll of 47")."""
-    return deaths.civilians is None and deaths.side_1 is None and deaths.side_2 is None
 
 
 def _exactness(deaths: Fatalities) -> int:
@@ -680,13 +673,26 @@ def _death_before(tokens: Sequence[Token], i: int) -> str | None:
         return "total"
     if i == 0 or tokens[i - 1].word not in TOLL_LINK:
         return None
-    for k in range(i - 1, max(-1, i - MAX_GAP_WORDS - 1), -1):
+    raised = i >= 2 and tokens[i - 2].word in UPDATE_WORDS  # "the toll from ... has risen to 19": a longer subject
+    for k in range(i - 1, max(-1, i - (2 if raised else 1) * MAX_GAP_WORDS - 1), -1):
         word = tokens[k].word
         if word in TOLL:
             return None if _tally_of_living(tokens, k) else "toll"
+        if word == "number" and _of_the_dead(tokens, k + 1):
+            return "toll"  # "put the number of dead at more than 30"
         if word in BREAK or word in HARM or word[0].isdigit():
             break
     return None
+
+
+def _of_the_dead(tokens: Sequence[Token], j: int) -> bool:
+    """Whether the words from ``j`` are "of (the) dead", "of those killed", "of victims"."""
+    if j >= len(tokens) or tokens[j].word != "of":
+        return False
+    j += 1
+    while j < len(tokens) and tokens[j].word in DETERMINERS | {"those"}:
+        j += 1
+    return j < len(tokens) and (tokens[j].word in DEATH_AFTER or tokens[j].word == "victims")
 
 
 def _tally_of_living(tokens: Sequence[Token], k: int) -> bool:
