@@ -373,3 +373,14 @@ def test_skipped_kinds_of_file_are_named_once_on_stderr(tmp_path: Path) -> None:
         ".atom, .htm, .html, .jsonl, .rss, .txt, .xml files",
         f"error: {tmp_path / 'd.txt'}: no text (empty or only whitespace)",
     ]
+
+
+def test_ingest_counts_reports_and_the_events_they_make(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("MOGADISHU, 4 March 2024 - Al Shabaab fighters attacked an army base in Afgooye "
+                                    "on Monday, killing five soldiers, officials said.")
+    (tmp_path / "b.txt").write_text("MOGADISHU, 5 March 2024 - At least seven soldiers were killed when al-Shabaab "
+                                    "militants stormed a military base near Afgooye on Monday, a local elder said.")
+    code, _, err = run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(tmp_path / "s.db"))
+    assert code == 0
+    assert err.strip() == ("2 articles stored with 2 event reports; 0 already stored; 0 failed. "
+                           "The store holds 1 event, reports of one incident fused.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
@@ -315,6 +316,19 @@ def test_jsonl_records_with_a_malformed_line_named() -> None:
     assert re.fullmatch(r"articles-[0-9a-f]{8}", last.id)
     assert last.published == date(2024, 12, 3)
     assert last.language == "en"
+
+
+@pytest.mark.parametrize(("url", "outlet"), [
+    ("https://www.dailyexample.org/world/raid.html", "dailyexample.org"),
+    ("http://news.example.net:8080/a?id=4", "news.example.net"),
+    ("not an address", None),
+    (None, None),
+])
+def test_a_record_without_an_outlet_takes_its_sites_name(tmp_path: Path, url: str | None, outlet: str | None) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "1", "text": "Gunmen raided a market.", "url": url}) + "\n", encoding="utf-8")
+    (article,) = read_all(path)
+    assert isinstance(article, Article) and article.outlet == outlet
 
 
 def test_jsonl_unreadable_published_is_ignored_with_a_warning(

@@ -88,7 +88,7 @@ def reading_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], 
                          help="Publication date (YYYY-MM-DD) for inputs that carry none.")(f)
         f = click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
                          help="Processes on this machine; the output is the same whatever N.")(f)
-        f = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")(f)
+        f = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")(f)
         return f
 
     return decorate
@@ -230,17 +230,18 @@ def _progress_columns(total: int | None) -> list[Any]:
 
 def _print_analyses(inputs: tuple[str, ...], fmt: str, published: date | None, workers: int, quiet: bool,
                     records_of: Callable[[Any], Iterable[dict[str, Any]]],
-                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None, noun: str = "events",
+                    columns: tuple[str, ...] = TABLE_COLUMNS, model: str | None = None, noun: str = "event",
                     classifier: str = "rules") -> None:
     """Analyse the inputs and print the records ``records_of`` takes from each analysis, then (unless
-    ``quiet``) a summary on stderr: articles read, records (``noun``) printed, inputs failed; exit 1 if
+    ``quiet``) a summary on stderr: articles read, records printed (``noun``, singular), inputs failed; exit 1 if
     any input failed."""
     failures = Failures()
     analyses = _Counted(_analyses(inputs, published, workers, quiet, failures, model, classifier))
     records = _Counted(r for a in analyses for r in records_of(a))
     _write_records(records, fmt, sys.stdout, columns)
     if not quiet:
-        click.echo(f"{analyses.count} articles read, {records.count} {noun}; {failures.count} failed.", err=True)
+        click.echo(f"{_many(analyses.count, 'article')} read, {_many(records.count, noun)}; {failures.count} failed.",
+                   err=True)
     failures.exit()
 
 
@@ -315,7 +316,7 @@ def geoparse(inputs: tuple[str, ...], fmt: str, published: date | None, workers:
     _print_analyses(inputs, fmt, published, workers, quiet,
                     lambda a: ({"article_id": a.article.id, **p.to_dict()} for p in a.places),
                     ("text", "start", "name", "country_code", "admin1", "feature_code", "latitude", "longitude"),
-                    noun="places")
+                    noun="place")
 
 
 @cli.command()
@@ -330,7 +331,7 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
     """
     _print_analyses(inputs, fmt, published, workers, quiet,
                     lambda a: ({"article_id": a.article.id, **q.to_dict()} for q in a.quotes),
-                    ("source.actor", "cue.text", "content.text"), noun="statements")
+                    ("source.actor", "cue.text", "content.text"), noun="statement")
 
 
 db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
@@ -394,9 +395,11 @@ def ingest(inputs: tuple[str, ...], db: str, published: date | None, workers: in
                 counts["events"] += len(analysis.events)
             else:
                 counts["skipped"] += 1
+        total = None if no_fuse else store.fused()
     if not quiet:
-        click.echo(f"{counts['added']} articles stored with {counts['events']} events; "
-                   f"{counts['skipped']} already stored; {failures.count} failed.", err=True)
+        held = "" if total is None else f" The store holds {_many(total, 'event')}, reports of one incident fused."
+        click.echo(f"{_many(counts['added'], 'article')} stored with {_many(counts['events'], 'event report')}; "
+                   f"{counts['skipped']} already stored; {failures.count} failed.{held}", err=True)
     failures.exit()
 
 
@@ -457,6 +460,11 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--since", callback=_iso_date, help="Only events on or after this day (YYYY-MM-DD).")(f)
     f = click.option("--country", help="Only events in this country (name or ISO3 code).")(f)
     return f
+
+
+def _many(count: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class _Counted:

@@ -62,6 +62,7 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any, BinaryIO
+from urllib.parse import urlsplit
 
 from sitrep.errors import (
     BinaryInput,
@@ -389,7 +390,7 @@ def _html_article(data: bytes, path: Path, source: str, published: date | None) 
     """An HTML page: main text and metadata as trafilatura finds them."""
     page = read_page(data, source)
     return Article(id=_text_id(_slug(path.stem), page.text), text=page.text, title=page.title,
-                   published=page.published or published, url=page.url, outlet=page.outlet,
+                   published=page.published or published, url=page.url, outlet=page.outlet or url_host(page.url),
                    language=page.language or "en")
 
 
@@ -777,15 +778,25 @@ def _record_article(line: str, where: str, stem: str, published: date | None) ->
     text = unicode_text(text, where)
     rid = record.get("id")
     rid = unicode_text(str(rid), where) if rid is not None and rid != "" else None
+    url = unicode_text(_optional_str(record.get("url")), where)
     return Article(
         id=rid or _text_id(stem, text),
         text=text,
         title=_plain(unicode_text(_optional_str(record.get("title")), where)),
         published=_record_date(record.get("published"), where) or _dateline_day(text) or published,
-        url=unicode_text(_optional_str(record.get("url")), where),
-        outlet=_plain(unicode_text(_optional_str(record.get("outlet")), where)),
+        url=url,
+        outlet=_plain(unicode_text(_optional_str(record.get("outlet")), where)) or url_host(url),
         language=_language(record.get("language")) or "en",
     )
+
+
+def url_host(url: str | None) -> str | None:
+    """The site of a web address, the outlet of last resort: 'https://www.voanews.com/a/x.html' ->
+    'voanews.com'; None for no address or one without a host."""
+    if not url:
+        return None
+    host = urlsplit(url.strip()).hostname
+    return host.removeprefix("www.") if host else None
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

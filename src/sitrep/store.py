@@ -519,6 +519,11 @@ class Store:
         (count,) = self._conn.execute("SELECT count(*) FROM events WHERE fused_id IS NULL").fetchone()
         return int(count)
 
+    def fused(self) -> int:
+        """How many fused events the stored reports make."""
+        (count,) = self._conn.execute("SELECT count(*) FROM fused_events").fetchone()
+        return int(count)
+
     def counts(self) -> dict[str, int]:
         """How many articles and events are stored."""
         (articles,) = self._conn.execute("SELECT count(*) FROM articles").fetchone()
