@@ -388,3 +388,28 @@ def test_an_armed_group_that_kills_civilians_and_meets_no_armed_side_attacks_the
             "Gao in Mali on Monday, elders said.")
     [(sub, actor1, actor2, _)] = sides(text)
     assert (sub, actor1, actor2) == ("Attack", "Unidentified Armed Group (Mali)", "Civilians (Mali)")
+
+
+def test_deaths_told_beside_an_abduction_go_to_the_fighting_told_after() -> None:
+    text = ("On Tuesday, 11 March 2025, gunmen attacked a bus near Gao in Mali, taking dozens of passengers "
+            "hostage. Officials said 9 gunmen had been killed.\n"
+            "Troops clashed with the kidnappers near Gao on Tuesday evening.")
+    by_kind = {e["sub_event_type"]: e["fatalities"] for e in records(text, None)}
+    assert by_kind.get("Abduction/forced disappearance") == 0
+    assert by_kind.get("Armed clash") == 9
+
+
+def test_a_raised_toll_far_down_the_story_updates_its_incident() -> None:
+    text = ("On Saturday, 14 May 2022, a car bomb exploded outside a market in Gao, Mali, killing more than 40 "
+            "people, officials said. The governor condemned the bombing and declared three days of mourning. "
+            "Schools in the city were closed on Monday. Aid groups said hospitals were short of blood. "
+            "The president called the attack cowardly. Officials said on Monday that the death toll had risen "
+            "to 52.")
+    bombings = [e for e in records(text, "2022-05-16") if e["event_type"] == "Explosions/Remote violence"]
+    assert [e["fatalities"] for e in bombings] == [52]
+
+
+def test_deaths_told_with_a_siege_are_the_attacks() -> None:
+    text = ("Gunmen stormed a hotel in Gao, Mali on Tuesday, killing at least four guests, witnesses said. "
+            "Security forces laid siege to the hotel on Tuesday as at least seven people were confirmed dead.")
+    assert [(e["sub_event_type"], e["fatalities"]) for e in records(text, "2025-03-12")] == [("Armed clash", 7)]

@@ -196,7 +196,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         trigger = reported[0] if reported else None
         previous = drafts[-1] if drafts else None
         if trigger is None:  # 1.
-            if previous and index - previous.index <= FOLLOW_UP_WINDOW:
+            raised = _raised_toll_of(drafts, sent.text, dates)
+            if raised is not None:
+                _add_sentence(raised, span, ctx, index)  # "the death toll from Saturday's blasts rose to 63"
+            elif previous and index - previous.index <= FOLLOW_UP_WINDOW:
                 if CLAIM.search(sent.text):
                     _add_claim(previous, span, ctx)
                 elif ANAPHORA.match(sent.text):
@@ -223,7 +226,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             if earlier is not None and draft.day is not None and (day := shift_day(draft.day, -earlier)):
                 draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."
             drafts[:] = _fold([*drafts, draft])  # 5.
-    return [_finish(d, ctx) for d in _civilians_apart(_reported(_fold(drafts), lede_end))]
+    return [_finish(d, ctx) for d in _civilians_apart(_deaths_to_violence(_reported(_fold(drafts), lede_end)))]
 
 
 def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], headline: bool,
@@ -239,6 +242,16 @@ def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], h
         if host is not None:
             verdict[cue] = verdict[host]
     return [t for t in cues if verdict[t]]
+
+
+def _raised_toll_of(drafts: list[_Draft], text: str, dates: list[DateMention]) -> _Draft | None:
+    """The event a sentence with no cue of its own raises the toll of, wherever the story tells it
+    ("officials said the death toll had risen to 63"): the story's first act of violence that can
+    have deaths, if no day of the sentence's says otherwise. None when the sentence raises no toll."""
+    if toll_relation(text) != "update":
+        return None
+    return next((d for d in drafts if d.trigger.event_type in VIOLENT_TYPES and d.trigger.sub_event_type
+                 not in DEATHLESS and _same_days(d, dates)), None)
 
 
 def _bearer(drafts: list[_Draft]) -> _Draft:
@@ -294,6 +307,22 @@ def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
         _confidence(d) >= MIN_BODY_CONFIDENCE and d.trigger.sub_event_type not in SELECTIVE)]
 
 
+def _deaths_to_violence(drafts: list[_Draft]) -> list[_Draft]:
+    """The drafts with the deaths a sub-type without deaths (``DEATHLESS``) gathered moved to the
+    story's act of violence of the same place and day, when one was told after them ("militants
+    seized the train, taking hostages. 16 militants were killed. Troops exchanged fire with them":
+    the clash's dead)."""
+    for draft in drafts:
+        if draft.trigger.sub_event_type not in DEATHLESS or not draft.fatalities.evidence:
+            continue
+        act = next((d for d in drafts if d.trigger.event_type in VIOLENT_TYPES
+                    and d.trigger.sub_event_type not in DEATHLESS and _same_scene(d, draft)), None)
+        if act is not None:
+            act.fatalities = combine_tolls(act.fatalities, draft.fatalities)
+            draft.fatalities = NO_FATALITIES
+    return drafts
+
+
 def _civilians_apart(drafts: list[_Draft]) -> list[_Draft]:
     """The drafts with the civilians a battle's toll names moved to the story's violence against
     civilians of the same place and day: ACLED codes an armed group killing civilians as violence
@@ -333,6 +362,8 @@ def _context_folded(drafts: list[_Draft]) -> list[_Draft]:
             (d for d in drafts if d.trigger.event_type in VIOLENT_TYPES and _same_scene(d, draft)), None)
         if act:
             _absorb(act, draft)
+            if draft.fatalities.evidence:  # "six are confirmed dead while the siege continues": the act's dead
+                act.fatalities = combine_tolls(act.fatalities, draft.fatalities)
         else:
             kept.append(draft)
     return kept
