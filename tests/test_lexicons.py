@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from sitrep import lexicon
+from sitrep import lexicon, matching
 from sitrep.extraction import attribution, background, dates, taxonomy
 
 LANGUAGES = ("en",)
@@ -83,11 +83,26 @@ def test_the_attribution_words_load_once_by_language() -> None:
     assert attribution.claim_status("denied", "government") == "denied"
 
 
-def test_the_taxonomy_loads_once_and_compiles_every_rule() -> None:
+def test_the_taxonomy_loads_once_and_labels_what_every_rule_reads() -> None:
     lexicon = taxonomy.taxonomy("en")
     assert lexicon is taxonomy.taxonomy("en")
     assert {rule.sub_event_type for rule in lexicon.rules} <= set(taxonomy.TYPE_OF)
-    assert all(isinstance(p, re.Pattern) for p in lexicon.lexicons.values())
+    for rule in lexicon.rules:
+        assert {rule.cues, *rule.needs, *([rule.unless] if rule.unless else [])} <= set(lexicon.entries)
+    assert lexicon.rules[0].cues == "rule 1" and lexicon.rules[0].unless == "rule 1 unless"
+    assert {"sports", "attribution", "state_agent"} <= set(lexicon.entries)
+
+
+def test_every_taxonomy_entry_compiles_to_token_patterns_or_a_regex() -> None:
+    """Entries are words for spaCy's Matcher; only those that read inside or around words are regexes."""
+    data = taxonomy.taxonomy("en")
+    as_text = []
+    for label, entries in data.entries.items():
+        for entry, word_end in entries:
+            if matching.token_patterns(entry, data.lexicons, word_end) is None:
+                as_text.append(entry)
+                re.compile(r"\b(?:" + lexicon.expand(entry, data.groups, label) + ")")
+    assert 0 < len(as_text) < 20, as_text
 
 
 def test_a_pattern_may_name_a_lexicon_defined_before_it() -> None:

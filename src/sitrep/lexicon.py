@@ -20,9 +20,10 @@ from typing import Any, NamedTuple
 
 import yaml
 
-__all__ = ["Token", "alternation", "expand", "read", "tokenize"]
+__all__ = ["REFERENCE", "Token", "alternation", "expand", "read", "tokenize"]
 
-_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+REFERENCE = re.compile(r"\{([a-z_]+)\}")
+"""A lexicon named inside a pattern: ``{name}``."""
 
 _TOKEN = re.compile(
     r"(?<!\w)(?:qu|[cdjlmnst])['’](?=\w)"  # a French elision: l'armée, d'Al-Shabaab
@@ -71,7 +72,7 @@ def expand(pattern: str, groups: dict[str, str], where: str) -> str:
         if match.group(1) not in groups:
             raise ValueError(f"{where}: names no lexicon {match.group(1)!r} defined before it")
         return groups[match.group(1)]
-    return _REFERENCE.sub(one, str(pattern))
+    return REFERENCE.sub(one, str(pattern))
 
 
 def alternation(patterns: list[str], groups: dict[str, str], where: str) -> str:

@@ -8,6 +8,9 @@ characters, at a line break where it can (a line break ends a sentence anyway), 
 parses the pieces, and joins their parses into one ``Doc`` whose text is the text given, so offsets
 stay offsets into it.
 
+The pipeline ends with the ``trigger_cues`` component (``extraction.taxonomy``): the trigger lexicon
+matched once per document into ``doc.spans``, which the stages read instead of the text.
+
 spaCy recomputes ``Doc.text`` at each access, joining every token's text: ``text`` reads it once per
 document (``parse`` records the text it was given), so that the stages reading the document's
 characters around each mention do not walk all its tokens again and again.
@@ -68,8 +71,11 @@ def pipeline(language: str = "en") -> Language:
 
     Raises ``MissingDependency``, saying how to install it, when the model package is not installed.
     """
+    from sitrep.extraction import taxonomy  # where the trigger_cues factory is registered
+
     nlp = spacy.load(require(language))
     nlp.add_pipe("line_breaks", before="parser")
+    nlp.add_pipe(taxonomy.FACTORY, config={"language": language if language in MODELS else "en"})
     return nlp
 
 

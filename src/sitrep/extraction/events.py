@@ -2,7 +2,7 @@
 
 The cascade, per sentence of the article (the numbers match the comments in ``extract_events``):
 
-1. classify the sentence with the trigger lexicon (``taxonomy.classify``); no trigger, no event,
+1. classify the sentence with the trigger lexicon (``taxonomy.triggers``); no trigger, no event,
    though a claim of responsibility or a toll may still add to the event just before;
 2. drop background (``background``): a sentence dated only before the news ("in 2016"), a war total,
    an allegation or a habitual statement is history, not a new event;
@@ -188,7 +188,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
         if _is_background(sent.text, dates, reference):
             continue  # 2.
-        cues = list(taxonomy.triggers(sent.text))
+        cues = list(taxonomy.triggers(doc, sent.start_char, sent.end_char))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
         reported = _reported_cues(sent, span.start, cues, headline, ctx.published, reference)
         if cues and not reported:
@@ -542,7 +542,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
     with no agent ("forces said the commander was killed in an air strike") stays a party of last
     resort: states report their own strikes."""
     country = draft.place.country if draft.place else None
-    trigger = trigger or taxonomy.classify(span.text)
+    if trigger is None and ctx.doc is not None:
+        trigger = next(taxonomy.triggers(ctx.doc, span.start, span.end), None)
     cue = span.start + (trigger.start if trigger else len(span.text))
     roles = [] if trigger is None or ctx.doc is None else read_roles(
         ctx.doc, span.start, span.end, cue, span.start + trigger.end)

@@ -204,9 +204,7 @@ def _objects(preposition: Token) -> list[Token]:
 def _names_violence(noun: Token) -> bool:
     """Whether a noun phrase names an act of violence ("heavy shelling", "an air strike"), by the
     trigger lexicon (``taxonomy.triggers``)."""
-    doc = noun.doc
-    phrase = doc[noun.left_edge.i:noun.i + 1].text
-    return any(True for _ in taxonomy.triggers(phrase))
+    return any(True for _ in taxonomy.triggers(noun.doc, noun.left_edge.idx, noun.idx + len(noun)))
 
 
 def _nominal_roles(noun: Token, own: set[int], clause: bool = True) -> list[tuple[Token, str]]:

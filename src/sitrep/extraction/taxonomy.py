@@ -4,16 +4,26 @@ Each sub-type has cue patterns written from the ACLED codebook definitions (see 
 A sentence is classified by the first rule that fires in ``RULES``: the order encodes ACLED's
 precedence (a chemical attack is a *Chemical weapon* event even if it killed civilians; an air
 strike on civilians stays *Air/drone strike*; protesters killed by police is *Excessive force*).
+
+The lexicon is matched once per document, when it is parsed: the ``trigger_cues`` spaCy component
+(``nlp.pipeline`` adds it) stores every match of a rule's cues, a rule's vetoes and the word
+classes the rules read as spans in ``doc.spans[CUES]`` (``sitrep.matching``), labelled with the
+lexicon's name ("kill", "armed_agent") or the rule's ("rule 3", "rule 3 unless"). ``triggers``
+classifies a sentence, or any range of a document, from those spans.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sitrep import nlp
 from sitrep.lexicon import alternation, read
+from sitrep.matching import CueMatcher, Found, found, leftmost
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -37,41 +47,52 @@ LEXICON_FILE = "taxonomy.yaml"
 """The trigger lexicon of a language: ``sitrep/data/<language>/taxonomy.yaml`` (each entry names the
 ACLED codebook section it encodes)."""
 
+FACTORY = "trigger_cues"
+"""The name of the spaCy component that matches the trigger lexicon (``nlp.pipeline`` adds it)."""
+CUES = "cues"
+"""The ``doc.spans`` key under which the ``trigger_cues`` component stores the lexicon's matches."""
+
+VETOES = ("attribution", "organised_agent", "sports", "mishap", "crime")
+"""The word classes every sentence is read for (see ``triggers``)."""
+CHECKS = {"state_led": ("state_agent", "non_state_agent")}
+"""The further tests a rule may name, and the word classes each reads."""
+
 
 @dataclass(frozen=True)
 class Rule:
     """One cue pattern for a sub-type, with conditions on the rest of the sentence."""
 
     sub_event_type: str
-    pattern: re.Pattern[str]
-    needs: tuple[re.Pattern[str], ...] = ()
-    """Other patterns that must all occur in the sentence too (attributions like 'police said' removed)."""
-    unless: re.Pattern[str] | None = None
-    """A pattern that vetoes the rule."""
+    cues: str
+    """The label of the cue's matches: the rule's own ("rule 3") or a lexicon's ("protest")."""
+    needs: tuple[str, ...] = ()
+    """Lexicons that must all occur in the sentence too (attributions like 'police said' removed)."""
+    unless: str | None = None
+    """The label of the matches that veto the rule."""
     weight: float = 0.8
     """How sure the cue alone makes us (feeds the event's confidence)."""
-    check: Callable[[str, re.Match[str]], bool] | None = None
-    """A further test of the sentence and the cue's match."""
+    check: str | None = None
+    """A further test of the cue in its sentence (``CHECKS``): "state_led", the actor named nearest
+    before the cue is a state's force ("troops recaptured ...")."""
     source: str = ""
     """The ACLED codebook section the rule encodes."""
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The trigger lexicon of one language, compiled."""
+    """The trigger lexicon of one language, as read from its file."""
 
-    lexicons: dict[str, re.Pattern[str]]
-    """Named word classes (``kill``, ``armed_agent``, ``sports`` ...), each matched from a word start."""
+    lexicons: dict[str, tuple[list[str], bool]]
+    """Named word classes (``kill``, ``armed_agent``, ``sports`` ...): their patterns, and whether
+    they end on a word boundary."""
     rules: tuple[Rule, ...]
     """In ACLED's precedence: the first that fires classifies a sentence."""
-
-
-def _state_led(state: re.Pattern[str], other: re.Pattern[str], sentence: str, cue: re.Match[str]) -> bool:
-    """Whether the actor named nearest before the cue is a state's force ('troops recaptured ...')."""
-    before = sentence[:cue.start()]
-    states = [m.end() for m in state.finditer(before)]
-    others = [m.end() for m in other.finditer(before)]
-    return bool(states) and (not others or max(states) > max(others))
+    entries: dict[str, list[tuple[str, bool]]]
+    """What the ``trigger_cues`` component matches, per label: the word classes the rules read and
+    each rule's own cues and vetoes, their patterns in order (a pattern that is only ``{name}``
+    stands for that lexicon's patterns), each with whether it ends on a word boundary."""
+    groups: dict[str, str]
+    """Each lexicon as one regular expression, for the patterns matched over the text."""
 
 
 @cache
@@ -82,61 +103,68 @@ def taxonomy(language: str = "en") -> Taxonomy:
     lexicon not defined above it; ``FileNotFoundError`` for a language without the file."""
     data = read(language, LEXICON_FILE)
     groups: dict[str, str] = {}
-    lexicons: dict[str, re.Pattern[str]] = {}
+    lexicons: dict[str, tuple[list[str], bool]] = {}
     for name, entry in data["lexicons"].items():
-        groups[name] = alternation(entry["patterns"], groups, f"{LEXICON_FILE}: {name}") + (r"\b" if entry.get("word_end") else "")
-        lexicons[name] = re.compile(r"\b" + groups[name], re.IGNORECASE)
+        patterns, word_end = [str(p) for p in entry["patterns"]], bool(entry.get("word_end"))
+        groups[name] = alternation(patterns, groups, f"{LEXICON_FILE}: {name}") + (r"\b" if word_end else "")
+        lexicons[name] = (patterns, word_end)
+    entries: dict[str, list[tuple[str, bool]]] = {}
 
-    def pattern(value: str | list[str], where: str) -> re.Pattern[str]:
+    def label(value: str | list[str], own: str, where: str) -> str:
         if isinstance(value, str):
             if value not in lexicons:
                 raise ValueError(f"{LEXICON_FILE}: {where} names no lexicon {value!r}")
-            return lexicons[value]
-        return re.compile(r"\b" + alternation(value, groups, f"{LEXICON_FILE}: {where}"), re.IGNORECASE)
+            entries[value] = _spliced(value, lexicons)
+            return value
+        alternation(value, groups, f"{LEXICON_FILE}: {where}")  # every reference names a lexicon above
+        entries[own] = [e for p in value for e in _spliced_entry(str(p), False, lexicons)]
+        return own
 
-    checks: dict[str, Callable[[str, re.Match[str]], bool]] = {
-        "state_led": partial(_state_led, lexicons["state_agent"], lexicons["non_state_agent"]),
-    }
+    for name in (*VETOES, *(n for names in CHECKS.values() for n in names)):
+        label(name, name, name)
     rules: list[Rule] = []
     for i, entry in enumerate(data["rules"]):
         sub = entry["sub_event_type"]
         where = f"rule {i + 1} ({sub})"
         if sub not in TYPE_OF:
             raise ValueError(f"{LEXICON_FILE}: {where}: not an ACLED sub-event type")
-        if entry.get("check") is not None and entry["check"] not in checks:
+        if entry.get("check") is not None and entry["check"] not in CHECKS:
             raise ValueError(f"{LEXICON_FILE}: {where}: unknown check {entry['check']!r}")
         rules.append(Rule(
-            sub, pattern(entry["cues"], where),
-            needs=tuple(pattern(name, where) for name in entry.get("needs", [])),
-            unless=pattern(entry["unless"], where) if entry.get("unless") is not None else None,
+            sub, label(entry["cues"], f"rule {i + 1}", where),
+            needs=tuple(label(name, name, where) for name in entry.get("needs", [])),
+            unless=label(entry["unless"], f"rule {i + 1} unless", where) if entry.get("unless") is not None else None,
             weight=float(entry.get("weight", 0.8)),
-            check=checks[entry["check"]] if entry.get("check") is not None else None,
+            check=entry.get("check"),
             source=str(entry.get("source", "")),
         ))
-    return Taxonomy(lexicons, tuple(rules))
+    return Taxonomy(lexicons, tuple(rules), entries, groups)
 
 
-_EN = taxonomy("en")
-KILL = _EN.lexicons["kill"]
-CIVILIAN_TARGET = _EN.lexicons["civilian_target"]
-ARMED_AGENT = _EN.lexicons["armed_agent"]
-STATE_AGENT = _EN.lexicons["state_agent"]
-"""Agents of a state: who arrests, who retakes territory, who uses force on protesters."""
-NON_STATE_AGENT = _EN.lexicons["non_state_agent"]
-ORGANISED_AGENT = _EN.lexicons["organised_agent"]
-"""Armed actors whose violence ACLED codes even where the text otherwise reads as crime or accident."""
-ATTRIBUTION = _EN.lexicons["attribution"]
-"""Who reported an event is not a party to it ('..., police said')."""
-PROTEST = _EN.lexicons["protest"]
-SPORTS = _EN.lexicons["sports"]
-"""A match report uses war words ('clash', 'battle', 'attack', 'shot'): no event."""
-MISHAP = _EN.lexicons["mishap"]
-"""Disasters and accidents: deaths and destruction with no perpetrator."""
-CRIME = _EN.lexicons["crime"]
-"""Ordinary crime, which ACLED does not code unless organised armed actors commit it."""
+def _spliced(name: str, lexicons: dict[str, tuple[list[str], bool]]) -> list[tuple[str, bool]]:
+    """A lexicon's patterns, each with whether it ends on a word boundary."""
+    patterns, word_end = lexicons[name]
+    return [e for p in patterns for e in _spliced_entry(p, word_end, lexicons)]
+
+
+def _spliced_entry(pattern: str, word_end: bool, lexicons: dict[str, tuple[list[str], bool]]) -> list[tuple[str, bool]]:
+    """A pattern that is only ``{name}`` stands for that lexicon's patterns in order (a regular
+    expression's alternation tries them so); any other pattern for itself."""
+    if pattern.startswith("{") and pattern.endswith("}") and pattern[1:-1] in lexicons:
+        return [(p, end or word_end) for p, end in _spliced(pattern[1:-1], lexicons)]
+    return [(pattern, word_end)]
+
+
+@Language.factory(FACTORY, default_config={"language": "en"})
+def trigger_cues(nlp: Language, name: str, language: str) -> CueMatcher:
+    """The spaCy component that matches a language's trigger lexicon into ``doc.spans[CUES]``."""
+    lexicon = taxonomy(language)
+    return CueMatcher(nlp.vocab, CUES, lexicon.entries, lexicon.lexicons, lexicon.groups)
+
+
+RULES: tuple[Rule, ...] = taxonomy("en").rules
 SPORTS_EXEMPT = frozenset(EVENT_TYPES["Protests"] + EVENT_TYPES["Riots"])
 """Fans who riot after a match are still a riot."""
-RULES: tuple[Rule, ...] = _EN.rules
 
 SUBTYPE_PRIORITY = {rule.sub_event_type: i for i, rule in reversed(list(enumerate(RULES)))}
 
@@ -147,8 +175,9 @@ class Trigger:
 
     sub_event_type: str
     start: int
-    """Offset of the cue within the sentence."""
+    """Offset of the cue's first token within the sentence (the range ``triggers`` read)."""
     end: int
+    """Offset of the end of its last token."""
     text: str
     weight: float
 
@@ -157,13 +186,18 @@ class Trigger:
         return TYPE_OF[self.sub_event_type]
 
 
-def classify(sentence: str) -> Trigger | None:
-    """The sub-type a sentence reports, by the first rule of ``RULES`` that fires; None if no event."""
-    return next(triggers(sentence), None)
+def classify(text: str, language: str = "en") -> Trigger | None:
+    """The sub-type a text reports, read as one sentence, by the first rule of ``RULES`` that fires;
+    None if no event. The text is parsed (``nlp.parse``); a stage that has the parse reads
+    ``triggers`` of it."""
+    doc = next(nlp.parse(language, [text]))
+    return next(triggers(doc, 0, len(text), language), None)
 
 
-def triggers(sentence: str, language: str = "en") -> Iterator[Trigger]:
-    """Every cue in a sentence, in ``RULES`` order (ACLED's precedence), each rule's matches in reading order.
+def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[Trigger]:
+    """Every cue in the document characters ``[start, end)`` (a sentence), in ``RULES`` order (ACLED's
+    precedence), each rule's cues in reading order, from the spans the ``trigger_cues`` component
+    stored: what a rule's patterns would find over the range's text.
 
     1. a match report, a disaster or accident, or ordinary crime is no event unless an organised armed
        actor takes part (fans rioting after a match still make a riot);
@@ -171,27 +205,34 @@ def triggers(sentence: str, language: str = "en") -> Iterator[Trigger]:
        cue the sentence asserts (``realis.asserted``).
     """
     lexicon = taxonomy(language)
-    parties = lexicon.lexicons["attribution"].sub(" ", sentence)  # '..., police said': the police are the source, not a party
-    organised = lexicon.lexicons["organised_agent"].search(parties) is not None
-    sports = not organised and lexicon.lexicons["sports"].search(sentence) is not None
-    ordinary = not organised and (lexicon.lexicons["mishap"].search(sentence) is not None or lexicon.lexicons["crime"].search(sentence) is not None)
+    matches = found(doc, CUES, start, end)
+    source = leftmost(matches.get("attribution", ()))  # '..., police said': the police are the source, not a party
+
+    def party(name: str) -> bool:
+        return any(not any(a.start < m.end and m.start < a.end for a in source) for m in matches.get(name, ()))
+
+    organised = party("organised_agent")
+    sports = not organised and "sports" in matches
+    ordinary = not organised and ("mishap" in matches or "crime" in matches)
+    text = None
     for rule in lexicon.rules:
         if ordinary and rule.sub_event_type != "Mob violence":
             continue  # 1.
         if sports and rule.sub_event_type not in SPORTS_EXEMPT:
             continue
-        if not all(need.search(parties) for need in rule.needs):
+        if rule.cues not in matches or not all(party(need) for need in rule.needs):
             continue
-        if rule.unless is not None and rule.unless.search(sentence):
+        if rule.unless is not None and rule.unless in matches:
             continue
-        for match in rule.pattern.finditer(sentence):
-            if rule.check is None or rule.check(sentence, match):
-                yield Trigger(rule.sub_event_type, match.start(), match.end(), match.group(0), rule.weight)
+        for cue in leftmost(matches[rule.cues]):
+            if rule.check is None or _state_led(matches, start, cue):
+                text = text if text is not None else nlp.text(doc)
+                yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
+                              rule.weight)
 
 
-def mentions_killing(sentence: str) -> bool:
-    return KILL.search(sentence) is not None
-
-
-def targets_civilians(sentence: str) -> bool:
-    return CIVILIAN_TARGET.search(sentence) is not None
+def _state_led(matches: dict[str, list[Found]], start: int, cue: Found) -> bool:
+    """Whether the actor named nearest before the cue is a state's force ('troops recaptured ...')."""
+    states = [m.end for m in leftmost(m for m in matches.get("state_agent", ()) if m.end <= cue.start)]
+    others = [m.end for m in leftmost(m for m in matches.get("non_state_agent", ()) if m.end <= cue.start)]
+    return bool(states) and (not others or max(states) > max(others))
