@@ -126,6 +126,12 @@ def test_acronyms_are_case_sensitive(base: ActorBase) -> None:
     assert base.resolve("as") is None
 
 
+def test_letters_and_digits_written_together_are_one_word(base: ActorBase) -> None:
+    assert [m.span.text for m in base.find("M23 rebels advanced", "Democratic Republic of Congo")][:1] == ["M23 rebels"]
+    assert [m.actor.name for m in base.find("the AA attacked", "Myanmar")] == ["AA: Arakan Army"]
+    assert base.find("won the Section 2AA title", "Myanmar") == []  # not the acronym AA
+
+
 def test_longest_match_and_french(base: ActorBase) -> None:
     text = "L'armée syrienne a repris la ville aux hommes armés, selon l'Armée syrienne libre."
     found = [(m.span.text, m.actor.name) for m in base.find(text, "Syria", date(2024, 11, 30))]

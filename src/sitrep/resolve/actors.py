@@ -170,9 +170,19 @@ def _is_acronym(word: str) -> bool:
 
 
 def _words(text: str) -> list[_Token]:
-    """The tokens of ``text`` (``lexicon.tokenize``) normalised; hyphens and dashes are dropped so
-    'al-Sham' == 'al Sham'."""
-    return [_Token(t.start, t.end, _norm(t.text), t.text) for t in tokenize(text) if t.text not in _SKIPPED]
+    """The tokens of ``text`` (``lexicon.tokenize``) normalised: hyphens and dashes are dropped so
+    'al-Sham' == 'al Sham', and letters and digits written together are one word ('M23', '2AA':
+    not the acronym 'AA')."""
+    words: list[_Token] = []
+    for token in tokenize(text):
+        if token.text in _SKIPPED:
+            continue
+        if words and words[-1].end == token.start and words[-1].raw[-1].isalnum() and token.text[0].isalnum():
+            raw = text[words[-1].start:token.end]
+            words[-1] = _Token(words[-1].start, token.end, _norm(raw), raw)
+        else:
+            words.append(_Token(token.start, token.end, _norm(token.text), token.text))
+    return words
 
 
 @cache
