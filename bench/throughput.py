@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -145,18 +144,29 @@ def actor_base_load() -> float:
     return seconds
 
 
+PEAK_OF_CHILD = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+"""Runs a command and prints its peak resident size (KiB). It runs in a small interpreter of its own:
+Linux gives a child the peak of the process it was forked from (kept across exec), so a command
+started from this bench process, which holds spaCy's models, would report at least this one's size."""
+
+
 def peak_memory_mb(articles: list[Article]) -> float:
     """Peak resident memory of one `sitrep extract` process reading these articles as a stream."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for a in articles:
             f.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
-    process = subprocess.Popen([str(SITREP), "extract", f.name, "-q"], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the largest of all children
-    process.returncode = os.waitstatus_to_exitcode(status)
-    Path(f.name).unlink()
-    if process.returncode:
-        raise subprocess.CalledProcessError(process.returncode, process.args)
-    return usage.ru_maxrss / 1024
+    try:
+        out = subprocess.run([sys.executable, "-c", PEAK_OF_CHILD, str(SITREP), "extract", f.name, "-q"],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        Path(f.name).unlink()
+    return int(out) / 1024
 
 
 def main() -> int:
