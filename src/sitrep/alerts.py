@@ -50,7 +50,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sitrep.errors import SitrepError, printable
+from sitrep.errors import SitrepError, printable, yaml_file
 
 __all__ = ["Alerter", "Channel", "Rule", "RulesError", "load_rules", "signature"]
 
@@ -130,15 +130,8 @@ _RULE_KEYS = {"name", "countries", "admin1", "bbox", "event_types", "actors", "m
 
 def load_rules(path: str | Path) -> tuple[list[Rule], dict[str, Channel]]:
     """The rules and channels of a YAML file (see the module); ``RulesError`` naming the problem."""
-    import yaml
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise RulesError(f"{path}: cannot be read ({err.strerror or err})") from None
-    except yaml.YAMLError as err:
-        raise RulesError(f"{path}: not valid YAML ({' '.join(str(err).split())})") from None
+    data = yaml_file(path, RulesError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or not data["rules"]:
         raise RulesError(f"{path}: a rules file is a mapping with a list of 'rules' (and 'channels')")
     channels = {"stdout": Channel("stdout", "stdout")}

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 
 class SitrepError(Exception):
@@ -105,3 +107,16 @@ def printable(text: str) -> str:
     """``text`` safe to show on one line of a terminal: each control character escaped as ``\\xNN``,
     ``\\uNNNN`` (a line break becomes ``\\n``), everything else unchanged."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def yaml_file(path: Path, error: type[SitrepError]) -> Any:
+    """The parsed content of a user's YAML file (a sources or rules file); ``error`` naming the file when
+    it cannot be read or is not YAML."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise error(f"{path}: cannot be read ({err.strerror or err})") from None
+    except yaml.YAMLError as err:
+        raise error(f"{path}: not valid YAML ({' '.join(str(err).split())})") from None

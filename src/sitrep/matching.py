@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from spacy.matcher import Matcher
@@ -160,8 +160,9 @@ def _parse(text: str, start: int, end: int) -> tuple[tuple[_Item, ...], ...]:
     return tuple(alternatives)
 
 
-def _closing(text: str, start: int) -> int:
-    """The index of the parenthesis closing the one at ``start``."""
+def _depths(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Each index of a regex ``text`` from ``start`` outside escapes and character classes, with the
+    parenthesis depth after its character."""
     depth, i = 0, start
     while i < len(text):
         c = text[i]
@@ -172,9 +173,15 @@ def _closing(text: str, start: int) -> int:
             i = text.index("]", i + 2 if text[i + 1] in "]^" else i + 1) + 1
             continue
         depth += {"(": 1, ")": -1}.get(c, 0)
+        yield i, depth
+        i += 1
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start``."""
+    for i, depth in _depths(text, start):
         if depth == 0:
             return i
-        i += 1
     raise ValueError(f"unbalanced parenthesis in {text!r}")
 
 
@@ -381,21 +388,8 @@ def _initials(regex: str) -> frozenset[str] | None:
 
 def _top_level(text: str) -> list[str]:
     """The alternatives of ``text`` split at its top-level ``|``."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = text.index("]", i + 2 if text[i + 1] in "]^" else i + 1) + 1
-            continue
-        depth += {"(": 1, ")": -1}.get(c, 0)
-        if c == "|" and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, text[start:]]
+    cuts = [i for i, depth in _depths(text) if depth == 0 and text[i] == "|"]
+    return [text[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
 
 
 class CueMatcher:

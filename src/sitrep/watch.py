@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sitrep.errors import InputError, SitrepError, printable
+from sitrep.errors import InputError, SitrepError, printable, yaml_file
 from sitrep.fetch import USER_AGENT, Fetcher, FetchError
 from sitrep.models import Article
 
@@ -109,15 +109,8 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
 
 def load_sources(path: str | Path) -> list[Source]:
     """The sources a YAML file lists (see the module); ``SourcesError`` naming the file and the problem."""
-    import yaml
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise SourcesError(f"{path}: cannot be read ({err.strerror or err})") from None
-    except yaml.YAMLError as err:
-        raise SourcesError(f"{path}: not valid YAML ({' '.join(str(err).split())})") from None
+    data = yaml_file(path, SourcesError)
     if not isinstance(data, dict):
         raise SourcesError(f"{path}: a sources file is a mapping with 'feeds' and/or 'folders'")
     _no_unknown(data, {"defaults", "feeds", "folders"}, str(path))
