@@ -413,3 +413,16 @@ def test_deaths_told_with_a_siege_are_the_attacks() -> None:
     text = ("Gunmen stormed a hotel in Gao, Mali on Tuesday, killing at least four guests, witnesses said. "
             "Security forces laid siege to the hotel on Tuesday as at least seven people were confirmed dead.")
     assert [(e["sub_event_type"], e["fatalities"]) for e in records(text, "2025-03-12")] == [("Armed clash", 7)]
+
+
+@pytest.mark.parametrize("between", [" ", "\n"])
+def test_a_car_bomb_a_suicide_bomber_drove_is_a_suicide_bombing(between: str) -> None:
+    text = ("A car bomb attack killed at least 30 people on Wednesday in the city of Gao in Mali." + between
+            + "On Wednesday a suicide bomber carried out the attack using a car bomb in the Sosso Koira district "
+            "of Gao, a regional official said.")
+    assert [(e["sub_event_type"], e["fatalities"]) for e in records(text, "2025-03-13")] == [("Suicide bomb", 30)]
+
+
+def test_weapons_a_base_holds_are_no_attack() -> None:
+    assert records("The garrison near Gao in Mali holds several planes helicopters tanks and artillery.",
+                   "2025-03-13") == []

@@ -54,6 +54,9 @@ ESCALATIONS = {
     "Protest with intervention": {"Excessive force against protesters"},
 }
 """Sub-types a follow-up sentence may turn an event into: ACLED codes the outcome of a clash or a protest."""
+REFINEMENTS = {"Remote explosive/landmine/IED": frozenset(["Suicide bomb"])}
+"""Sub-types a later sentence may tell the same incident by more precisely: a car bomb that a suicide
+bomber drove is a suicide bombing (ACLED codebook: a suicide bomb takes precedence over the device)."""
 STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
@@ -427,9 +430,14 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
 def _same_kind(a: taxonomy.Trigger, b: taxonomy.Trigger) -> bool:
     """Whether two cues can name one incident: the same sub-type, or a bare verb of violence
     ("killed", "fighting": ``WEAK_CUE``) beside a more specific cue of violence."""
-    if a.sub_event_type == b.sub_event_type:
+    if a.sub_event_type == b.sub_event_type or _refines(a, b) or _refines(b, a):
         return True
     return min(a.weight, b.weight) < WEAK_CUE and {a.event_type, b.event_type} <= VIOLENT_TYPES
+
+
+def _refines(general: taxonomy.Trigger, specific: taxonomy.Trigger) -> bool:
+    """Whether a cue names more precisely the incident another names (``REFINEMENTS``)."""
+    return specific.sub_event_type in REFINEMENTS.get(general.sub_event_type, ())
 
 
 def _absorb(into: _Draft, other: _Draft) -> None:
@@ -440,7 +448,7 @@ def _absorb(into: _Draft, other: _Draft) -> None:
 
 def _merge(into: _Draft, other: _Draft) -> None:
     _absorb(into, other)
-    if into.trigger.weight < WEAK_CUE < other.trigger.weight:
+    if into.trigger.weight < WEAK_CUE < other.trigger.weight or _refines(into.trigger, other.trigger):
         into.trigger = other.trigger  # "killed" then "in an airstrike": the specific cue codes the event
     if other.place is not None and (into.place is None or (into.borrowed and not other.borrowed) or (
             into.borrowed == other.borrowed and other.place.geo_precision < into.place.geo_precision)):
@@ -526,7 +534,8 @@ def _add_sentence(draft: _Draft, span: Span, ctx: Context, index: int,
                   trigger: taxonomy.Trigger | None = None) -> None:
     """Add a follow-up sentence; one that tells how the event turned out may sharpen its sub-type
     ("... clashed with Al Shabaab. The forces took control of the village")."""
-    if trigger is not None and trigger.sub_event_type in ESCALATIONS.get(draft.trigger.sub_event_type, ()):
+    if trigger is not None and (trigger.sub_event_type in ESCALATIONS.get(draft.trigger.sub_event_type, ())
+                                or _refines(draft.trigger, trigger)):
         draft.trigger = trigger
     draft.sentences.append(span)
     draft.index = index
