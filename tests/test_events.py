@@ -426,3 +426,24 @@ def test_a_car_bomb_a_suicide_bomber_drove_is_a_suicide_bombing(between: str) ->
 def test_weapons_a_base_holds_are_no_attack() -> None:
     assert records("The garrison near Gao in Mali holds several planes helicopters tanks and artillery.",
                    "2025-03-13") == []
+
+
+def test_a_story_of_statements_keeps_an_attack_told_in_full_below() -> None:
+    text = ("The Syrian opposition coalition called on the United Nations to act against the crimes of the regime. "
+            "It warned that the killing of civilians undermines any chance of a settlement. "
+            "Its president urged world powers to impose a no-fly zone over the north. "
+            "Activists said regime warplanes intensified air raids on rebel-held towns this month. "
+            "At least 13 civilians were killed in air strikes by regime jets on the town of Kafr Nabl in Idlib "
+            "province on Friday, activists said.")
+    events = records(text, "2016-08-20")
+    assert [(e["sub_event_type"], e["location"], e["fatalities"]) for e in events] == [
+        ("Air/drone strike", "Kafranbel", 13)]
+    vague = text.replace("At least 13 civilians were killed", "Civilians were killed")
+    assert records(vague.replace(" on Friday", ""), "2016-08-20") == []  # no day, no toll: context
+
+
+def test_an_undated_sentence_does_not_take_a_stale_day() -> None:
+    text = ("Regime forces pushed toward the town of Kafr Nabl in Idlib in recent weeks, activists said.\n"
+            "Rebels ambushed an army convoy near Kafr Nabl, killing nine soldiers.")
+    ambushes = [e for e in records(text, "2017-04-29") if e["event_type"] == "Battles"]
+    assert ambushes and all(e["event_date"] == "2017-04-29" for e in ambushes)

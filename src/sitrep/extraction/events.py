@@ -301,13 +301,28 @@ def _reported(drafts: list[_Draft], lede_end: int) -> list[_Draft]:
     whose lede (its first ``LEDE_SENTENCES`` sentences) reports no event is about something else, and
     the events it recalls on the way are context; in a story of events, an event first met below the
     lede is kept when it is told with specifics (``MIN_BODY_CONFIDENCE``) and is not one of the
-    strategic developments ACLED codes selectively (``SELECTIVE``)."""
+    strategic developments ACLED codes selectively (``SELECTIVE``). A story that opens with statements
+    (a call, a condemnation) may still report an act of violence below, told in full (``_told_in_full``)."""
     drafts = _context_folded(drafts)
     lede = [d for d in drafts if d.sentences[0].start < lede_end]
     if not lede:
-        return []
+        return [d for d in drafts if _told_in_full(d)]
     return [d for d in drafts if d in lede or (
         _confidence(d) >= MIN_BODY_CONFIDENCE and d.trigger.sub_event_type not in SELECTIVE)]
+
+
+def _told_in_full(draft: _Draft) -> bool:
+    """Whether an act of violence is told with everything a report of it gives: a specific cue, its own
+    day, a town, an identified armed actor and its dead ("At least 13 civilians were killed in airstrikes by regime
+    jets on the town of Alghanto on Friday")."""
+    return (draft.trigger.event_type in VIOLENT_TYPES and draft.trigger.weight >= WEAK_CUE and draft.dated
+            and draft.place is not None and draft.place.geo_precision == 1 and not draft.borrowed
+            and any(_known_armed(m.actor) for m in draft.actors) and draft.fatalities.fatalities > 0)
+
+
+def _known_armed(actor: Actor) -> bool:
+    """Whether an actor is an armed organisation the text identifies ("regime jets", "Al Shabaab")."""
+    return actor.inter != "Civilians" and not actor.name.startswith("Unidentified")
 
 
 def _deaths_to_violence(drafts: list[_Draft]) -> list[_Draft]:
@@ -627,7 +642,7 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
         if day is not None:
             return day, None, previous.precision, True
     # the story's first day of news, never a statement's: "confirmed on Friday that ... Tuesday's raid"
-    lead = next((d for d in ctx.dates if d.day and not d.background and not d.statement), None)
+    lead = next((d for d in ctx.dates if d.day and not _background(d, ctx.published) and not d.statement), None)
     if lead is not None and lead.span.start < span.start and not (now and ctx.published is not None):
         return lead.day, None, max(2, lead.precision), False
     if ctx.published is not None:
