@@ -10,13 +10,8 @@ from typing import Any
 
 from sitrep.models import Article
 from sitrep.store import MIGRATIONS, Store
+from tests.test_fuse import DOUMA, JISR, SARAQIB
 
-SARAQIB = {"location": "Saraqib", "admin1": "Idlib", "geonameid": 163915, "latitude": 35.8646, "longitude": 36.8006,
-           "geo_precision": 1}
-JISR = {"location": "Jisr ash-Shughur", "admin1": "Idlib", "geonameid": 169023, "latitude": 35.8124,
-        "longitude": 36.3186, "geo_precision": 1}
-DOUMA = {"location": "Douma", "admin1": "Rif Dimashq", "geonameid": 170654, "latitude": 33.5711,
-         "longitude": 36.4019, "geo_precision": 1}
 STRIKE = "Warplanes struck a market in Saraqib, killing 12 civilians, the monitor said."
 
 
