@@ -162,6 +162,8 @@ def test_the_day_of_a_statement_is_not_the_day_of_the_event(text: str) -> None:
     ("The market has regularly been targeted in bomb attacks.", False, True),
     ("The men were accused of theft and beaten by a mob.", False, False),
     ("An air strike killed ten people in the town on Tuesday.", True, False),
+    ("More than 300,000 people have been killed since the uprising began.", False, True),
+    ("Bodies of four soldiers have been found since the raids began on Tuesday.", True, False),  # one episode
 ])
 def test_background_statements(sentence: str, dated: bool, expected: bool) -> None:
     from sitrep.extraction.background import background_statement
@@ -447,3 +449,16 @@ def test_an_undated_sentence_does_not_take_a_stale_day() -> None:
             "Rebels ambushed an army convoy near Kafr Nabl, killing nine soldiers.")
     ambushes = [e for e in records(text, "2017-04-29") if e["event_type"] == "Battles"]
     assert ambushes and all(e["event_date"] == "2017-04-29" for e in ambushes)
+
+
+def test_the_dead_found_since_the_attacks_began_split_between_battle_and_attack() -> None:
+    text = ("On Tuesday, rebels clashed with soldiers near Bocaranga in the Central African Republic and attacked "
+            "villagers in nearby hamlets, killing several of them. The army said bodies of four soldiers and seven "
+            "villagers have been found since the attacks began Tuesday.")
+    by_kind = {e["sub_event_type"]: e["fatalities"] for e in records(text, "2024-07-05")}
+    assert by_kind == {"Armed clash": 4, "Attack": 7}
+
+
+def test_a_total_since_the_episode_began_is_no_event_of_its_own() -> None:
+    assert records("At least 40 civilians have been killed in Aleppo, Syria since the rebel assault began on "
+                   "Sunday, the monitor said.", "2016-08-05") == []

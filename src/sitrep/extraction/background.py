@@ -17,7 +17,7 @@ from functools import cache
 from sitrep.extraction.dates import MONTH_NAMES
 from sitrep.lexicon import expand, read
 
-__all__ = ["AGGREGATE_TOLL", "Context", "aggregate_toll", "background_statement", "patterns"]
+__all__ = ["AGGREGATE_TOLL", "Context", "aggregate_toll", "background_statement", "episode_total", "patterns"]
 
 AGGREGATE_TOLL = 5000
 """A toll above this in one sentence is a war's or a campaign's, not one event's. The deadliest
@@ -40,6 +40,8 @@ class Context:
     """An allegation about conduct ("accuses the regime of using chemical weapons") with no day of its own."""
     habitual: re.Pattern[str]
     """Words that make a statement about a pattern, not one occasion."""
+    episode_total: re.Pattern[str]
+    """A total over the days of the episode the news tells ("since the attacks began Tuesday")."""
 
 
 @cache
@@ -54,7 +56,7 @@ def patterns(language: str = "en") -> Context:
         where = f"{PATTERNS_FILE}: {name}"
         return re.compile("|".join(expand(p, groups, where) for p in data[name]["patterns"]), re.IGNORECASE)
 
-    return Context(compiled("running_total"), compiled("allegation"), compiled("habitual"))
+    return Context(compiled("running_total"), compiled("allegation"), compiled("habitual"), compiled("episode_total"))
 
 
 RUNNING_TOTAL = patterns("en").running_total
@@ -68,6 +70,13 @@ def background_statement(text: str, dated: bool) -> bool:
     if RUNNING_TOTAL.search(text):
         return True
     return not dated and (ALLEGATION.search(text) is not None or HABITUAL.search(text) is not None)
+
+
+def episode_total(text: str) -> bool:
+    """Whether a sentence tells a total over the days of the news's episode ("bodies of five soldiers
+    have been found since the attacks began Tuesday"): no event of its own, though it may tell the
+    toll of the event before it."""
+    return patterns("en").episode_total.search(text) is not None
 
 
 def aggregate_toll(fatalities: int) -> bool:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from sitrep.extraction import taxonomy
-from sitrep.extraction.background import aggregate_toll, background_statement
+from sitrep.extraction.background import aggregate_toll, background_statement, episode_total
 from sitrep.extraction.dateline import read_dateline
 from sitrep.extraction.dates import DateMention, find_dates, shift_day
 from sitrep.extraction.fatalities import combine_tolls, read_fatalities, toll_relation
@@ -194,6 +194,8 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
         cues = list(taxonomy.triggers(doc, sent.start_char, sent.end_char))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
         reported = _reported_cues(sent, span.start, cues, headline, ctx.published, reference)
+        if episode_total(sent.text) and reported:
+            continue  # a total over the episode's days told as its own news: no event, no incident's toll
         if cues and not reported:
             continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
         trigger = reported[0] if reported else None
