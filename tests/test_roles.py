@@ -93,3 +93,9 @@ def test_role_at_takes_the_narrowest_span() -> None:
     assert role_at(found, council, council + len("the council")) == AGENT
     assert role_at(found, 0, 0) in {AGENT, None}
     assert OTHER not in {r.role for r in found}
+
+
+def test_the_first_side_of_clashes_between_two_is_the_agent() -> None:
+    found = roles("Twenty fighters died in clashes between the militia and the border guards on Sunday.", "clashes")
+    assert found["the militia"] == AGENT
+    assert found["the border guards"] == PATIENT

@@ -8,7 +8,8 @@ in it, each with its text, its character offsets into the document and one of:
   subject of the verb a nominal trigger is the object of ("militants *carried out* an attack"), the
   modifiers of a nominal trigger ("Turkish shelling", "the army's raid", "strikes by the coalition");
 - ``PATIENT``: to whom: the object of the trigger verb, the subject of a passive one, the object of
-  "on", "against", "at", "with", "targeting" after it, the victims of a trigger noun ("were killed in
+  "on", "against", "at", "with", "targeting" after it, the second side of "clashes between A and B"
+  (A is the first, ACLED's actor1), the victims of a trigger noun ("were killed in
   shelling", "air strikes killed nine", "bombed a convoy, killing nine");
 - ``SOURCE``: who reports it: the subject of a verb of saying ("the army said", "police told
   reporters") and the object of "according to". A source is no party to the event, unless the trigger's
@@ -216,6 +217,10 @@ def _nominal_roles(noun: Token, own: set[int], clause: bool = True) -> list[tupl
             found.append((child, AGENT))  # "Turkish shelling", "regime strikes", "the army's raid"
         elif child.dep_ == "prep" and child.lower_ in {"by", "from"}:
             found += [(p, AGENT) for p in child.children if p.dep_ == "pobj"]
+        elif child.dep_ == "prep" and child.lower_ == "between":  # "clashes between the army and the RSF"
+            for first in _objects(child):
+                found += [(c, PATIENT) for c in first.children if c.dep_ == "conj"]
+                found.append((first, AGENT))
         elif child.dep_ == "prep" and child.lower_ in TARGET_PREPOSITIONS:
             found += [(p, PATIENT) for p in _objects(child)]
         elif child.dep_ == "acl":  # "strikes carried out by the coalition against X"
