@@ -462,3 +462,14 @@ def test_the_dead_found_since_the_attacks_began_split_between_battle_and_attack(
 def test_a_total_since_the_episode_began_is_no_event_of_its_own() -> None:
     assert records("At least 40 civilians have been killed in Aleppo, Syria since the rebel assault began on "
                    "Sunday, the monitor said.", "2016-08-05") == []
+
+
+def test_strikes_on_two_named_towns_are_two_events_with_their_own_tolls() -> None:
+    # Two towns the gazetteer need not know, each named as a town: two events, each with its own dead.
+    text = ("Airstrikes kill civilians across the province\n"
+            "Warplanes bombed a crowded bakery in the town of Kafr Ulwan on Thursday, killing 11 people, "
+            "residents said. Helicopters dropped barrel bombs on the village of Tell Hamdan, killing four "
+            "people and wounding many more.")
+    strikes = [r for r in records(text, "2024-03-08") if r["event_type"] == "Explosions/Remote violence"]
+    assert sorted(r["fatalities"] for r in strikes) == [4, 11]
+    assert all(r["event_date"] == "2024-03-07" for r in strikes)

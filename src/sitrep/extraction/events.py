@@ -42,7 +42,8 @@ from sitrep.extraction.realis import (
     relative_host,
 )
 from sitrep.extraction.roles import AGENT, OTHER, PATIENT, SOURCE, read_roles, role_at
-from sitrep.extraction.scene import AFFILIATION, compatible, event_places, main_place, near_not_in, nearby_place
+from sitrep.extraction.scene import (AFFILIATION, compatible, event_places, main_place, named_settlements,
+                                    near_not_in, nearby_place)
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Quote, Source, Span
 from sitrep.resolvers import ActorResolver, PlaceResolver
@@ -140,6 +141,9 @@ class _Draft:
     """Starts of the actor mentions that are parties to another clause of their sentence."""
     aggregate: bool = False
     """Its toll is only a total over a period or several incidents (``fatalities.toll_relation``)."""
+    named: frozenset[str] = frozenset()
+    """The settlements its sentences name ("the town of X", ``scene.named_settlements``), known to the
+    gazetteer or not: drafts naming different ones happened in different places."""
 
     @property
     def known_day(self) -> date | None:
@@ -215,9 +219,10 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue
         paragraph = text.count("\n", 0, span.start)
         own_places = event_places(doc, span, places, focus)
+        named = named_settlements(doc, span)
         if (previous and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text) and (
                 (_names_again(sent.text, previous) and _same_days(previous, dates))
-                or (_continues(previous, own_places) and not [d for d in dates if d.day]
+                or (_continues(previous, own_places, named) and not [d for d in dates if d.day]
                     and previous.paragraph == paragraph))):
             violent = trigger.event_type in VIOLENT_TYPES
             _add_sentence(_bearer(drafts) if violent else previous, span, ctx, index, trigger)  # 3.
@@ -227,6 +232,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             clause = modifier_clause(sent, span.start + cue.start, span.start + cue.end)
             own_dates = dates if clause is None else [d for d in dates if clause[0] <= d.span.start < clause[1]]
             draft = _new_draft(cue, span, own_dates, own_places, previous, ctx, paragraph, index, now)  # 4.
+            draft.named = named
             earlier = days_before_clause(sent, span.start + cue.start, span.start + cue.end)
             if earlier is not None and draft.day is not None and (day := shift_day(draft.day, -earlier)):
                 draft.day, draft.end, draft.dated = day, None, True  # "five days after gunmen stormed ..."
@@ -395,8 +401,11 @@ def _same_scene(a: _Draft, b: _Draft) -> bool:
 
 
 def _same_place(a: _Draft, b: _Draft) -> bool:
-    """Whether nothing says two drafts happened in different places: no place named, or places that
-    can be one (a place only borrowed from the article stands for its country)."""
+    """Whether nothing says two drafts happened in different places: no two different settlements
+    named, no place named, or places that can be one (a place only borrowed from the article stands
+    for its country)."""
+    if a.named and b.named and a.named.isdisjoint(b.named):
+        return False
     if a.place is None or b.place is None:
         return True
     if a.borrowed or b.borrowed:
@@ -483,6 +492,7 @@ def _merge(into: _Draft, other: _Draft) -> None:
     else:
         into.fatalities = combine_tolls(into.fatalities, other.fatalities)  # one incident told twice
     into.aggregate = into.aggregate and other.aggregate
+    into.named |= other.named
     into.agents |= other.agents
     into.patients |= other.patients
     into.others |= other.others
@@ -519,9 +529,12 @@ def _same_days(previous: _Draft, dates: list[DateMention]) -> bool:
     return previous.day is None or all(abs((day - previous.day).days) <= 1 for day in own)
 
 
-def _continues(previous: _Draft, own_places: list[Place]) -> bool:
+def _continues(previous: _Draft, own_places: list[Place], named: frozenset[str]) -> bool:
     """Whether a sentence's places leave it about the previous event: none, or only the wider
-    region the previous event's place lies in ("... of the city, located in northern Syria")."""
+    region the previous event's place lies in ("... of the city, located in northern Syria"), and no
+    settlement the previous event's sentences did not name ("... on the town of Y")."""
+    if not named <= previous.named:
+        return False
     here = previous.place
     return all(here is not None and p.geo_precision > here.geo_precision and p.country_code == here.country_code
                for p in own_places)

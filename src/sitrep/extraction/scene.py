@@ -143,6 +143,31 @@ def _approximate(language: str) -> re.Pattern[str]:
                       + r"\s+(?:the\s+)?(?:(?:town|city|village|district|area|camp) of\s+)?$", re.IGNORECASE)
 
 
+@cache
+def _settlement_words(language: str) -> frozenset[str]:
+    return frozenset(read(language, "places.yaml")["settlement_words"]["words"])
+
+
+def named_settlements(doc: Doc, span: Span, language: str = "en") -> frozenset[str]:
+    """The names a sentence calls settlements ("in the town of Maarrat Masrin", ``settlement_words``),
+    lower-cased: each a place of its own, whether or not a gazetteer knows it (ACLED codes every
+    location apart, codebook section Where)."""
+    words = _settlement_words(language)
+    names = set()
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    for tok in tokens if tokens is not None else ():
+        if tok.lower_ not in words or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
+            continue
+        name = []
+        for word in doc[tok.i + 2:min(len(doc), tok.i + 6)]:
+            if not (word.is_alpha or "-" in word.text) or not word.text[0].isupper():
+                break
+            name.append(word.lower_)
+        if name:
+            names.add(" ".join(name))
+    return frozenset(names)
+
+
 def near_not_in(text: str, place: Place, language: str = "en") -> bool:
     """Whether the words just before ``place``'s mention put the event near it, not in it ("near
     Garissa", "30 km east of Mayadin", "between X and Y"): ACLED's geo_precision 2 (codebook, Where)."""

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from sitrep import nlp
+from sitrep.lexicon import read
 from sitrep.models import Place, Span
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import country_names
@@ -143,7 +144,7 @@ NAME_HEADS = frozenset({"tal", "tall", "tell", "tel", "bab", "jabal", "jebel", "
                         "suq", "marj", "nahr", "jisr", "qalaat", "burj", "mazraat", "sheikh", "sidi"})
 """Generic words that open Arabic place names ("Tal" hill, "Bab" gate, "Wadi" valley): followed by another
 capitalised word, alone they are never the place meant."""
-SETTLEMENT_WORDS = frozenset({"city", "town", "village", "township", "municipality", "hamlet"})
+SETTLEMENT_WORDS = frozenset(read("en", "places.yaml")["settlement_words"]["words"])
 """Words that make the name next to them a populated place ("the city of Idlib", "Kaduna city")."""
 STREET_WORDS = frozenset({"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
                           "lane", "ln", "pike", "parkway", "pkwy", "terrace", "circle"})
