@@ -1,10 +1,11 @@
-"""The SQLite store: idempotent, transactional, migrated, filterable; real files in tmp_path."""
+"""The store: idempotent, transactional, migrated, filterable; each test on an SQLite file in tmp_path and
+on a PostgreSQL database (``new_db``), but those about SQLite files and their old versions."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,12 @@ GOMA_EVENTS = [
 ]
 
 
+NewDb = Callable[[str], str]
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "sitrep.db") as s:
+def store(new_db: NewDb) -> Iterator[Store]:
+    with Store(new_db("sitrep.db")) as s:
         s.add(ALEPPO, ALEPPO_EVENTS)
         s.add(GOMA, GOMA_EVENTS)
         yield s
@@ -95,8 +99,8 @@ def test_new_database_is_wal_and_versioned(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_reopening_keeps_the_data(tmp_path: Path) -> None:
-    path = tmp_path / "sitrep.db"
+def test_reopening_keeps_the_data(new_db: NewDb) -> None:
+    path = new_db("sitrep.db")
     with Store(path) as s:
         s.add(ALEPPO, ALEPPO_EVENTS)
     with Store(path) as s:
@@ -115,8 +119,8 @@ def test_records_come_back_unchanged_with_their_reports(store: Store) -> None:
     assert goma["reports"][0]["outlet"] == "Example Monitor" and goma["reports"][0]["url"] is None
 
 
-def test_undated_events_come_last_and_match_no_date_filter(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as s:
+def test_undated_events_come_last_and_match_no_date_filter(new_db: NewDb) -> None:
+    with Store(new_db("s.db")) as s:
         s.add(ALEPPO, [event("undated", event_date=None, time_precision=3), *ALEPPO_EVENTS])
         assert ids(s.events()) == ["e-aleppo-battle", "e-aleppo-strike", "undated"]
         assert "undated" not in ids(s.events(until=date(2024, 12, 31)))

@@ -1,10 +1,12 @@
-"""Fusion in the store: incremental, order-free, rebuildable, reversible; records written here."""
+"""Fusion in the store: incremental, order-free, rebuildable, reversible; records written here. Each test
+on SQLite and on PostgreSQL (``new_db``), but the one on an old SQLite file."""
 
 from __future__ import annotations
 
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,10 @@ ARTICLES: list[tuple[Article, list[dict[str, Any]]]] = [
 ]
 
 
-def fill(path: Path, order: list[int], fuse: bool = True) -> Store:
+NewDb = Callable[[str], str]
+
+
+def fill(path: str | Path, order: list[int], fuse: bool = True) -> Store:
     store = Store(path, fuse=fuse)
     for i in order:
         store.add(*ARTICLES[i])
@@ -64,8 +69,8 @@ def events(store: Store, **filters: Any) -> list[dict[str, Any]]:
     return list(store.events(**filters))
 
 
-def test_reports_of_one_incident_are_one_event_with_all_their_reports(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", list(range(6))) as store:
+def test_reports_of_one_incident_are_one_event_with_all_their_reports(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), list(range(6))) as store:
         records = events(store)
         assert len(records) == 4
         idlib = records[0]
@@ -78,38 +83,38 @@ def test_reports_of_one_incident_are_one_event_with_all_their_reports(tmp_path: 
         assert store.counts() == {"articles": 6, "events": 7}
 
 
-def test_the_same_articles_in_any_order_give_the_same_events(tmp_path: Path) -> None:
-    with fill(tmp_path / "first.db", list(range(6))) as store:
+def test_the_same_articles_in_any_order_give_the_same_events(new_db: NewDb) -> None:
+    with fill(new_db("first.db"), list(range(6))) as store:
         expected = events(store)
     rng = random.Random(3)
     for n in range(6):
         order = list(range(6))
         rng.shuffle(order)
-        with fill(tmp_path / f"{n}.db", order) as store:
+        with fill(new_db(f"{n}.db"), order) as store:
             assert events(store) == expected, order
 
 
-def test_rebuild_gives_what_incremental_ingest_gave(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", [5, 3, 1, 0, 4, 2]) as store:
+def test_rebuild_gives_what_incremental_ingest_gave(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), [5, 3, 1, 0, 4, 2]) as store:
         expected = events(store)
         assert store.fuse(rebuild=True) == {"reports": 7, "events": 4}
         assert events(store) == expected
-    with fill(tmp_path / "late.db", list(range(6)), fuse=False) as store:
+    with fill(new_db("late.db"), list(range(6)), fuse=False) as store:
         assert len(events(store)) == 7  # not fused yet: each report is its own event
         assert store.fuse() == {"reports": 7, "events": 4}
         assert events(store) == expected
 
 
-def test_the_event_id_stays_when_a_later_report_joins(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", [0, 1]) as store:
+def test_the_event_id_stays_when_a_later_report_joins(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), [0, 1]) as store:
         assert [r["event_id"] for r in events(store)] == ["a-1"]
         store.add(*ARTICLES[2])
         (idlib,) = (r for r in events(store) if r["location"] == "Saraqib" and r["event_date"] == "2019-03-03")
         assert idlib["event_id"] == "a-1" and len(idlib["reports"]) == 4
 
 
-def test_a_replaced_article_leaves_its_event_and_the_rest_is_regrouped(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", list(range(6))) as store:
+def test_a_replaced_article_leaves_its_event_and_the_rest_is_regrouped(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), list(range(6))) as store:
         corrected = Article(id="A", text="A corrected text.", outlet="Outlet A")
         store.add(corrected, [record("a-9", "A", "Protesters marched in Saraqib.", event_type="Protests",
                                      sub_event_type="Peaceful protest")])
@@ -120,8 +125,8 @@ def test_a_replaced_article_leaves_its_event_and_the_rest_is_regrouped(tmp_path:
         assert store.event("a-1") is None
 
 
-def test_an_event_says_why_its_reports_were_fused(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", list(range(6))) as store:
+def test_an_event_says_why_its_reports_were_fused(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), list(range(6))) as store:
         fused = store.event("c-2")  # a report's id finds its event
         assert fused is not None and fused["event_id"] == "a-1"
         assert fused["links"] and all(link["score"] >= 6 for link in fused["links"])
@@ -131,8 +136,8 @@ def test_an_event_says_why_its_reports_were_fused(tmp_path: Path) -> None:
         assert store.event("nope") is None
 
 
-def test_filters_apply_to_fused_events(tmp_path: Path) -> None:
-    with fill(tmp_path / "s.db", list(range(6))) as store:
+def test_filters_apply_to_fused_events(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), list(range(6))) as store:
         assert [r["event_id"] for r in store.events(event_type="Shelling/artillery/missile attack")] == ["e-1"]
         from datetime import date
 
@@ -158,8 +163,8 @@ def test_an_old_database_gets_fusion_and_keeps_its_events(tmp_path: Path) -> Non
         assert fused["article_ids"] == ["A", "B"]
 
 
-def test_a_report_another_process_rewrote_is_read_again(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
+def test_a_report_another_process_rewrote_is_read_again(new_db: NewDb) -> None:
+    path = new_db("shared.db")
     with Store(path) as first, Store(path) as second:
         first.add(*ARTICLES[0])
         first.add(*ARTICLES[1])

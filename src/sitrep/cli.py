@@ -334,7 +334,10 @@ def quotes(inputs: tuple[str, ...], fmt: str, published: date | None, workers: i
                     ("source.actor", "cue.text", "content.text"), noun="statement")
 
 
-db_option = click.option("--db", default="sitrep.db", show_default=True, help="SQLite database file.")
+db_option = click.option(
+    "--db", default="sitrep.db", show_default=True, envvar="SITREP_DB", show_envvar=True,
+    help="The database: an SQLite file, or a PostgreSQL database (postgresql://USER@HOST/NAME; needs "
+         "sitrep[postgres]).")
 
 
 

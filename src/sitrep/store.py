@@ -1,13 +1,36 @@
-"""Storing: articles and their events in an SQLite database.
+"""Storing: articles and their events in a database, an SQLite file or PostgreSQL.
 
+- **Two databases, one store.** ``Store(db)``: ``db`` is the path of an SQLite file (the embedded
+  default, ``sitrep.db``) or the address of a PostgreSQL database (``postgresql://user@host/name``, for
+  a team; ``pip install 'sitrep[postgres]'``). The same methods, the same queries and the same results
+  on both; ``sitrep.backends`` holds the little that differs (placeholders, case folding, locks, the
+  schema version). No PostGIS: places are latitude and longitude columns of the records.
 - **Idempotent.** An article is known by its id and the SHA-256 of its text: adding it again is a
   no-op. The same id with a different text is a new version of the article: it replaces the stored
   text and its events.
 - **Transactional.** One transaction per article (the article row and all its events, or nothing).
-- **Concurrent readers and writers.** WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` so several
-  ingesting processes can share one file.
-- **Migrations in code.** ``MIGRATIONS`` is the list of schema steps; ``PRAGMA user_version`` records
-  how many have been applied, and opening a database applies the missing ones, each in a transaction.
+- **Concurrent readers and writers.** Several ingesting or watching processes can share one database;
+  each article is stored exactly once and none is lost. Writers take turns: on SQLite a WAL journal, a
+  busy timeout and ``BEGIN IMMEDIATE``; on PostgreSQL every write transaction first takes one
+  advisory lock (``sitrep.backends.WRITE_LOCK``), so the check that an article is new, its insertion
+  and the fusion of its reports with the stored ones see one state of the database, as on SQLite, with
+  no deadlock or retry. Readers never wait. Analysing articles, the slow part, happens outside the
+  transaction, in parallel.
+- **Migrations in code.** ``MIGRATIONS`` is the list of schema steps, written for SQLite;
+  ``POSTGRESQL_STEPS`` gives a step's PostgreSQL form where SQLite's does not run there
+  (``sitrep.backends.postgresql_step`` translates the rest: text ordered as in SQLite, ``REAL`` as
+  double precision, ``INTEGER PRIMARY KEY AUTOINCREMENT`` as an identity column). ``PRAGMA
+  user_version`` (SQLite) or the table ``sitrep_schema`` (PostgreSQL) records how many steps have been
+  applied, and opening a database applies the missing ones, each in a write transaction. A PostgreSQL
+  database is created with the first four steps' schema at once (its step 1; 2 to 4 are empty).
+
+  *Append a step:* add its SQL to the end of ``MIGRATIONS`` (statements separated by ``;``, none
+  inside one), in SQL both databases take: ``TEXT``, ``INTEGER``, ``REAL`` columns, ``INTEGER PRIMARY
+  KEY AUTOINCREMENT``, ``CREATE [UNIQUE] INDEX``, ``ALTER TABLE ... ADD COLUMN``, no SQLite functions.
+  If it cannot be, also put its PostgreSQL form in ``POSTGRESQL_STEPS`` under its number (its index in
+  ``MIGRATIONS`` plus one). Never edit a released step. Queries use ``?`` placeholders and ``INSERT
+  ... ON CONFLICT``; what else differs goes through ``self._conn`` (``nocase_eq``, ``contains_folded``,
+  ``json_text``). The tests run against both databases.
 - **Events keep their whole record.** The event record (``Event.to_dict()``) is stored as JSON and given
   back with its ``reports``: the url, title, outlet and publication day of each article it was read
   from, as stored with the article. The columns beside the record exist to filter on. An event whose
@@ -29,8 +52,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -39,14 +60,12 @@ from types import TracebackType
 from typing import Any
 
 from sitrep import fuse
+from sitrep.backends import BUSY_TIMEOUT_S, Backend, connect, postgresql_step
 from sitrep.errors import MissingDatabase, StoreError
 from sitrep.fuse import Report
 from sitrep.models import Article
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
-
-BUSY_TIMEOUT_S = 30.0
-"""How long a writer waits for another process's transaction before giving up."""
+__all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "POSTGRESQL_STEPS", "SCHEMA_VERSION", "Store", "migration"]
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: articles and events.
@@ -188,9 +207,85 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
-"""Schema steps, oldest first. Append a step to change the schema; never edit a released one."""
+"""Schema steps, oldest first, written for SQLite. Append a step to change the schema (see the module
+docstring); never edit a released one."""
+
+POSTGRESQL_STEPS: dict[int, str] = {
+    # 1-4: the schema of SQLite's first four steps at once. Text columns order by code point (as SQLite
+    # orders them, ``postgresql_step``); the case-insensitive filters compare ``lower()`` of a column,
+    # indexed.
+    1: """
+    CREATE TABLE articles (
+        id           TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        title        TEXT,
+        published    TEXT,
+        url          TEXT,
+        outlet       TEXT,
+        language     TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        ingested_at  TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        event_id       TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        event_date     TEXT,
+        event_type     TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country        TEXT,
+        iso3           TEXT,
+        actor1         TEXT,
+        actor2         TEXT,
+        record         TEXT NOT NULL,
+        fused_id       TEXT,
+        date_end       TEXT
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_country ON events(lower(country), event_date);
+    CREATE INDEX events_iso3 ON events(lower(iso3), event_date);
+    CREATE INDEX events_fused ON events(fused_id);
+    CREATE INDEX events_country_date ON events(country, event_date);
+    CREATE INDEX events_country_spans ON events(country, date_end) WHERE date_end IS NOT NULL;
+    CREATE TABLE fused_events (
+        event_id       TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL,
+        event_date     TEXT,
+        event_type     TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country        TEXT,
+        iso3           TEXT,
+        actor1         TEXT,
+        actor2         TEXT,
+        reports        INTEGER NOT NULL,
+        record         TEXT NOT NULL
+    );
+    CREATE INDEX fused_events_date ON fused_events(event_date, event_id);
+    CREATE INDEX fused_events_country ON fused_events(lower(country), event_date);
+    CREATE INDEX fused_events_iso3 ON fused_events(lower(iso3), event_date);
+    CREATE TABLE fusion_links (
+        a       TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+        b       TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+        score   REAL NOT NULL,
+        reasons TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX fusion_links_b ON fusion_links(b);
+    """ + MIGRATIONS[3],
+    2: "",
+    3: "",
+    4: "",
+}
+"""The PostgreSQL form of the steps whose SQLite form does not run there, by step number (from 1)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migration(step: int, database: str) -> list[str]:
+    """The statements of schema step ``step`` (from 1) for ``database`` (``"sqlite"`` or ``"postgresql"``)."""
+    if database == "postgresql":
+        return _statements(postgresql_step(POSTGRESQL_STEPS.get(step, MIGRATIONS[step - 1])))
+    return _statements(MIGRATIONS[step - 1])
 
 _ARTICLE_UPSERT = """
     INSERT INTO articles (id, content_hash, title, published, url, outlet, language, text, ingested_at)
@@ -201,54 +296,65 @@ _ARTICLE_UPSERT = """
         text = excluded.text, ingested_at = excluded.ingested_at
 """
 _EVENT_INSERT = """
-    INSERT OR IGNORE INTO events
+    INSERT INTO events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
          date_end)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING
 """
 _FUSED_INSERT = """
-    INSERT OR REPLACE INTO fused_events
+    INSERT INTO fused_events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
          reports)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (event_id) DO UPDATE SET
+        article_id = excluded.article_id, event_date = excluded.event_date, event_type = excluded.event_type,
+        sub_event_type = excluded.sub_event_type, country = excluded.country, iso3 = excluded.iso3,
+        actor1 = excluded.actor1, actor2 = excluded.actor2, record = excluded.record, reports = excluded.reports
+"""
+_LINK_UPSERT = """
+    INSERT INTO fusion_links (a, b, score, reasons) VALUES (?, ?, ?, ?)
+    ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons
 """
 REPORT_CACHE = 200_000
 """Reports kept parsed in memory for fusion, at most (about 1 KiB each)."""
 
 
 class Store:
-    """An SQLite database of articles and the events read from them.
+    """A database of articles and the events read from them: an SQLite file or a PostgreSQL database.
 
-    ``path`` is a file or ``":memory:"`` for a throwaway store. A missing file is created, unless
-    ``create`` is False (for commands that only read: a mistyped path should not give an empty
-    database). Use as a context manager, or call ``close()``.
+    ``path`` is an SQLite file, ``":memory:"`` for a throwaway store, or a PostgreSQL address
+    (``postgresql://user[:password]@host[:port]/name``). A missing file, or an empty PostgreSQL database,
+    gets sitrep's tables, unless ``create`` is False (for commands that only read: a mistyped path
+    should not give an empty database; MissingDatabase). A PostgreSQL database itself must exist.
+    StoreError when the database cannot be opened; MissingDependency for a PostgreSQL address without
+    ``sitrep[postgres]`` installed. Use as a context manager, or call ``close()``.
     """
 
     def __init__(self, path: str | Path, *, create: bool = True, fuse: bool = True) -> None:
-        self.path = str(path)
         self.fusing = fuse
         """Whether ``add`` fuses the new reports at once (else they wait for ``fuse``)."""
         self._reports: dict[str, Report] = {}
         """Reports read for fusion, by event id (parsed once per process; dropped when rewritten)."""
         self._data_version: int | None = None
-        """SQLite's ``data_version`` when ``_reports`` was last checked: it changes when another
+        """The database's ``data_version`` when ``_reports`` was last checked: it changes when another
         connection commits."""
-        if not create and self.path != ":memory:" and not Path(path).is_file():
-            raise MissingDatabase(
-                f"No database at {self.path}. Create one with: sitrep ingest INPUT... --db {self.path}"
-            )
+        self._conn: Backend = connect(path, create=create)
+        self.path = self._conn.display
+        """The database as shown in messages (a PostgreSQL address without its password)."""
         try:
-            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as err:
-            raise self._open_error(err) from err
-        try:
-            self._setup()
-        except sqlite3.Error as err:
+            self._migrate(create)
+        except self._conn.errors as err:
             self._conn.close()
             raise self._open_error(err) from err
         except StoreError:
             self._conn.close()
             raise
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._conn.name
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -310,8 +416,7 @@ class Store:
                     m = fuse.match(r, other)
                     if m.linked:
                         a, b = sorted((r.event_id, other.event_id))
-                        self._conn.execute("INSERT OR REPLACE INTO fusion_links VALUES (?, ?, ?, ?)",
-                                           (a, b, m.score, json.dumps(m.reasons, ensure_ascii=False)))
+                        self._conn.execute(_LINK_UPSERT, (a, b, m.score, json.dumps(m.reasons, ensure_ascii=False)))
             self._conn.execute("UPDATE events SET fused_id = event_id WHERE event_id = ?", (event_id,))
         done: set[str] = set()
         for seed in [*pending, *sorted(touched)]:
@@ -402,7 +507,7 @@ class Store:
     def _reports_of(self, ids: Sequence[str]) -> list[Report | None]:
         """The reports of these ids, in this order (None for an unknown id), read once per process
         (again after another process has written to the database: it may have replaced some)."""
-        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        version = self._conn.data_version()
         if version != self._data_version:
             self._reports.clear()
             self._data_version = version
@@ -446,7 +551,7 @@ class Store:
         ``event_type``: an event type or a sub-event type, any case. ``actor``: a part of actor1's or
         actor2's name, any case.
         """
-        where, params = _filters(country, since, until, event_type, actor)
+        where, params = _filters(self._conn, country, since, until, event_type, actor)
         columns = f"e.event_id, e.event_date, e.record, {_REPORT_COLUMNS}"
         join = "LEFT JOIN articles a ON a.id = e.article_id"
         reports = f"SELECT {columns} FROM events e {join}"
@@ -457,11 +562,11 @@ class Store:
             params = params + params
         else:
             sql = reports + (" WHERE " + " AND ".join(where) if where else "")
-        sql = f"SELECT * FROM ({sql}) ORDER BY event_date IS NULL, event_date, event_id"
+        sql = f"SELECT * FROM ({sql}) AS found ORDER BY event_date IS NULL, event_date, event_id"
         try:
             for _, _, record, *article in self._conn.execute(sql, params):
                 yield self._with_reports(json.loads(record), _report(*article))
-        except sqlite3.Error as err:
+        except self._conn.errors as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
 
     def event(self, event_id: str) -> dict[str, Any] | None:
@@ -550,7 +655,7 @@ class Store:
     def _mark_seen(self, keys: Sequence[str], source: str, article_id: str | None) -> None:
         now = _now()
         self._conn.executemany(
-            "INSERT OR IGNORE INTO watch_seen (key, source, article_id, seen_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO watch_seen (key, source, article_id, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(k, source, article_id, now) for k in keys if k])
 
     def source_state(self, source: str) -> dict[str, Any]:
@@ -567,7 +672,8 @@ class Store:
         if unknown:
             raise ValueError(f"unknown source state fields: {sorted(unknown)}")
         with self._transaction():
-            self._conn.execute("INSERT OR IGNORE INTO watch_sources (source, kind) VALUES (?, ?)", (source, kind))
+            self._conn.execute("INSERT INTO watch_sources (source, kind) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               (source, kind))
             for name, value in fields.items():
                 self._conn.execute(f"UPDATE watch_sources SET {name} = ? WHERE source = ?", (value, source))
 
@@ -620,7 +726,8 @@ class Store:
         """Record ``state`` as alerted by ``rule`` for the reports of event ``event_id`` and put the
         alert's deliveries (channel, JSON payload) in the outbox, in one transaction."""
         with self._transaction():
-            self._conn.executemany("INSERT OR REPLACE INTO alert_state (rule, event_id, state) VALUES (?, ?, ?)",
+            self._conn.executemany("INSERT INTO alert_state (rule, event_id, state) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (rule, event_id) DO UPDATE SET state = excluded.state",
                                    [(rule, r, json.dumps(state)) for r in reports])
             self._conn.executemany(
                 "INSERT INTO alert_outbox (rule, channel, event_id, payload, created_at, next_try) "
@@ -661,80 +768,65 @@ class Store:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _setup(self) -> None:
-        """Pragmas, the case-folding function used by the actor filter, then migrations."""
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._wal()
-        self._conn.create_function("casefold", 1, _casefold, deterministic=True)
-        self._migrate()
-
-    def _wal(self) -> None:
-        """Switch to the WAL journal. SQLite does not wait for a busy lock here (another process
-        creating the same new file holds it briefly), so this retries for up to ``BUSY_TIMEOUT_S``."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        while True:
-            try:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as err:
-                if "locked" not in str(err) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
-
-    def _migrate(self) -> None:
+    def _migrate(self, create: bool = True) -> None:
         """Apply the schema steps this database lacks, each with its version, in one transaction.
 
         The version that decides a step is read again inside the write transaction that applies it:
         of two processes creating one new database at once, the second waits, then finds the step
-        applied. A database already up to date is only read.
+        applied. A database already up to date is only read. ``create`` False: a PostgreSQL database
+        without sitrep's tables is refused (MissingDatabase) rather than given them.
         """
+        if not create and self._conn.name == "postgresql" and self._version() == 0:
+            raise MissingDatabase(
+                f"No sitrep tables in the database {self.path}. Create them with: "
+                f"sitrep ingest INPUT... --db {self.path}"
+            )
         while (version := self._version()) < SCHEMA_VERSION:
             with self._transaction():
                 if self._version() != version:
                     continue  # another process applied it meanwhile
-                for statement in _statements(MIGRATIONS[version]):
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {version + 1}")
+                self._conn.script(migration(version + 1, self._conn.name))
+                self._conn.set_version(version + 1)
 
     def _version(self) -> int:
         """The number of schema steps applied; StoreError when newer than this sitrep knows."""
-        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+        version = self._conn.version()
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this sitrep knows "
                 f"({SCHEMA_VERSION}). Upgrade sitrep to use this database."
             )
-        return int(version)
+        return version
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         """One write transaction: committed on success, rolled back on any error."""
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as err:
+            self._conn.begin()
+        except self._conn.errors as err:
+            self._rollback()
             raise StoreError(f"Cannot write to {self.path}: {err}") from err
         try:
             yield
-        except sqlite3.Error as err:
+        except self._conn.errors as err:
             self._rollback()
             raise StoreError(f"Cannot write to {self.path}: {err}") from err
         except BaseException:
             self._rollback()
             raise
         else:
-            self._conn.execute("COMMIT")
+            try:
+                self._conn.commit()
+            except self._conn.errors as err:
+                self._rollback()
+                raise StoreError(f"Cannot write to {self.path}: {err}") from err
 
     def _rollback(self) -> None:
-        """Roll back the open transaction, if SQLite has not already done so."""
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+        """Roll back the open transaction, if the database has not already done so."""
+        self._conn.rollback()
 
-    def _open_error(self, err: sqlite3.Error) -> StoreError:
-        return StoreError(
-            f"Cannot open the database {self.path}: {err}. "
-            "Give --db the path of an SQLite file sitrep wrote, or of a new file in an existing, "
-            "writable folder."
-        )
+    def _open_error(self, err: BaseException) -> StoreError:
+        return self._conn.open_error(err)
 
 
 _REPORT_COLUMNS = "a.id, a.url, a.title, a.outlet, a.published"
@@ -752,13 +844,14 @@ def _statements(script: str) -> list[str]:
 
 
 def _filters(
-    country: str | None, since: date | None, until: date | None, event_type: str | None, actor: str | None
+    db: Backend, country: str | None, since: date | None, until: date | None, event_type: str | None,
+    actor: str | None
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions and their parameters for ``Store.events``."""
     where: list[str] = []
     params: list[Any] = []
     if country:
-        where.append("(country = ? COLLATE NOCASE OR iso3 = ? COLLATE NOCASE)")
+        where.append(f"({db.nocase_eq('country')} OR {db.nocase_eq('iso3')})")
         params += [country, country]
     if since:
         where.append("event_date >= ?")
@@ -767,11 +860,11 @@ def _filters(
         where.append("event_date <= ?")
         params.append(until.isoformat())
     if event_type:
-        where.append("(event_type = ? COLLATE NOCASE OR sub_event_type = ? COLLATE NOCASE)")
+        where.append(f"({db.nocase_eq('event_type')} OR {db.nocase_eq('sub_event_type')})")
         params += [event_type, event_type]
     if actor:
-        where.append("(instr(casefold(actor1), ?) > 0 OR instr(casefold(actor2), ?) > 0)")
-        params += [actor.casefold(), actor.casefold()]
+        where.append(f"({db.contains_folded('actor1')} OR {db.contains_folded('actor2')})")
+        params += [db.fold(actor), db.fold(actor)]
     return where, params
 
 
@@ -824,7 +917,3 @@ def _now() -> str:
 
 def _content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _casefold(value: str | None) -> str | None:
-    return value.casefold() if isinstance(value, str) else None
