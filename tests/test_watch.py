@@ -1,17 +1,11 @@
 """``sitrep watch`` against a feed and page server on localhost that the tests start (pytest-httpserver):
-pages read instead of summaries, conditional GET (304), retries, dedup, robots.txt, folders, ``--once``,
-``--status``, and SIGKILL at random moments while it polls (every item stored exactly once)."""
+pages read instead of summaries, conditional GET (304), retries, dedup, robots.txt, folders, ``--once``
+(on the example sources), ``--status``. The fetcher alone: test_fetch.py; SIGTERM and SIGKILL:
+test_watch_signals.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import random
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,11 +252,45 @@ def test_a_bad_sources_file_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown key" in result.stderr
 
 
+def uncommented(text: str) -> str:
+    """A sources file with the commented-out block that begins '# feeds:' made live."""
+    lines, live = [], False
+    for line in text.splitlines():
+        live = line.startswith("# feeds:") or (live and line.startswith("#   "))
+        lines.append(line[2:] if live else line)
+    return "\n".join(lines) + "\n"
+
+
+def test_the_example_sources_watch_only_their_folder_as_shipped(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "sources.yaml"
+    sources = load_sources(example)
+    assert [s.kind for s in sources] == ["folder"]  # no feed: --once on it needs no network
+    db = str(tmp_path / "x.db")
+    result = CliRunner().invoke(cli, ["watch", str(example), "--db", db, "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 sources polled" in result.stderr and "; 0 sources failed" in result.stderr
+    with Store(db) as store:
+        assert store.counts()["articles"] >= 5 and list(store.events())
+    again = CliRunner().invoke(cli, ["watch", str(example), "--db", db, "--once"])
+    assert "0 new articles stored" in again.stderr
+    feeds = load_sources_text(tmp_path, uncommented(example.read_text(encoding="utf-8")))
+    assert len([s for s in feeds if s.kind == "feed"]) >= 5  # the public feeds, once uncommented
+    assert all(s.location.startswith("https://") for s in feeds if s.kind == "feed")
+
+
+def load_sources_text(tmp_path: Path, text: str) -> list[Source]:
+    path = tmp_path / "live.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_sources(path)
+
+
 def sources_file(tmp_path: Path, server: HTTPServer) -> Path:
-    """examples/sources.yaml with its feeds pointed at the local server."""
+    """examples/sources.yaml with its feeds uncommented and pointed at the local server, its folder an
+    empty one."""
     import yaml
 
-    example = yaml.safe_load((ROOT / "examples" / "sources.yaml").read_text(encoding="utf-8"))
+    text = uncommented((ROOT / "examples" / "sources.yaml").read_text(encoding="utf-8"))
+    example = yaml.safe_load(text)
     example["defaults"] = {**example.get("defaults", {}), "delay": 0, "backoff": 0.01, "timeout": 10}
     example["feeds"] = [{**feed, "url": server.url_for(f"/feed{n}.xml")} for n, feed in enumerate(example["feeds"])]
     (tmp_path / "inbox").mkdir(exist_ok=True)
@@ -292,61 +320,6 @@ def test_watch_once_on_the_example_sources_and_status(httpserver: HTTPServer, tm
     status = CliRunner().invoke(cli, ["watch", "--status", "--db", db])
     assert status.exit_code == 0 and httpserver.url_for("/feed0.xml") in status.stdout
     assert "1 articles" in status.stdout and f"{len(alerts)} alerts" in status.stdout
-
-
-KILL_ITEMS, KILLS = 8, 2
-
-
-def test_watch_killed_while_it_polls_stores_every_item_once(httpserver: HTTPServer, tmp_path: Path) -> None:
-    serve_robots(httpserver)
-    names = list(STORIES)
-    items = []
-    for n in range(KILL_ITEMS):
-        title, _, paragraphs = STORIES[names[n % 2]]
-        text = [f"Dispatch {n}. " + paragraphs[0], *paragraphs[1:]]
-        items.append({"guid": f"urn:kill:{n}", "title": f"{title} ({n})", "link": httpserver.url_for(f"/k/{n}"),
-                      "summary": "Summary."})
-
-        def slow_page(request: Request, title: str = title, text: list[str] = text) -> Response:
-            time.sleep(0.05)  # kills land while pages are fetched, too
-            return Response(page(title, text), content_type="text/html")
-
-        httpserver.expect_request(f"/k/{n}").respond_with_handler(slow_page)
-    httpserver.expect_request("/feed.xml").respond_with_data(rss(items), content_type="application/rss+xml")
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(f"defaults: {{delay: 0, backoff: 0.01}}\nfeeds:\n  - url: {httpserver.url_for('/feed.xml')}\n",
-                       encoding="utf-8")
-    db = tmp_path / "k.db"
-    command = [sys.executable, "-m", "sitrep", "watch", str(sources), "--db", str(db), "--once", "-q"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    rng, killed = random.Random(3), 0
-    for _ in range(KILLS):
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        target = stored(db) + rng.randint(1, 2)
-        while process.poll() is None and stored(db) < target:
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.1))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            killed += 1
-        process.wait()
-    last = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-    assert last.returncode == 0, last.stderr
-    with sqlite3.connect(db) as conn:
-        urls = [row[0] for row in conn.execute("SELECT url FROM articles")]
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert sorted(urls) == sorted(item["link"] for item in items)  # every item, once
-    assert killed >= 1
-
-
-def stored(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def test_fetcher_backs_off_with_jitter_and_honours_retry_after(httpserver: HTTPServer) -> None:

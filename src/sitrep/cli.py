@@ -716,7 +716,12 @@ def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, rule
 
 @contextmanager
 def _stop_on_signals() -> Iterator[Any]:
-    """An event set by SIGTERM or SIGINT (the previous handlers are put back after)."""
+    """An event set by SIGTERM or SIGINT (the previous handlers are put back after).
+
+    The handler sets it from a thread of its own: a handler runs in the main thread between two of its
+    instructions, possibly while that thread holds the event's lock inside ``wait``, and setting it
+    there would wait for that lock forever. The handler waits a moment for the thread, so that the
+    event is set when it returns (but in that rare case)."""
     import signal
     import threading
 
@@ -724,7 +729,9 @@ def _stop_on_signals() -> Iterator[Any]:
 
     def handler(signum: int, frame: Any) -> None:
         log.warning("%s: stopping once the article in hand is stored", signal.Signals(signum).name)
-        stop.set()
+        setter = threading.Thread(target=stop.set, name="sitrep-stop", daemon=True)
+        setter.start()
+        setter.join(1.0)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

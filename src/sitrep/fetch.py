@@ -11,12 +11,16 @@
 - **Retried.** A network error, 429 or 5xx is retried ``retries`` times, after ``backoff`` x 2^n
   seconds plus up to ``backoff`` seconds of random jitter (a ``Retry-After`` of at most
   ``MAX_RETRY_AFTER_S`` seconds is honoured instead). Other 4xx answers are not retried.
+- **Stoppable.** Given a ``stop`` event, every wait (between two requests to a host, before a retry)
+  ends as soon as it is set, with ``Stopped``: a watch told to stop does not sit out a backoff. A
+  request under way is not cut (its timeout bounds it).
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable
@@ -28,7 +32,7 @@ import httpx
 from sitrep import __version__
 from sitrep.errors import SitrepError, printable
 
-__all__ = ["USER_AGENT", "FetchError", "Fetcher", "Response"]
+__all__ = ["USER_AGENT", "FetchError", "Fetcher", "Response", "Stopped"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,14 @@ class FetchError(SitrepError):
         super().__init__(f"{printable(url)}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class Stopped(SitrepError):
+    """A fetch given up before it was made because the ``stop`` event was set (``url``)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{printable(url)}: not fetched, stopping")
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class Fetcher:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    stop: threading.Event | None = None
+    """Set when the caller is stopping: a wait ends at once with ``Stopped`` (``sleep`` is then unused)."""
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _last: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     _robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = field(
@@ -105,7 +119,7 @@ class Fetcher:
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             accept: str = "*/*") -> Response:
         """Fetch ``url`` (robots.txt permitting), retrying as the module says; ``FetchError`` when it
-        cannot be had."""
+        cannot be had, ``Stopped`` when ``stop`` was set before or while it waited."""
         if not self.allowed(url):
             raise FetchError(url, "disallowed by the site's robots.txt")
         headers = {"Accept": accept}
@@ -123,7 +137,7 @@ class Fetcher:
                 wait = retry.after if retry.after is not None else \
                     self.backoff * 2 ** attempt + random.uniform(0, self.backoff)
                 log.info("%s: %s; retrying in %.1f s", printable(url), retry.reason, wait)
-                self.sleep(wait)
+                self._pause(wait, url)
                 attempt += 1
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
@@ -163,8 +177,17 @@ class Fetcher:
         if last is not None:
             wait = last + self.delay - self.clock()
             if wait > 0:
-                self.sleep(wait)
+                self._pause(wait, url)
+        if self.stop is not None and self.stop.is_set():
+            raise Stopped(url)
         self._last[host] = self.clock()
+
+    def _pause(self, seconds: float, url: str) -> None:
+        """Wait ``seconds`` before fetching ``url``; ``Stopped`` as soon as ``stop`` is set."""
+        if self.stop is None:
+            self.sleep(seconds)
+        elif self.stop.wait(seconds):
+            raise Stopped(url)
 
     def allowed(self, url: str) -> bool:
         """Whether the site's robots.txt lets this user agent fetch ``url`` (read once per

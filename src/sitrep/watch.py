@@ -32,6 +32,9 @@
   the page cannot be had, is not HTML, or gives less text.
 - **Nothing twice.** An item whose guid or canonical URL was met, or whose text (whitespace aside) was,
   is skipped before any analysis.
+- **Stopped cleanly.** Once ``stop`` is set (SIGTERM), the article in hand is analysed and stored and
+  nothing more is begun; a fetch not yet made, or waiting for a retry, is given up, and its item,
+  not marked seen, is read by the next run.
 - **One source never stops the others.** A source that fails is logged (its URL and the reason) and
   polled again after ``interval`` x 2^failures (at most ``MAX_BACKOFF_S``).
 """
@@ -51,7 +54,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sitrep.errors import InputError, SitrepError, printable, yaml_file
-from sitrep.fetch import USER_AGENT, Fetcher, FetchError
+from sitrep.fetch import USER_AGENT, Fetcher, FetchError, Stopped
 from sitrep.models import Article
 
 __all__ = ["SUMMARY_CHARS", "Settings", "Source", "SourcesError", "Watcher", "canonical_url", "load_sources"]
@@ -281,6 +284,8 @@ class Watcher:
                 self._poll_feed(source, result)
             else:
                 self._poll_folder(source, result)
+        except Stopped:
+            log.info("%s: poll left unfinished (stopping)", printable(source.location))
         except (FetchError, InputError) as err:
             result.error = err.reason if isinstance(err, FetchError) else str(err)
         except OSError as err:
@@ -305,6 +310,7 @@ class Watcher:
                settings.max_bytes)
         if key not in self._fetchers:
             self._fetchers[key] = self._fetcher_factory(settings)
+            self._fetchers[key].stop = self.stop
         return self._fetchers[key]
 
     def _poll_feed(self, source: Source, result: PollResult) -> None:
@@ -379,6 +385,8 @@ class Watcher:
             if response.content_type and response.content_type not in PAGE_TYPES:
                 raise FetchError(url, f"not an HTML page ({response.content_type})")
             return read_page(response.content, url)
+        except Stopped:
+            raise  # the item is left for the next run, not read from its summary
         except (FetchError, InputError) as err:
             log.warning("%s: page %s; the feed's summary is read instead", printable(where), err)
         except Exception as err:  # the guard of one page: trafilatura on a hostile page
