@@ -19,6 +19,7 @@ from sitrep.cli import cli
 CHROMIUM, WHY_NOT = chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=WHY_NOT)
 pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'sitrep[serve]')")
+pytest.importorskip("sitrep.serve", reason="sitrep serve is not part of this build")
 
 ASIDE = " Residents said the market had reopened only a month before."
 ARTICLES = [
