@@ -635,6 +635,44 @@ def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> Non
 
 
 @cli.command()
+@db_option
+@filter_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="report.html",
+              show_default=True, help="HTML file to write (- for standard output).")
+def report(db: str, output: str, **filters: Any) -> None:
+    """Write a situation report: one self-contained HTML page, printable to PDF, on the stored events
+    that pass the filters of `events`.
+
+    It holds the headline figures (events, fatalities, by event type, change against the period of the
+    same length just before), a map, a weekly chart of events and fatalities, the top events with their
+    notes, sources and articles, the sources most relied on, and how the data was made. The page loads
+    nothing from the network. Needs `pip install 'sitrep[report]'`.
+
+    Example:
+
+    \b
+        sitrep report --country Syria --since 2024-11-01 -o syria.html
+    """
+    from datetime import UTC, datetime
+
+    from sitrep import report as situation
+    from sitrep.store import Store
+
+    if filters["since"] and filters["until"] and filters["since"] > filters["until"]:
+        raise BadValue("--since", f"{filters['since']} is after --until {filters['until']}")
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        summary = situation.summarize(store, filters, datetime.now(UTC))
+        page = situation.page(summary)
+    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+        out.write(page)
+    if not summary.events:
+        click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code); "
+                   "the report says so.", err=True)
+    if output != "-":
+        click.echo(f"Report on {_many(len(summary.events), 'event')} written to {output}.", err=True)
+
+
+@cli.command()
 @click.argument("sources", required=False, type=click.Path(dir_okay=False))
 @db_option
 @click.option("--once", is_flag=True, help="Poll each source once, then exit (for cron and CI).")
