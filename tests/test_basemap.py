@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from itertools import pairwise
 
 import pytest
 
-from sitrep.basemap import WORLD, countries, decode
+from sitrep.basemap import WORLD, countries, decode, flat
 
 # Two unit squares side by side sharing the edge x = 0 (arc 0), the left one walking it upwards, the
 # right one downwards (~0). Then the same topology quantized: positions on a grid of half units from
@@ -87,3 +88,24 @@ def test_the_shipped_world_map_has_every_country_in_degrees() -> None:
     ys = [y for polygon in syria.polygons for ring in polygon for _, y in ring]
     assert syria.id == "760"
     assert 35.5 < min(xs) < 36.0 and 42.0 < max(xs) < 42.5 and 32.0 < min(ys) < 32.5 and 37.0 < max(ys) < 37.5
+
+
+def test_rings_across_the_antimeridian_or_round_a_pole_are_drawn_whole_on_a_flat_map() -> None:
+    square = ((1.0, 1.0), (1.0, 2.0), (2.0, 2.0), (1.0, 1.0))
+    assert flat(square) == [square]
+    # An island from 179 E to 179 W: two edges across the antimeridian.
+    island = ((179.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (179.0, -17.0), (179.0, -16.0))
+    east, west = flat(island)
+    assert east == ((179.0, -16.0), (181.0, -16.0), (181.0, -17.0), (179.0, -17.0), (179.0, -16.0))
+    assert west == ((-181.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (-181.0, -17.0), (-181.0, -16.0))
+    # A coast round the South Pole, jumping from 180 to -180 once: closed along the pole.
+    polar = ((-180.0, -80.0), (0.0, -70.0), (180.0, -80.0), (-180.0, -80.0))
+    assert flat(polar) == [((-180.0, -80.0), (0.0, -70.0), (180.0, -80.0), (180.0, -90.0), (-180.0, -90.0),
+                            (-180.0, -80.0))]
+
+
+def test_every_ring_of_the_world_map_is_continuous_once_flat() -> None:
+    for shape in countries():
+        for part in (p for polygon in shape.polygons for ring in polygon for p in flat(ring)):
+            long_edges = [(a, b) for a, b in pairwise(part) if abs(b[0] - a[0]) > 180]
+            assert all(abs(a[1]) == abs(b[1]) == 90 for a, b in long_edges), shape.name  # only along a pole

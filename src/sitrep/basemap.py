@@ -17,9 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
-__all__ = ["WORLD", "Shape", "countries", "decode"]
+__all__ = ["WORLD", "Shape", "countries", "decode", "flat"]
 
 WORLD = "data/world/countries-110m.json"
 """The shipped world map, inside the package (``importlib.resources.files("sitrep") / WORLD``)."""
@@ -62,6 +63,35 @@ def countries() -> tuple[Shape, ...]:
     """The countries of the shipped world map (177 shapes), read once per process."""
     text = (resources.files("sitrep") / WORLD).read_text(encoding="utf-8")
     return tuple(decode(json.loads(text), "countries"))
+
+
+def flat(ring: Ring) -> list[Ring]:
+    """A ring as it can be drawn on a flat map in longitude and latitude, which has edges at -180 and
+    180 degrees where the sphere has none. The world map's rings are not cut there: Fiji's and Russia's
+    cross the antimeridian, Antarctica's goes round the South Pole.
+
+    A ring that crosses the antimeridian and comes back (an even number of edges longer than 180
+    degrees of longitude) is given twice, made continuous past 180 (or -180) and shifted by 360
+    degrees, so that each side of the map shows its part. A ring that goes round a pole (an odd number)
+    is closed along that pole where it jumps. Any other ring is given as it is."""
+    jumps = [i for i in range(len(ring) - 1) if abs(ring[i + 1][0] - ring[i][0]) > 180]
+    if not jumps:
+        return [ring]
+    if len(jumps) % 2:
+        around: list[Position] = []
+        for i, position in enumerate(ring):
+            around.append(position)
+            if i in jumps:
+                pole = -90.0 if position[1] < 0 else 90.0
+                around += [(position[0], pole), (ring[i + 1][0], pole)]
+        return [tuple(around)]
+    shift = 0.0
+    continuous = [ring[0]]
+    for (x0, _), (x1, y1) in pairwise(ring):
+        shift += -360.0 if x1 - x0 > 180 else 360.0 if x1 - x0 < -180 else 0.0
+        continuous.append((x1 + shift, y1))
+    other = -360.0 if max(x for x, _ in continuous) > 180 else 360.0
+    return [tuple(continuous), tuple((x + other, y) for x, y in continuous)]
 
 
 def _geometries(obj: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -368,14 +368,14 @@ def _map(events: list[dict[str, Any]]) -> str | None:
     path: Any = import_optional("matplotlib.path", EXTRA)
     patches: Any = import_optional("matplotlib.patches", EXTRA)
     lines: Any = import_optional("matplotlib.lines", EXTRA)
-    from sitrep.basemap import countries
+    from sitrep.basemap import countries, flat
 
     west, south, east, north = _extent([(p[0], p[1]) for p in points])
     fig = _figure(7.0, 5.2)
     ax = fig.add_subplot()
     ax.set_facecolor("#dceaf2")
     for shape in countries():
-        rings = [ring for polygon in shape.polygons for ring in polygon]
+        rings = [part for polygon in shape.polygons for ring in polygon for part in flat(ring)]
         if not any(_overlaps(ring, (west, south, east, north)) for ring in rings):
             continue
         vertices = [xy for ring in rings for xy in ring]
@@ -467,7 +467,7 @@ def _weekly_chart(weekly: list[tuple[date, int, int]]) -> str | None:
     right.set_ylabel("fatalities per week", fontsize=8, color="#c44e52")
     right.set_ylim(bottom=0)
     right.yaxis.get_major_locator().set_params(integer=True)
-    locator = dates.WeekdayLocator(byweekday=dates.MO, interval=max(1, math.ceil(len(weekly) / 10)))
+    locator = dates.AutoDateLocator(minticks=3, maxticks=9)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
     ax.set_xlim(mondays[0] - timedelta(days=1), mondays[-1] + timedelta(days=8))
