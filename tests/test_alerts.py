@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,8 +51,9 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "alerts.db") as s:
+def store(new_db: Callable[[str], str]) -> Iterator[Store]:
+    """A new store, on SQLite and on PostgreSQL."""
+    with Store(new_db("alerts.db")) as s:
         yield s
 
 

@@ -6,7 +6,7 @@ test_watch_signals.py."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +88,9 @@ def feed_source(server: HTTPServer, path: str = "/feed.xml", **settings: Any) ->
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "watch.db") as s:
+def store(new_db: Callable[[str], str]) -> Iterator[Store]:
+    """A new store, on SQLite and on PostgreSQL."""
+    with Store(new_db("watch.db")) as s:
         yield s
 
 

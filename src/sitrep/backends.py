@@ -13,12 +13,13 @@
 - **JSON.** ``json_text(column, key)``: a top-level field of a JSON text column, as text.
 - **Order.** Text columns sort by code point on both (``COLLATE "C"`` on PostgreSQL), as SQLite does.
 - **Write transactions.** ``begin()`` starts one: ``BEGIN IMMEDIATE`` on SQLite (one writer at a time,
-  others wait up to ``BUSY_TIMEOUT_S``); on PostgreSQL, ``BEGIN`` then a transaction-level advisory
-  lock (``WRITE_LOCK``) that every writing sitrep process takes first, so writers take turns as on
-  SQLite while readers never wait. Under the lock, in READ COMMITTED, each statement sees every
-  transaction committed before, so the check that an article is stored, its insertion and the fusion
-  of its reports with the stored ones all see one state of the database, and no deadlock or
-  serialisation failure can occur between writers.
+  others wait up to ``BUSY_TIMEOUT_S``); on PostgreSQL, an advisory lock (``WRITE_LOCK``) that every
+  writing sitrep process takes first, then ``BEGIN``; the lock is released after ``COMMIT`` or
+  ``ROLLBACK`` (and by the server when a connection dies). Writers take turns as on SQLite, readers
+  never wait. Holding the lock, in READ COMMITTED, each statement sees every transaction committed
+  before, so the check that an article is stored, its insertion and the fusion of its reports with the
+  stored ones all see one state of the database, and no deadlock or serialisation failure can occur
+  between writers. A writer waits for the lock as long as it takes.
 - **Schema version.** ``PRAGMA user_version`` on SQLite; the table ``sitrep_schema`` (one row: the
   number of steps applied and a counter of write transactions) on PostgreSQL.
 - **Changes by others.** ``data_version()`` changes when another connection has committed a write
@@ -246,6 +247,8 @@ class PostgreSQL(Backend):
         """The write counter as this connection last saw or left it."""
         self._reported = 0
         """What ``data_version`` last answered."""
+        self._locked = False
+        """Whether this connection holds ``WRITE_LOCK``."""
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
@@ -287,21 +290,33 @@ class PostgreSQL(Backend):
             self.conn.execute(statement)  # no parameters: '%' stays as written
 
     def begin(self) -> None:
+        # The lock first, then the transaction: a transaction started before the wait could keep what
+        # it knew of the tables before the writer ahead of it created some.
+        self.conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        self._locked = True
         self.conn.execute("BEGIN")
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
     def commit(self) -> None:
         row = self.conn.execute("UPDATE sitrep_schema SET writes = writes + 1 RETURNING writes").fetchone()
         if row is not None:
             (writes,) = row
-            if self._known >= 0 and writes - 1 != self._known:  # another connection wrote since this one last looked
+            if self._known >= 0 and writes - 1 != self._known:  # another connection wrote since this one looked
                 self._reported += 1
             self._known = writes
         self.conn.execute("COMMIT")
+        self._unlock()
 
     def rollback(self) -> None:
-        if self.conn.info.transaction_status != 0:  # not idle: in a transaction, or a failed one
-            self.conn.execute("ROLLBACK")
+        try:
+            if self.conn.info.transaction_status != 0:  # not idle: in a transaction, or a failed one
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._locked and not self.conn.closed:
+            self._locked = False
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
 
     def close(self) -> None:
         self.conn.close()
