@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -149,6 +150,8 @@ def test_the_page_loads_nothing_and_escapes_what_articles_say(db: str, tmp_path:
     page = Page(html)
     assert {tag for tag, _ in page.tags}.isdisjoint({"script", "link", "iframe", "object", "embed", "base"})
     assert all(str(attrs["src"]).startswith("data:image/svg+xml;base64,") for _, attrs in page.tags if "src" in attrs)
+    (policy,) = [attrs["content"] for tag, attrs in page.tags if attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert policy == "default-src 'none'; img-src data:; style-src 'unsafe-inline'"  # the browser loads nothing
     assert "url(" not in page.css and "@import" not in page.css
     assert not any(re.match(r"on", name) for _, attrs in page.tags for name in attrs)
     assert set(re.findall(r"https?://[^\s\"'<>&]+", html)) == {WIRE_URL, "https://example.com/a"}
@@ -262,3 +265,18 @@ def test_a_period_with_only_a_first_day_runs_to_the_last_event_or_today() -> Non
     assert report.summarize(Records([event("e", None, 4)]), {}, now).period is None
     with pytest.raises(ValueError, match="unknown report filters \\['bbox'\\]"):
         report.summarize(Records([]), {"bbox": (0, 0, 1, 1)}, now)
+
+
+def test_many_points_are_one_image_in_the_map() -> None:
+    def records(n: int) -> list[dict[str, Any]]:
+        return [{**event(f"e{i}", f"2024-05-{1 + i % 28:02d}", i % 7), "latitude": 10.0 + (i % 97) / 10,
+                 "longitude": 20.0 + (i % 89) / 10, "geo_precision": 1 + i % 3} for i in range(n)]
+
+    def map_svg(n: int) -> str:
+        html = report.render(Records(records(n)), {}, datetime(2024, 6, 1, tzinfo=UTC))
+        (uri,) = re.findall(r'id="map" src="data:image/svg\+xml;base64,([^"]+)"', html)
+        return base64.b64decode(uri).decode("utf-8")
+
+    few, many = map_svg(report.VECTOR_POINTS), map_svg(report.VECTOR_POINTS + 1)
+    assert "<image" not in few and few.count("<path") > report.VECTOR_POINTS  # a path per point
+    assert "<image" in many and many.count("<path") < report.VECTOR_POINTS / 4
