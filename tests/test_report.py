@@ -164,7 +164,7 @@ def test_filters_apply_and_the_period_before_is_compared(db: str, tmp_path: Path
     html, _ = write_report(db, tmp_path, "--country", "KEN")
     page = Page(html)
     assert page.text("fig-events") == "1" and "Nairobi" in html and "Saraqib" not in html
-    assert "Situation report: KEN, 2019-03-08 to 2019-03-08" in html and "<dd>--country KEN</dd>" in html
+    assert "Situation report: KEN, 2019-03-08 to 2019-03-08" in html and "<dd>country: KEN</dd>" in html
 
     html, _ = write_report(db, tmp_path, "--since", "2019-03-01", "--until", "2019-03-28")
     page = Page(html)

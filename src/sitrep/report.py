@@ -36,12 +36,12 @@ from sitrep import __version__
 from sitrep.errors import import_optional
 from sitrep.extraction.taxonomy import EVENT_TYPES
 
-__all__ = ["FILTERS", "TOP_EVENTS", "TOP_SOURCES", "Summary", "page", "render", "summarize"]
+__all__ = ["FILTERS", "TOP_EVENTS", "TOP_SOURCES", "Period", "Summary", "page", "render", "summarize"]
 
 FILTERS = ("country", "since", "until", "event_type", "actor")
 """The filters ``summarize`` takes: the keyword arguments of ``Store.events``."""
 OPTIONS = {"event_type": "type"}
-"""The command-line option of a filter, where its name differs."""
+"""The name a filter goes by on the command line and in a query (``--type``, ``?type=``), where it differs."""
 TOP_EVENTS = 10
 """Events listed in full."""
 TOP_SOURCES = 10
@@ -161,8 +161,10 @@ def summarize(store: EventSource, filters: Mapping[str, Any], now: datetime) -> 
     given: dict[str, Any] = {name: filters.get(name) for name in FILTERS}
     if given["since"] and given["until"] and given["since"] > given["until"]:
         raise ValueError(f"the period starts ({given['since']}) after it ends ({given['until']})")
+    # 1. The events that pass the filters, less those an analyst rejected.
     everything = list(store.events(**given))
     events = [e for e in everything if _status(e) != "rejected"]
+    # 2. The period they cover, and the same filters over the period just before it.
     days = [d for d in (_day(e) for e in events) if d is not None]
     period = _period(given["since"], given["until"], days, now.date())
     previous: tuple[Period, int, int] | None = None
@@ -172,6 +174,7 @@ def summarize(store: EventSource, filters: Mapping[str, Any], now: datetime) -> 
         shifted: dict[str, Any] = {**given, "since": earlier.first, "until": earlier.last}
         before = [e for e in store.events(**shifted) if _status(e) != "rejected"]
         previous = (earlier, len(before), _fatalities(before))
+    # 3. The figures.
     reports = [r for e in events for r in e.get("reports") or () if isinstance(r, dict)]
     return Summary(
         filters=given, now=now, events=events, rejected=len(everything) - len(events), period=period,
@@ -201,7 +204,7 @@ def page(summary: Summary) -> str:
     return str(env.get_template("report.html").render(
         s=summary, title=_title(summary), top=[_shown(e) for e in summary.top], version=__version__, colours=COLOURS,
         map_uri=_map(summary.events), weekly_uri=_weekly_chart(summary.weekly) if summary.events else None,
-        link=_link, place=_place, options=[(f"--{OPTIONS.get(k, k)}", v) for k, v in summary.filters.items() if v],
+        link=_link, place=_place, options=[(OPTIONS.get(k, k), v) for k, v in summary.filters.items() if v],
     ))
 
 
