@@ -465,6 +465,11 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+reviewed_option = click.option(
+    "--reviewed-only", "reviewed", flag_value="only", default=None,
+    help="Only events analysts confirmed or corrected (events they rejected are always left out).")
+
+
 def _many(count: int, noun: str) -> str:
     """'1 article', '2 articles'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
@@ -498,6 +503,7 @@ def _stored_events(db: str, filters: dict[str, Any], no_fuse: bool = False) -> I
 @cli.command()
 @db_option
 @filter_options
+@reviewed_option
 @no_fuse_option
 @click.option("--format", "fmt", type=click.Choice(READ_FORMATS), default="table", show_default=True)
 def events(db: str, fmt: str, no_fuse: bool, **filters: Any) -> None:
@@ -509,7 +515,7 @@ def events(db: str, fmt: str, no_fuse: bool, **filters: Any) -> None:
         sitrep events --country Syria --since 2024-11-01 --type Battles
     """
     records = _Counted(_stored_events(db, filters, no_fuse))
-    _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports"))
+    _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports", "review.status"))
     if not records.count and any(value is not None for value in filters.values()):
         click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code).", err=True)
 
@@ -606,6 +612,7 @@ def fuse_command(db: str, rebuild: bool, quiet: bool) -> None:
 @cli.command()
 @db_option
 @filter_options
+@reviewed_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (- for standard output).")
@@ -794,6 +801,110 @@ def _print_watch_status(rows: list[dict[str, Any]], fmt: str) -> None:
                                  f"({row['failures']} failures in a row)"))
         click.echo(f"  {row['keys_seen']} item keys seen, {row['articles']} articles, {row['events']} events, "
                    f"{row['alerts']} alerts")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--public-read", is_flag=True, help="Let anyone read without a token (writes still need one).")
+def serve(db: str, host: str, port: int, public_read: bool) -> None:
+    """Serve the stored events over HTTP: query them, and review, merge or split them with a token.
+
+    Reads need a token of any role (unless --public-read), writes a reviewer's or an admin's: create
+    them with `sitrep token create`. No token exists until you create one. The API is described at
+    /openapi.json. Stop with Ctrl-C.
+
+    Example:
+
+    \b
+        sitrep token create --role reviewer --name alice --db sitrep.db
+        sitrep serve --db sitrep.db --port 8000
+        curl -H "Authorization: Bearer TOKEN" 'http://127.0.0.1:8000/events?country=Syria&limit=10'
+    """
+    from sitrep.store import Store
+
+    import_optional("fastapi", "serve")
+    uvicorn: Any = import_optional("uvicorn", "serve")
+    from sitrep.serve import create_app
+
+    with _store(db, lambda path: Store(path, create=False)):
+        pass  # a missing database is a usage error before anything listens
+    click.echo(f"Serving {db} on http://{host}:{port} (reads {'public' if public_read else 'need a token'}); "
+               "Ctrl-C stops.", err=True)
+    uvicorn.run(create_app(db, public_read=public_read), host=host, port=port, log_level="warning")
+
+
+@cli.group(name="token")
+def token_group() -> None:
+    """API tokens for `sitrep serve`: create, list, revoke.
+
+    Example:
+
+    \b
+        sitrep token create --role reader --db sitrep.db
+    """
+
+
+@token_group.command(name="create")
+@click.option("--role", type=click.Choice(("reader", "reviewer", "admin")), required=True,
+              help="reader: read; reviewer: also review, merge and split events; admin: everything.")
+@db_option
+@click.option("--name", help="Who holds it, as the audit log names the changes made with it [default: ROLE-ID].")
+def token_create(role: str, db: str, name: str | None) -> None:
+    """Create an API token and print it on the last line of stdout (only its hash is stored: keep it).
+
+    Example:
+
+    \b
+        sitrep token create --role reviewer --name alice --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    with _store(db, Store) as store:
+        try:
+            token, info = store.create_token(role, name)
+        except ValueError as err:
+            raise BadValue("--name", str(err)) from None
+    click.echo(f"Token {info['id']} ({info['role']}) for {printable(info['name'])}; it is shown once:")
+    click.echo(token)
+
+
+@token_group.command(name="list")
+@db_option
+def token_list(db: str) -> None:
+    """List the tokens: id, role, name, created, revoked (never the tokens themselves).
+
+    Example:
+
+    \b
+        sitrep token list --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        for t in store.tokens():
+            revoked = f" revoked {t['revoked_at']}" if t["revoked_at"] else ""
+            click.echo(printable(f"{t['id']}  {t['role']:8s}  {t['name']}  created {t['created_at']}{revoked}"))
+
+
+@token_group.command(name="revoke")
+@click.argument("token_id")
+@db_option
+def token_revoke(token_id: str, db: str) -> None:
+    """Revoke a token by its id (from `sitrep token list`): it opens nothing from then on.
+
+    Example:
+
+    \b
+        sitrep token revoke 1a2b3c4d --db sitrep.db
+    """
+    from sitrep.store import Store
+
+    with _store(db, lambda path: Store(path, create=False)) as store:
+        if not store.revoke_token(token_id):
+            raise BadValue("TOKEN_ID", f"no live token {printable(token_id)!r} in {db}")
+    click.echo(f"Token {token_id} revoked.", err=True)
 
 
 @cli.command()

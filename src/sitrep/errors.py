@@ -10,6 +10,8 @@
     │   └── AnalysisError         an article was read but analysing it failed (names the article)
     ├── StoreError            the database could not be opened or written
     │   └── MissingDatabase       a command that only reads was given a path where no database is
+    ├── NotFound              no stored event, report or article has this id
+    ├── ReviewError           a review, merge or split that cannot be applied (sitrep.review)
     └── MissingDependency     an optional extra is needed for this feature (says how to install it)
 """
 
@@ -78,6 +80,15 @@ class StoreError(SitrepError):
 
 class MissingDatabase(StoreError):
     pass
+
+
+class NotFound(SitrepError, LookupError):
+    """No stored event, report or article has the id given (``str(err)`` names it)."""
+
+
+class ReviewError(SitrepError, ValueError):
+    """A review, merge or split that cannot be applied: an unknown status or field, a value of the wrong
+    kind, a merge of one event, a split that leaves nothing on one side."""
 
 
 class MissingDependency(SitrepError):

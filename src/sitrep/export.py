@@ -6,6 +6,7 @@ Everywhere, coordinates have 4 decimals, as ACLED publishes them, and an unknown
 cell (CSV) or null (JSON), never a stand-in: an undated event has no date, an event whose text names
 no place has no coordinates. Formats:
 
+- Reviewed events (``sitrep.review``) carry their ``review`` in JSON and GeoJSON.
 - ``jsonl``: one record per line, as stored (with ``article_ids`` and ``reports``; a fused event's
   ``reports`` carry each report's figures, sources and evidence offsets, and ``fusion`` the figure of
   each source).
@@ -15,9 +16,10 @@ no place has no coordinates. Formats:
   country (``data/acled_regions.tsv``); ``iso`` is the ISO 3166 numeric code, when the country is
   known to the gazetteer; ``source`` names the outlets of the reports, then the organisations the
   text names as sources (not every witness or person quoted), as ACLED's column does. Columns sitrep
-  cannot know are left empty: ``admin3``, ``source_scale`` (the reach of an outlet is not in the
-  text) and ``tags``. ``timestamp`` is the latest publication day of the event's reports (an upload
-  time would make exports differ run to run). A fused event's row lists the outlets of all its reports.
+  cannot know are left empty: ``admin3`` and ``source_scale`` (the reach of an outlet is not in the
+  text); ``tags`` holds only an analyst's review ("sitrep review: corrected"). ``timestamp`` is the
+  latest publication day of the event's reports (an upload time would make exports differ run to run).
+  A fused event's row lists the outlets of all its reports.
 - ``ucdp-csv``: UCDP GED's columns in GED's order (``UCDP_COLUMNS``), and only the events GED would
   hold: organised lethal violence (see ``_ucdp_row``). Values sitrep cannot know (GED's conflict, dyad
   and actor ids, ``active_year``, ``country_id``, ``region``, ``event_clarity``) are left empty. See
@@ -186,8 +188,16 @@ def _acled_row(r: Record) -> Record:
         "source": JOIN.join(_acled_sources(r)),
         "notes": r.get("notes"),
         "fatalities": r.get("fatalities"),
+        "tags": _review_tag(r),
         "timestamp": _timestamp(r),
     }
+
+
+def _review_tag(r: Record) -> str:
+    """The ``tags`` cell of a reviewed event: 'sitrep review: confirmed' (or corrected, rejected)."""
+    review = r.get("review")
+    status = review.get("status") if isinstance(review, dict) else None
+    return f"sitrep review: {status}" if status else ""
 
 
 def _timestamp(r: Record) -> int | str:

@@ -296,32 +296,48 @@ def compatible_types(a: str, a_sub: str, b: str, b_sub: str) -> bool:
     return any(frozenset((x, y)) in _COMPATIBLE_PAIRS for x in (a, a_sub) for y in (b, b_sub))
 
 
-def cluster(reports: Sequence[Report], links: Mapping[tuple[str, str], float]) -> list[list[Report]]:
+def cluster(reports: Sequence[Report], links: Mapping[tuple[str, str], float],
+            together: Iterable[tuple[str, str]] = (), apart: Iterable[tuple[str, str]] = ()) -> list[list[Report]]:
     """Group reports into events: the strongest link first, a link joining two groups only if every
     pair across them could be one event (``match(...).possible``). ``links`` maps ``(id, id)`` pairs
     (either order) to their score; pairs of unknown reports are ignored. Groups come back sorted
-    (each by ``Report.order``, the groups by their first report)."""
+    (each by ``Report.order``, the groups by their first report).
+
+    ``together`` and ``apart`` are analysts' decisions (a merge, a split), pairs of report ids: a
+    ``together`` pair joins its two groups whatever the reports say, before any link; an ``apart``
+    pair is never in one group, whatever joins them (``apart`` wins over ``together``)."""
     by_id = {r.event_id: r for r in reports}
     group = {i: i for i in sorted(by_id)}
     members: dict[str, list[str]] = {i: [i] for i in group}
     possible: dict[tuple[str, str], bool] = {}
+    separate = {(min(x, y), max(x, y)) for x, y in apart}
 
     def can(x: str, y: str) -> bool:
         key = (x, y) if x < y else (y, x)
         if key not in possible:
-            possible[key] = match(by_id[key[0]], by_id[key[1]]).possible
+            possible[key] = key not in separate and match(by_id[key[0]], by_id[key[1]]).possible
         return possible[key]
 
+    def allowed(x: str, y: str) -> bool:
+        return (x, y) not in separate and (y, x) not in separate
+
+    def join(gx: str, gy: str) -> None:
+        keep, drop = (gx, gy) if gx < gy else (gy, gx)
+        for m in members[drop]:
+            group[m] = keep
+        members[keep] += members.pop(drop)
+
+    for x, y in sorted((min(x, y), max(x, y)) for x, y in together if x in by_id and y in by_id and x != y):
+        gx, gy = group[x], group[y]
+        if gx != gy and all(allowed(p, q) for p in members[gx] for q in members[gy]):
+            join(gx, gy)
     edges = sorted(((-s, min(x, y), max(x, y)) for (x, y), s in links.items()
                     if x in by_id and y in by_id and x != y), key=lambda e: e)
     for _, x, y in edges:
         gx, gy = group[x], group[y]
         if gx == gy or not all(can(p, q) for p in members[gx] for q in members[gy]):
             continue
-        keep, drop = (gx, gy) if gx < gy else (gy, gx)
-        for m in members[drop]:
-            group[m] = keep
-        members[keep] += members.pop(drop)
+        join(gx, gy)
     groups = [sorted((by_id[m] for m in ms), key=lambda r: r.order) for ms in members.values()]
     return sorted(groups, key=lambda g: g[0].order)
 

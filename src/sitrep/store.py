@@ -52,6 +52,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -61,9 +63,10 @@ from typing import Any
 
 from sitrep import fuse
 from sitrep.backends import BUSY_TIMEOUT_S, Backend, connect, postgresql_step
-from sitrep.errors import MissingDatabase, StoreError
+from sitrep.errors import MissingDatabase, NotFound, StoreError
 from sitrep.fuse import Report
 from sitrep.models import Article
+from sitrep.review import PINNED, STATUSES, ReviewError, check_fields, overlay
 
 __all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "POSTGRESQL_STEPS", "SCHEMA_VERSION", "Store", "migration"]
 
@@ -206,6 +209,62 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (rule, event_id)
     );
     """,
+    # 5: review and serving (``sitrep serve``). Filter columns beside the records (a point for a bounding
+    # box, the ACLED figure for sums and sorting, a fused event's review status), filled from the stored
+    # records by ``_fill_step_5``. ``reviews``: the analysts' decision on an event, keyed by one of its
+    # reports (``sitrep.review``). ``fusion_constraints``: pairs of reports an analyst merged (together 1)
+    # or split (together 0), which fusion obeys. ``audit_log``: every change, append-only, numbered in
+    # order; ``audit_events``: the events and reports each change touched. ``api_tokens``: the SHA-256
+    # of each token's secret, its role and name.
+    """
+    ALTER TABLE events ADD COLUMN latitude REAL;
+    ALTER TABLE events ADD COLUMN longitude REAL;
+    ALTER TABLE events ADD COLUMN fatalities INTEGER;
+    ALTER TABLE fused_events ADD COLUMN latitude REAL;
+    ALTER TABLE fused_events ADD COLUMN longitude REAL;
+    ALTER TABLE fused_events ADD COLUMN fatalities INTEGER;
+    ALTER TABLE fused_events ADD COLUMN review TEXT;
+    CREATE TABLE reviews (
+        event_id    TEXT PRIMARY KEY,
+        status      TEXT NOT NULL,
+        field_values TEXT NOT NULL,
+        corrected   TEXT NOT NULL,
+        note        TEXT,
+        reviewer    TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL
+    );
+    CREATE TABLE fusion_constraints (
+        a        TEXT NOT NULL,
+        b        TEXT NOT NULL,
+        together INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX fusion_constraints_b ON fusion_constraints(b);
+    CREATE TABLE audit_log (
+        seq          INTEGER PRIMARY KEY,
+        created_at   TEXT NOT NULL,
+        who          TEXT NOT NULL,
+        token_id     TEXT,
+        action       TEXT NOT NULL,
+        event_id     TEXT NOT NULL,
+        before_state TEXT,
+        after_state  TEXT,
+        note         TEXT
+    );
+    CREATE TABLE audit_events (
+        event_id TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        PRIMARY KEY (event_id, seq)
+    );
+    CREATE TABLE api_tokens (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+    );
+    """,
 )
 """Schema steps, oldest first, written for SQLite. Append a step to change the schema (see the module
 docstring); never edit a released one."""
@@ -298,24 +357,54 @@ _ARTICLE_UPSERT = """
 _EVENT_INSERT = """
     INSERT INTO events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
-         date_end)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         latitude, longitude, fatalities, date_end)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING
 """
 _FUSED_INSERT = """
     INSERT INTO fused_events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
-         reports)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         latitude, longitude, fatalities, reports, review)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (event_id) DO UPDATE SET
         article_id = excluded.article_id, event_date = excluded.event_date, event_type = excluded.event_type,
         sub_event_type = excluded.sub_event_type, country = excluded.country, iso3 = excluded.iso3,
-        actor1 = excluded.actor1, actor2 = excluded.actor2, record = excluded.record, reports = excluded.reports
+        actor1 = excluded.actor1, actor2 = excluded.actor2, record = excluded.record,
+        latitude = excluded.latitude, longitude = excluded.longitude, fatalities = excluded.fatalities,
+        reports = excluded.reports, review = excluded.review
 """
 _LINK_UPSERT = """
     INSERT INTO fusion_links (a, b, score, reasons) VALUES (?, ?, ?, ?)
     ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons
 """
+SORTS: dict[str, str] = {
+    "date": "event_date IS NULL, event_date, event_id",
+    "-date": "event_date IS NULL, event_date DESC, event_id",
+    "fatalities": "fatalities, event_date IS NULL, event_date, event_id",
+    "-fatalities": "fatalities DESC, event_date IS NULL, event_date, event_id",
+}
+"""The orders ``Store.events`` knows, by name."""
+REVIEWED: tuple[str | None, ...] = (None, "only", "unreviewed", "rejected", "all")
+"""The review filters ``Store.events`` knows (None: every event but the rejected ones)."""
+_REVIEW_WHERE: dict[str | None, str | None] = {
+    None: "(e.review IS NULL OR e.review <> 'rejected')",
+    "only": "e.review IN ('confirmed', 'corrected')",
+    "unreviewed": "e.review IS NULL",
+    "rejected": "e.review = 'rejected'",
+    "all": None,
+}
+_REPORT_REVIEW_WHERE: dict[str | None, str | None] = {
+    None: "(e.fused_id IS NULL OR e.fused_id NOT IN (SELECT event_id FROM fused_events WHERE review = 'rejected'))",
+    "only": "e.fused_id IN (SELECT event_id FROM fused_events WHERE review IN ('confirmed', 'corrected'))",
+    "unreviewed": "(e.fused_id IS NULL OR e.fused_id IN (SELECT event_id FROM fused_events WHERE review IS NULL))",
+    "rejected": "e.fused_id IN (SELECT event_id FROM fused_events WHERE review = 'rejected')",
+    "all": None,
+}
+"""``_REVIEW_WHERE`` for reports: their fused event's review."""
+ROLES = ("reader", "reviewer", "admin")
+"""API token roles, each allowed what the one before may do and more: read; review; (admin) everything."""
+ALL = 2**62
+"""A page size that takes every row (``LIMIT`` must come with ``OFFSET``, and means the same on both)."""
 REPORT_CACHE = 200_000
 """Reports kept parsed in memory for fusion, at most (about 1 KiB each)."""
 
@@ -445,7 +534,7 @@ class Store:
         return [c for c in self._reports_of([row[0] for row in rows]) if c is not None]
 
     def _component(self, seeds: set[str]) -> set[str]:
-        """The reports connected to ``seeds`` through links."""
+        """The reports connected to ``seeds`` through links and analysts' merges."""
         seen = set(seeds)
         frontier = sorted(seeds)
         while frontier:
@@ -453,7 +542,9 @@ class Store:
             for chunk in _chunks(frontier):
                 marks = ",".join("?" * len(chunk))
                 for a, b in self._conn.execute(
-                    f"SELECT a, b FROM fusion_links WHERE a IN ({marks}) OR b IN ({marks})", (*chunk, *chunk)
+                    f"SELECT a, b FROM fusion_links WHERE a IN ({marks}) OR b IN ({marks}) UNION ALL "
+                    f"SELECT a, b FROM fusion_constraints WHERE together = 1 AND (a IN ({marks}) OR b IN ({marks}))",
+                    (*chunk, *chunk, *chunk, *chunk)
                 ):
                     found.update((a, b))
             frontier = sorted(found - seen)
@@ -461,7 +552,8 @@ class Store:
         return seen
 
     def _regroup(self, component: set[str]) -> None:
-        """Group the reports of one connected set into events and store them (``fuse.combine``)."""
+        """Group the reports of one connected set into events (``fuse.cluster``, obeying analysts' merges
+        and splits) and store them (``fuse.combine``, with their review laid over: ``review.overlay``)."""
         ids = sorted(component)
         reports = [r for r in self._reports_of(ids) if r is not None]
         links: dict[tuple[str, str], float] = {}
@@ -471,16 +563,30 @@ class Store:
                 f"SELECT a, b, score FROM fusion_links WHERE a IN ({marks})", chunk
             ):
                 links[(a, b)] = score
+        together, apart = self._constraints(ids)
         for chunk in _chunks(ids):
             self._conn.execute(f"DELETE FROM fused_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk)
-        for group in fuse.cluster(reports, links):
-            record = fuse.combine(group)
+        for group in fuse.cluster(reports, links, together, apart):
+            record = overlay(fuse.combine(group), self._review_of([r.event_id for r in group]))
             self._conn.execute(_FUSED_INSERT, _fused_row(record, len(group)))
             members = [r.event_id for r in group]
             for chunk in _chunks(members):
                 self._conn.execute(
                     f"UPDATE events SET fused_id = ? WHERE event_id IN ({','.join('?' * len(chunk))})",
                     (record["event_id"], *chunk))
+
+    def _constraints(self, ids: Sequence[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The analysts' (together, apart) pairs of reports among ``ids``."""
+        together: list[tuple[str, str]] = []
+        apart: list[tuple[str, str]] = []
+        known = set(ids)
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for a, b, joined in self._conn.execute(
+                    f"SELECT a, b, together FROM fusion_constraints WHERE a IN ({marks})", chunk):
+                if b in known:
+                    (together if joined else apart).append((a, b))
+        return together, apart
 
     def _forget(self, article_id: str) -> set[str]:
         """Delete an article's reports (their links go with them) and the events they were part of;
@@ -542,32 +648,112 @@ class Store:
         event_type: str | None = None,
         actor: str | None = None,
         fused: bool = True,
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+        reviewed: str | None = None,
+        sort: str = "date",
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Iterator[dict[str, Any]]:
-        """Stored event records, each with its ``reports``, by date (undated last) then id, filtered.
+        """Stored event records, each with its ``reports``, filtered, sorted, a page of them.
 
         ``fused``: one record per fused event (a report not fused yet is its own event), else one per
         report as each article gave it. ``country``: the country name or ISO3 code, any case.
         ``since``/``until``: event dates, both inclusive (an undated event matches neither).
         ``event_type``: an event type or a sub-event type, any case. ``actor``: a part of actor1's or
-        actor2's name, any case.
+        actor2's name, any case. ``bbox``: (west, south, east, north) in degrees, edges included (west
+        greater than east crosses the antimeridian); an event without a place matches none.
+        ``reviewed`` (``REVIEWED``): None for every event but the rejected ones, "only" for confirmed
+        and corrected events, "unreviewed", "rejected", or "all" (per report: its fused event's review).
+        ``sort`` (``SORTS``): "date" (undated last, then id), "-date" (latest first), "fatalities" or
+        "-fatalities" (then by date). ``limit``/``offset``: a page (None: all). StoreError when the
+        database cannot be read; ValueError for an unknown ``reviewed`` or ``sort``.
         """
-        where, params = _filters(self._conn, country, since, until, event_type, actor)
-        columns = f"e.event_id, e.event_date, e.record, {_REPORT_COLUMNS}"
-        join = "LEFT JOIN articles a ON a.id = e.article_id"
-        reports = f"SELECT {columns} FROM events e {join}"
-        if fused:
-            pending = ["e.fused_id IS NULL", *where]
-            sql = (f"SELECT {columns} FROM fused_events e {join}" + (" WHERE " + " AND ".join(where) if where else "")
-                   + f" UNION ALL {reports} WHERE " + " AND ".join(pending))
-            params = params + params
-        else:
-            sql = reports + (" WHERE " + " AND ".join(where) if where else "")
-        sql = f"SELECT * FROM ({sql}) AS found ORDER BY event_date IS NULL, event_date, event_id"
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
+        sql = f"SELECT * FROM ({sql}) AS found ORDER BY {SORTS[sort]}"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, ALL if limit is None else limit, offset]
         try:
-            for _, _, record, *article in self._conn.execute(sql, params):
-                yield self._with_reports(json.loads(record), _report(*article))
+            for _, _, _, record, *article in self._conn.execute(sql, params):
+                yield self._with_reports(json.loads(record), _report(*article[:5]))
         except self._conn.errors as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
+
+    def count_events(
+        self, country: str | None = None, since: date | None = None, until: date | None = None,
+        event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+        bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None,
+    ) -> int:
+        """How many records ``events`` gives with these filters, without a page."""
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
+        (count,) = self._conn.execute(f"SELECT count(*) FROM ({sql}) AS found", params).fetchone()
+        return int(count)
+
+    def stats(
+        self, country: str | None = None, since: date | None = None, until: date | None = None,
+        event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+        bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None,
+    ) -> dict[str, Any]:
+        """Counts of the events ``events`` gives with these filters, and their fatalities (ACLED's
+        figure), in all and by week, country and event type::
+
+            {"events": N, "fatalities": N,
+             "by_week": [{"week": "2019-03-04", "events": N, "fatalities": N}, ...],   # Monday; oldest first
+             "by_country": [{"country": "Syria", ...}, ...], "by_type": [{"event_type": "Battles", ...}, ...]}
+
+        Undated events count in ``by_week`` under the week null (last); countries and types are sorted by
+        events, most first."""
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
+        rows = self._conn.execute(
+            f"SELECT event_date, country, event_type, count(*), sum(fatalities) FROM ({sql}) AS found "
+            "GROUP BY event_date, country, event_type", params).fetchall()
+        weeks: dict[str | None, list[int]] = {}
+        countries: dict[str | None, list[int]] = {}
+        types: dict[str | None, list[int]] = {}
+        for day, where, kind, count, dead in rows:
+            week = None
+            if day:
+                first = date.fromisoformat(day)
+                week = (first - timedelta(days=first.weekday())).isoformat()
+            for table, key in ((weeks, week), (countries, where or None), (types, kind or None)):
+                total = table.setdefault(key, [0, 0])
+                total[0] += int(count)
+                total[1] += int(dead or 0)
+
+        def listed(table: dict[str | None, list[int]], name: str, key: Any) -> list[dict[str, Any]]:
+            return [{name: k, "events": n, "fatalities": f} for k, (n, f) in sorted(table.items(), key=key)]
+
+        return {"events": sum(n for n, _ in weeks.values()), "fatalities": sum(f for _, f in weeks.values()),
+                "by_week": listed(weeks, "week", lambda kv: (kv[0] is None, kv[0] or "")),
+                "by_country": listed(countries, "country", lambda kv: (-kv[1][0], kv[0] or "")),
+                "by_type": listed(types, "event_type", lambda kv: (-kv[1][0], kv[0] or ""))}
+
+    def _query(
+        self, country: str | None, since: date | None, until: date | None, event_type: str | None,
+        actor: str | None, fused: bool, bbox: tuple[float, float, float, float] | None, reviewed: str | None,
+    ) -> tuple[str, list[Any]]:
+        """The query of the events these filters select (columns: event_id, event_date, fatalities,
+        record, then the article's ``_REPORT_COLUMNS``; also country and event_type), and its parameters."""
+        if reviewed not in REVIEWED:
+            raise ValueError(f"unknown reviewed {reviewed!r}; one of: {', '.join(str(r) for r in REVIEWED)}")
+        where, params = _filters(self._conn, country, since, until, event_type, actor, bbox)
+        columns = f"e.event_id, e.event_date, e.fatalities, e.record, {_REPORT_COLUMNS}, e.country, e.event_type"
+        join = "LEFT JOIN articles a ON a.id = e.article_id"
+        reports = f"SELECT {columns} FROM events e {join}"
+        if not fused:
+            status = _REPORT_REVIEW_WHERE[reviewed]
+            where = [*where, status] if status else where
+            return reports + (" WHERE " + " AND ".join(where) if where else ""), params
+        status = _REVIEW_WHERE[reviewed]
+        chosen = [*where, status] if status else where
+        sql = f"SELECT {columns} FROM fused_events e {join}" + (" WHERE " + " AND ".join(chosen) if chosen else "")
+        if reviewed in (None, "unreviewed", "all"):  # reports not fused yet are unreviewed events
+            sql += f" UNION ALL {reports} WHERE " + " AND ".join(["e.fused_id IS NULL", *where])
+            params = params + params
+        return sql, params
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         """One fused event, by its id or the id of one of its reports, with its ``reports`` and its
@@ -618,6 +804,255 @@ class Store:
     def _article_report(self, article_id: str) -> dict[str, Any]:
         row = self._conn.execute(f"SELECT {_REPORT_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
         return _report(*row) if row else _report(article_id)
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """A stored article: ``id``, ``title``, ``published``, ``url``, ``outlet``, ``language``,
+        ``text`` and ``spans``, the sentences its events were read from (``start``/``end``: character
+        offsets into ``text``; ``event_id``: the fused event, ``report_id``: the report; each report's
+        ``sub_event_type``), in text order. None when no article has this id."""
+        row = self._conn.execute("SELECT id, title, published, url, outlet, language, text FROM articles "
+                                 "WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        article = dict(zip(("id", "title", "published", "url", "outlet", "language", "text"), row, strict=True))
+        spans = []
+        for report_id, fused_id, record in self._conn.execute(
+                "SELECT event_id, coalesce(fused_id, event_id), record FROM events WHERE article_id = ? "
+                "ORDER BY event_id", (article_id,)):
+            rec = json.loads(record)
+            for span in rec.get("evidence") or ():
+                if isinstance(span, dict) and span.get("article_id", article_id) == article_id:
+                    spans.append({"start": span.get("start"), "end": span.get("end"), "text": span.get("text"),
+                                  "event_id": fused_id, "report_id": report_id,
+                                  "sub_event_type": rec.get("sub_event_type")})
+        article["spans"] = sorted(spans, key=lambda sp: (sp["start"] or 0, sp["end"] or 0, sp["report_id"]))
+        return article
+
+    # -- review (``sitrep.review``, ``sitrep serve``) -----------------------------------------------
+
+    def review(self, event_id: str, status: str, fields: dict[str, Any] | None = None, note: str | None = None,
+               *, by: str, token_id: str | None = None) -> dict[str, Any]:
+        """An analyst's decision on the event ``event_id`` (its id or one of its reports'): ``status``
+        "confirmed" (pins the values of ``review.PINNED`` it shows), "corrected" (``fields``: the values
+        to set, ``review.CORRECTABLE``) or "rejected"; ``by`` names the analyst (a token's name). Written
+        with its audit entry in one transaction; returns the event as now stored (``event``), its
+        ``review`` set. NotFound for an unknown id; ReviewError for a status, field or value that
+        cannot be applied."""
+        if status not in STATUSES:
+            raise ReviewError(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
+        fields = check_fields(fields or {})
+        if status == "corrected" and not fields:
+            raise ReviewError("a correction needs the fields it corrects")
+        if status != "corrected" and fields:
+            raise ReviewError(f"fields are given only with status 'corrected', not {status!r}")
+        with self._transaction():
+            fused_id, members = self._members(event_id)
+            before = self._summary(fused_id)
+            current = self._review_of(members)
+            values: dict[str, Any] = dict(current["values"]) if current else {}
+            corrected = set(current["corrected"]) if current else set()
+            if status == "confirmed":
+                shown = json.loads(self._conn.execute(
+                    "SELECT record FROM fused_events WHERE event_id = ?", (fused_id,)).fetchone()[0])
+                values.update({k: shown.get(k) for k in PINNED})
+            values.update(fields)
+            corrected |= set(fields)
+            self._delete_in("reviews", "event_id", members)
+            self._conn.execute(
+                "INSERT INTO reviews (event_id, status, field_values, corrected, note, reviewer, reviewed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (fused_id, status, json.dumps(values, ensure_ascii=False),
+                                                 json.dumps(sorted(corrected)), note, by, _now()))
+            self._regroup(self._component(set(members)))
+            after = self._summary(self._fused_id(fused_id))
+            action = {"confirmed": "confirm", "corrected": "correct", "rejected": "reject"}[status]
+            self._audit(action, fused_id, members, by, token_id, before, after, note)
+        return self._found(fused_id)
+
+    def merge(self, ids: Sequence[str], *, by: str, token_id: str | None = None,
+              note: str | None = None) -> dict[str, Any]:
+        """Make the events of ``ids`` (event or report ids) one event, whatever fusion says, now and
+        after every later fusion (until a split parts them). Returns the merged event. NotFound for an
+        unknown id; ReviewError when the ids name fewer than two events."""
+        with self._transaction():
+            groups: dict[str, list[str]] = {}
+            for given in ids:
+                fused_id, members = self._members(given)
+                groups.setdefault(fused_id, members)
+            if len(groups) < 2:
+                raise ReviewError("a merge needs the ids of at least two different events")
+            before = [self._summary(f) for f in groups]
+            everything = sorted({m for members in groups.values() for m in members})
+            anchor = next(iter(groups))
+            self._forget_constraints(everything, everything)
+            self._conn.executemany("INSERT INTO fusion_constraints (a, b, together) VALUES (?, ?, 1)",
+                                   [(min(anchor, m), max(anchor, m)) for m in everything if m != anchor])
+            self._regroup(self._component(set(everything)))
+            merged = self._fused_id(anchor)
+            self._audit("merge", merged, [*everything, *groups], by, token_id, before, self._summary(merged), note)
+        return self._found(merged)
+
+    def split(self, event_id: str, article_ids: Sequence[str], *, by: str, token_id: str | None = None,
+              note: str | None = None) -> list[dict[str, Any]]:
+        """Take the reports of ``article_ids`` out of the event ``event_id``: they are never grouped with
+        its other reports again (until a merge joins them). The event keeps its review. Returns the
+        event left, then the event made of the reports taken out. NotFound for an unknown id;
+        ReviewError when an article has no report in the event, or a side would be empty."""
+        with self._transaction():
+            fused_id, members = self._members(event_id)
+            articles = dict(self._conn.execute(
+                f"SELECT event_id, article_id FROM events WHERE event_id IN ({','.join('?' * len(members))})",
+                members).fetchall())
+            strangers = sorted(set(article_ids) - set(articles.values()))
+            if strangers:
+                raise ReviewError(f"no report of event {fused_id} comes from article(s) {', '.join(strangers)}")
+            part = sorted(m for m in members if articles.get(m) in set(article_ids))
+            rest = sorted(m for m in members if m not in set(part))
+            if not part or not rest:
+                raise ReviewError("a split must leave reports on both sides: give the articles of some of "
+                                  "the event's reports, not all of them")
+            before = self._summary(fused_id)
+            self._forget_constraints(part, rest)
+            self._conn.executemany("INSERT INTO fusion_constraints (a, b, together) VALUES (?, ?, 0)",
+                                   [(min(p, r), max(p, r)) for p in part for r in rest])
+            current = self._review_of(members)
+            if current is not None and current["event_id"] in part:  # the review stays with the event left
+                self._conn.execute("UPDATE reviews SET event_id = ? WHERE event_id = ?", (rest[0], current["event_id"]))
+            self._delete_in("reviews", "event_id", part)
+            self._regroup(self._component(set(members)))
+            left, taken = self._fused_id(rest[0]), self._fused_id(part[0])
+            self._audit("split", fused_id, [*members, left, taken], by, token_id, before,
+                        [self._summary(left), self._summary(taken)], note)
+        return [self._found(left), self._found(taken)]
+
+    def audit(self, event_id: str) -> list[dict[str, Any]]:
+        """The audit entries of an event, oldest first: every review, merge or split that touched it or
+        one of its reports (``seq``, ``at``, ``by``, ``token_id``, ``action``, ``event_id``, ``before``,
+        ``after``, ``note``). NotFound for an unknown id."""
+        fused_id, members = self._members(event_id)
+        ids = sorted({fused_id, event_id, *members})
+        seqs: set[int] = set()
+        for chunk in _chunks(ids):
+            seqs.update(r[0] for r in self._conn.execute(
+                f"SELECT seq FROM audit_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk))
+        entries = []
+        for chunk in _chunks([str(q) for q in sorted(seqs)]):
+            entries += self._conn.execute(
+                "SELECT seq, created_at, who, token_id, action, event_id, before_state, after_state, note "
+                f"FROM audit_log WHERE seq IN ({','.join('?' * len(chunk))})", [int(q) for q in chunk]).fetchall()
+        return [{"seq": seq, "at": at, "by": who, "token_id": token, "action": action, "event_id": eid,
+                 "before": json.loads(before) if before else None, "after": json.loads(after) if after else None,
+                 "note": note} for seq, at, who, token, action, eid, before, after, note in sorted(entries)]
+
+    def _members(self, event_id: str) -> tuple[str, list[str]]:
+        """(fused event id, its reports) of an event or report id, fusing a report not fused yet first
+        (inside a write transaction); NotFound for an unknown id."""
+        row = self._conn.execute("SELECT fused_id FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no event or report {event_id!r} is stored")
+        if row[0] is None:
+            self._fuse([event_id], set())
+            row = self._conn.execute("SELECT fused_id FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        fused_id = str(row[0])
+        return fused_id, [r[0] for r in self._conn.execute(
+            "SELECT event_id FROM events WHERE fused_id = ? ORDER BY event_id", (fused_id,))]
+
+    def _fused_id(self, report_id: str) -> str:
+        (fused_id,) = self._conn.execute("SELECT fused_id FROM events WHERE event_id = ?", (report_id,)).fetchone()
+        return str(fused_id)
+
+    def _found(self, event_id: str) -> dict[str, Any]:
+        record = self.event(event_id)
+        if record is None:  # pragma: no cover - the id was just written
+            raise NotFound(f"no event {event_id!r} is stored")
+        return record
+
+    def _summary(self, fused_id: str) -> dict[str, Any]:
+        """What the audit log keeps of an event: its id, reports, articles, review and pinned fields."""
+        record = json.loads(self._conn.execute(
+            "SELECT record FROM fused_events WHERE event_id = ?", (fused_id,)).fetchone()[0])
+        reports = [r[0] for r in self._conn.execute(
+            "SELECT event_id FROM events WHERE fused_id = ? ORDER BY event_id", (fused_id,))]
+        review = record.get("review")
+        return {"event_id": fused_id, "reports": reports,
+                "article_ids": record.get("article_ids") or [record.get("article_id")],
+                "review": review.get("status") if review else None,
+                **{k: record.get(k) for k in PINNED}}
+
+    def _review_of(self, reports: Sequence[str]) -> dict[str, Any] | None:
+        """The latest review of any of these reports, None when none was reviewed."""
+        found = []
+        for chunk in _chunks(list(reports)):
+            found += self._conn.execute(
+                "SELECT event_id, status, field_values, corrected, note, reviewer, reviewed_at FROM reviews "
+                f"WHERE event_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        if not found:
+            return None
+        event_id, status, values, corrected, note, by, at = max(found, key=lambda r: (r[6], r[0]))
+        return {"event_id": event_id, "status": status, "values": json.loads(values),
+                "corrected": json.loads(corrected), "note": note, "by": by, "at": at}
+
+    def _forget_constraints(self, left: Sequence[str], right: Sequence[str]) -> None:
+        """Delete the analysts' constraints between a report of ``left`` and one of ``right``."""
+        for one in _chunks(list(left)):
+            for other in _chunks(list(right)):
+                a, b = ",".join("?" * len(one)), ",".join("?" * len(other))
+                self._conn.execute(f"DELETE FROM fusion_constraints WHERE (a IN ({a}) AND b IN ({b})) "
+                                   f"OR (a IN ({b}) AND b IN ({a}))", (*one, *other, *other, *one))
+
+    def _delete_in(self, table: str, column: str, values: Sequence[str]) -> None:
+        for chunk in _chunks(list(values)):
+            self._conn.execute(f"DELETE FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+
+    def _audit(self, action: str, event_id: str, touched: Sequence[str], by: str, token_id: str | None,
+               before: Any, after: Any, note: str | None) -> None:
+        """Append an entry to the audit log (inside the write transaction of the change)."""
+        (seq,) = self._conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_log").fetchone()
+        self._conn.execute(
+            "INSERT INTO audit_log (seq, created_at, who, token_id, action, event_id, before_state, after_state, "
+            "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, _now(), by, token_id, action, event_id, json.dumps(before, ensure_ascii=False),
+             json.dumps(after, ensure_ascii=False), note))
+        self._conn.executemany("INSERT INTO audit_events (event_id, seq) VALUES (?, ?)",
+                               [(i, seq) for i in sorted({event_id, *touched})])
+
+    # -- access tokens (``sitrep token``, ``sitrep serve``) -----------------------------------------
+
+    def create_token(self, role: str, name: str | None = None) -> tuple[str, dict[str, Any]]:
+        """A new API token of ``role`` (``ROLES``): (the token, to give once to its holder; its stored
+        description: ``id``, ``name``, ``role``, ``created_at``). Only the token's SHA-256 is stored.
+        ValueError for an unknown role or an empty name."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
+        token_id = secrets.token_hex(4)
+        token = f"sitrep_{token_id}_{secrets.token_urlsafe(32)}"
+        name = f"{role}-{token_id}" if name is None else name.strip()
+        if not name:
+            raise ValueError("a token's name cannot be empty")
+        info = {"id": token_id, "name": name, "role": role, "created_at": _now()}
+        with self._transaction():
+            self._conn.execute(
+                "INSERT INTO api_tokens (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                (token_id, name, role, _content_hash(token), info["created_at"]))
+        return token, info
+
+    def token(self, token: str) -> dict[str, Any] | None:
+        """The holder of a token (``id``, ``name``, ``role``), None when no live token is this one."""
+        row = self._conn.execute("SELECT id, name, role FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL",
+                                 (_content_hash(token),)).fetchone()
+        return dict(zip(("id", "name", "role"), row, strict=True)) if row else None
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token's ``id``, ``name``, ``role``, ``created_at`` and ``revoked_at`` (never the token)."""
+        cursor = self._conn.execute(
+            "SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
+        return [dict(zip(("id", "name", "role", "created_at", "revoked_at"), r, strict=True)) for r in cursor]
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Revoke a token by its id; False when no live token has it."""
+        with self._transaction():
+            cursor = self._conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                        (_now(), token_id))
+        return int(cursor.rowcount) > 0
 
     def unfused(self) -> int:
         """How many reports are not fused yet."""
@@ -786,7 +1221,18 @@ class Store:
                 if self._version() != version:
                     continue  # another process applied it meanwhile
                 self._conn.script(migration(version + 1, self._conn.name))
+                if version + 1 == 5:
+                    self._fill_step_5()
                 self._conn.set_version(version + 1)
+
+    def _fill_step_5(self) -> None:
+        """Fill the filter columns step 5 adds from the stored records (read here, not in SQL: JSON
+        functions differ from one database to another)."""
+        for table in ("events", "fused_events"):
+            rows = self._conn.execute(f"SELECT event_id, record FROM {table}").fetchall()
+            self._conn.executemany(
+                f"UPDATE {table} SET latitude = ?, longitude = ?, fatalities = ? WHERE event_id = ?",
+                [(*_point_and_toll(json.loads(record)), event_id) for event_id, record in rows])
 
     def _version(self) -> int:
         """The number of schema steps applied; StoreError when newer than this sitrep knows."""
@@ -845,26 +1291,35 @@ def _statements(script: str) -> list[str]:
 
 def _filters(
     db: Backend, country: str | None, since: date | None, until: date | None, event_type: str | None,
-    actor: str | None
+    actor: str | None, bbox: tuple[float, float, float, float] | None = None,
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions and their parameters for ``Store.events``."""
     where: list[str] = []
     params: list[Any] = []
     if country:
-        where.append(f"({db.nocase_eq('country')} OR {db.nocase_eq('iso3')})")
+        where.append(f"({db.nocase_eq('e.country')} OR {db.nocase_eq('e.iso3')})")
         params += [country, country]
     if since:
-        where.append("event_date >= ?")
+        where.append("e.event_date >= ?")
         params.append(since.isoformat())
     if until:
-        where.append("event_date <= ?")
+        where.append("e.event_date <= ?")
         params.append(until.isoformat())
     if event_type:
-        where.append(f"({db.nocase_eq('event_type')} OR {db.nocase_eq('sub_event_type')})")
+        where.append(f"({db.nocase_eq('e.event_type')} OR {db.nocase_eq('e.sub_event_type')})")
         params += [event_type, event_type]
     if actor:
-        where.append(f"({db.contains_folded('actor1')} OR {db.contains_folded('actor2')})")
+        where.append(f"({db.contains_folded('e.actor1')} OR {db.contains_folded('e.actor2')})")
         params += [db.fold(actor), db.fold(actor)]
+    if bbox:
+        west, south, east, north = bbox
+        where.append("e.latitude BETWEEN ? AND ?")
+        params += [south, north]
+        if west <= east:
+            where.append("e.longitude BETWEEN ? AND ?")
+        else:
+            where.append("(e.longitude >= ? OR e.longitude <= ?)")
+        params += [west, east]
     return where, params
 
 
@@ -884,6 +1339,11 @@ def _article_row(article: Article, digest: str) -> tuple[Any, ...]:
 
 def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
     """The columns of one event record; a record without an ``event_id`` is a programming error."""
+    return (*_columns(article_id, record), record.get("date_end") or None)
+
+
+def _columns(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """The columns events and fused events share, in the order of their inserts."""
     if not record.get("event_id"):
         raise ValueError(f"An event record of article {article_id!r} has no event_id: {record!r:.200}")
     return (
@@ -897,12 +1357,24 @@ def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
         record.get("actor1"),
         record.get("actor2"),
         json.dumps(record, ensure_ascii=False),
-        record.get("date_end") or None,
+        *_point_and_toll(record),
     )
 
 
+def _point_and_toll(record: dict[str, Any]) -> tuple[float | None, float | None, int]:
+    """(latitude, longitude, fatalities) of a record: the point only when the event has a place."""
+    lat, lon = record.get("latitude"), record.get("longitude")
+    toll = record.get("fatalities")
+    fatalities = toll if isinstance(toll, int) and not isinstance(toll, bool) else 0
+    if record.get("location") and isinstance(lat, int | float) and isinstance(lon, int | float) \
+            and not isinstance(lat, bool) and not isinstance(lon, bool) and math.isfinite(lat) and math.isfinite(lon):
+        return float(lat), float(lon), fatalities
+    return None, None, fatalities
+
+
 def _fused_row(record: dict[str, Any], reports: int) -> tuple[Any, ...]:
-    return (*_event_row(record["article_id"], record)[:10], reports)
+    review = record.get("review")
+    return (*_columns(record["article_id"], record), reports, review.get("status") if review else None)
 
 
 def _chunks(items: Sequence[str], size: int = 400) -> Iterator[list[str]]:
