@@ -93,12 +93,14 @@ def fill(store: Store, events: int, per_article: int, seed: int) -> int:
                     articles_copy.write_row(_article_row(article, _content_hash(article.text)))
                     batches.append(records)
             with cursor.copy("COPY events (event_id, article_id, event_date, event_type, sub_event_type, country, "
-                             "iso3, actor1, actor2, record, date_end, fused_id) FROM STDIN") as events_copy:
+                             "iso3, actor1, actor2, record, latitude, longitude, fatalities, date_end, fused_id) "
+                             "FROM STDIN") as events_copy:
                 for records in batches:
                     for record in records:
                         events_copy.write_row((*_event_row(record["article_id"], record), record["event_id"]))
             with cursor.copy("COPY fused_events (event_id, article_id, event_date, event_type, sub_event_type, "
-                             "country, iso3, actor1, actor2, record, reports) FROM STDIN") as fused_copy:
+                             "country, iso3, actor1, actor2, record, latitude, longitude, fatalities, reports, review) "
+                             "FROM STDIN") as fused_copy:
                 for records in batches:
                     for record in records:
                         fused_copy.write_row(_fused_row(record, 1))
