@@ -61,6 +61,22 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return path
 
 
+@pytest.fixture(scope="module")
+def postgresql_db(postgresql_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The store of ``db``, made the same way in a PostgreSQL database."""
+    from tests.conftest import postgresql_schema
+
+    address = postgresql_schema(postgresql_database)
+    folder = tmp_path_factory.mktemp("report-pg")
+    source = folder / "in.jsonl"
+    source.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    code, _, err = run("ingest", str(source), "--db", address, "-q")
+    assert code == 0, err
+    with Store(address) as store:
+        store.add(HOSTILE, [e.to_dict() for e in default_pipeline().analyse(HOSTILE).events])
+    return address
+
+
 def stored(db: str, **filters: Any) -> list[dict[str, Any]]:
     with Store(db, create=False) as store:
         return list(store.events(**filters))
@@ -280,3 +296,10 @@ def test_many_points_are_one_image_in_the_map() -> None:
     few, many = map_svg(report.VECTOR_POINTS), map_svg(report.VECTOR_POINTS + 1)
     assert "<image" not in few and few.count("<path") > report.VECTOR_POINTS  # a path per point
     assert "<image" in many and many.count("<path") < report.VECTOR_POINTS / 4
+
+
+def test_a_postgresql_store_gives_the_same_page(db: str, postgresql_db: str) -> None:
+    now = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    for filters in ({}, {"country": "Syria", "since": date(2019, 3, 1)}):
+        with Store(db, create=False) as lite, Store(postgresql_db, create=False) as pg:
+            assert report.render(pg, filters, now) == report.render(lite, filters, now)
