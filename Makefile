@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint gate snippets eval bench fuzz reliability clean
+.PHONY: demo test lint gate snippets eval bench fuzz reliability clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ reliability: $(STAMP)  ## SIGKILLs during ingest, a poisoned article, racing cre
 
 clean:
 	rm -rf $(VENV) sitrep.db sitrep.db-wal sitrep.db-shm
+
+screenshots: $(STAMP)  ## docs/dashboard.png (and docs/report.png) from the examples, in headless Chromium
+	$(BIN)/python bench/screenshots.py

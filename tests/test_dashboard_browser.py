@@ -211,3 +211,13 @@ def test_the_page_and_its_libraries_are_served_from_the_package(server: str) -> 
     world = httpx.get(server + "/static/world/countries-110m.json").json()
     assert world["type"] == "Topology" and "countries" in world["objects"]
     assert Path(__file__).parents[1].joinpath("src/sitrep/web/vendor/README.md").exists()
+
+
+def test_a_link_with_a_token_opens_the_data_and_drops_the_token(chrome: Any, server: str,
+                                                                store: dict[str, Any]) -> None:
+    p = chrome.new_page()
+    p.goto(f"{server}/?country=Kenya#token={store['token']}")
+    settle(p)
+    assert p.evaluate(COUNT_MARKERS) == len(placed(store["events"], country="Kenya")) == 1
+    assert "token" not in p.url and p.url.endswith("?country=Kenya")
+    p.close()

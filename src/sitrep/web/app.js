@@ -25,6 +25,14 @@
 
   const state = { filters: {}, unit: "auto", event: null, current: null };
   let token = sessionStorage.getItem("sitrep-token") || "";
+  // A link with "#token=..." (as `sitrep serve` prints it) hands the page a token: kept for this tab,
+  // then taken out of the address so that it is not shared with the view.
+  const handed = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (handed) {
+    token = handed;
+    sessionStorage.setItem("sitrep-token", token);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   let busy = 0;
 
   // -- helpers -------------------------------------------------------------------------------------
