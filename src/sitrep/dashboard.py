@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -173,6 +174,7 @@ class Summary:
 
 _CACHE: dict[tuple[Any, ...], list[Summary]] = {}
 _CACHE_SIZE = 8
+_READING = threading.Lock()  # one read of the store at a time: the page's three requests share the first
 
 
 def summaries(db: str, filters: Filters, *, store: Callable[[str], Store] | None = None) -> list[Summary]:
@@ -181,18 +183,19 @@ def summaries(db: str, filters: Filters, *, store: Callable[[str], Store] | None
     The last ``_CACHE_SIZE`` answers are kept while the database file and its write-ahead log are
     unchanged, so that panning the map does not read the store again. Raises ``StoreError`` (or
     ``MissingDatabase``) as ``Store`` does."""
-    key = (db, filters, _stamp(db))
-    if key[2] is not None and key in _CACHE:
-        return _CACHE[key]
-    with (store or _open)(db) as s:
-        records = s.events(country=filters.country, since=filters.since, until=filters.until,
-                           event_type=filters.type, actor=filters.actor)
-        found = [summary for summary in map(Summary.of, records) if filters.matches(summary)]
-    if key[2] is not None:
-        while len(_CACHE) >= _CACHE_SIZE:
-            del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = found
-    return found
+    with _READING:
+        key = (db, filters, _stamp(db))
+        if key[2] is not None and key in _CACHE:
+            return _CACHE[key]
+        with (store or _open)(db) as s:
+            records = s.events(country=filters.country, since=filters.since, until=filters.until,
+                               event_type=filters.type, actor=filters.actor)
+            found = [summary for summary in map(Summary.of, records) if filters.matches(summary)]
+        if key[2] is not None:
+            while len(_CACHE) >= _CACHE_SIZE:
+                del _CACHE[next(iter(_CACHE))]
+            _CACHE[key] = found
+        return found
 
 
 def in_view(found: Iterable[Summary], bbox: tuple[float, float, float, float] | None) -> list[Summary]:
