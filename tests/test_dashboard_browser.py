@@ -221,3 +221,23 @@ def test_a_link_with_a_token_opens_the_data_and_drops_the_token(chrome: Any, ser
     assert p.evaluate(COUNT_MARKERS) == len(placed(store["events"], country="Kenya")) == 1
     assert "token" not in p.url and p.url.endswith("?country=Kenya")
     p.close()
+
+
+def test_the_situation_report_opens_offline_and_shows_its_figures(chrome: Any, store: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="the report extra is not installed (pip install 'sitrep[report]')")
+    html = tmp_path / "report.html"
+    run("report", "--db", store["db"], "-o", str(html))
+    events = [json.loads(line) for line in run("export", "--db", store["db"], "--format", "jsonl").splitlines()]
+    kept = [e for e in events if (e.get("review") or {}).get("status") != "rejected"]
+    p = chrome.new_page()
+    asked: list[str] = []
+    p.on("request", lambda r: asked.append(r.url))
+    p.goto(html.as_uri())
+    p.wait_for_load_state("load")
+    assert p.inner_text("#fig-events") == str(len(kept))
+    assert p.inner_text("#fig-fatalities") == str(sum(e["fatalities"] for e in kept))
+    for chart in ("#map", "#weekly"):  # the charts are drawn, from inside the file
+        assert p.eval_on_selector(chart, "img => img.complete && img.naturalWidth > 0")
+    assert all(u.startswith(("file:", "data:")) for u in asked), asked
+    p.close()
