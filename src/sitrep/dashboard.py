@@ -189,7 +189,7 @@ def summaries(db: str, filters: Filters, *, store: Callable[[str], Store] | None
             return _CACHE[key]
         with (store or _open)(db) as s:
             records = s.events(country=filters.country, since=filters.since, until=filters.until,
-                               event_type=filters.type, actor=filters.actor)
+                               event_type=filters.type, actor=filters.actor, reviewed=_store_reviewed(filters.reviewed))
             found = [summary for summary in map(Summary.of, records) if filters.matches(summary)]
         if key[2] is not None:
             while len(_CACHE) >= _CACHE_SIZE:
@@ -310,6 +310,11 @@ def _number(name: str, value: str | None, kind: type[int] | type[float]) -> Any:
     if number < 0:
         raise FilterError(f"{name}: expected a number of at least 0, got {value!r}")
     return number
+
+
+def _store_reviewed(wanted: str | None) -> str | None:
+    """The store's ``reviewed`` selection that holds every event ``wanted`` selects."""
+    return "only" if wanted in ("confirmed", "corrected") else wanted
 
 
 def _review_matches(wanted: str | None, status: str) -> bool:

@@ -263,10 +263,22 @@ def create_app(db: str, *, public_read: bool = False) -> FastAPI:
 
     _reads(app)
     _writes(app)
+    _dashboard(app, db)
     # Other parts of the service go here, after the API's routes, so that the API's paths win: the
     # situation report (GET /report) and the dashboard (static files mounted at "/", which catches every
     # path left). Their routes take ``Depends(read_access)`` and read through ``opened(request)``.
     return app
+
+
+def _dashboard(app: FastAPI, db: str) -> None:
+    """The dashboard (``sitrep.dashboard``): its page at ``/``, its files under ``/static/`` and its
+    summaries under ``/dashboard/``, which read under the same access rules as the API."""
+    from sitrep.dashboard import routes
+
+    async def may_read(request: Request) -> None:
+        await read_access(request, await bearer(request))
+
+    app.router.routes.extend(routes(db, may_read))
 
 
 def _errors(app: FastAPI) -> None:

@@ -5,14 +5,15 @@
 "use strict";
 
 (function () {
+  // Colours as in the situation report: Okabe and Ito's palette, told apart by colour-blind readers.
   const TYPES = {
-    "Battles": ["#b2182b", ["Armed clash", "Government regains territory", "Non-state actor overtakes territory"]],
-    "Explosions/Remote violence": ["#d95f02", ["Chemical weapon", "Air/drone strike", "Suicide bomb",
+    "Battles": ["#D55E00", ["Armed clash", "Government regains territory", "Non-state actor overtakes territory"]],
+    "Explosions/Remote violence": ["#0072B2", ["Chemical weapon", "Air/drone strike", "Suicide bomb",
       "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"]],
-    "Violence against civilians": ["#7b3294", ["Sexual violence", "Attack", "Abduction/forced disappearance"]],
-    "Protests": ["#2166ac", ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"]],
-    "Riots": ["#1b7837", ["Violent demonstration", "Mob violence"]],
-    "Strategic developments": ["#525252", ["Agreement", "Arrests", "Change to group/activity",
+    "Violence against civilians": ["#CC79A7", ["Sexual violence", "Attack", "Abduction/forced disappearance"]],
+    "Protests": ["#009E73", ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"]],
+    "Riots": ["#E69F00", ["Violent demonstration", "Mob violence"]],
+    "Strategic developments": ["#555555", ["Agreement", "Arrests", "Change to group/activity",
       "Disrupted weapons use", "Headquarters or base established", "Looting/property destruction",
       "Non-violent transfer of territory", "Other"]],
   };
