@@ -449,6 +449,8 @@ def test_cli_marks_and_selects_reviewed_events(writable: tuple[str, dict[str, st
     assert rows[eid]["tags"] == "sitrep review: confirmed" and nairobi not in rows
     code, out, _ = run("events", "--db", db, "--format", "table")
     assert code == 0 and "confirmed" in out
+    code, out, _ = run("event", eid, "--db", db)
+    assert code == 0 and "review: confirmed by alice" in out
 
 
 def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:

@@ -557,6 +557,12 @@ def _describe_event(r: dict[str, Any]) -> Iterator[str]:
     yield (f"  fatalities {r.get('fatalities')} (UCDP low {r.get('fatalities_low')}, best "
            f"{r.get('fatalities_best')}, high {r.get('fatalities_high')})")
     yield f"  notes: {r.get('notes')}"
+    review = r.get("review")
+    if isinstance(review, dict):
+        changed = "; ".join(f"{k} {v!r} -> {r.get(k)!r}" for k, v in (review.get("machine") or {}).items())
+        note = f" ({review['note']})" if review.get("note") else ""
+        yield (f"  review: {review.get('status')} by {review.get('by')} at {review.get('at')}{note}"
+               + (f"; machine said {changed}" if changed else ""))
     yield ""
     yield f"{len(reports)} report{'s' if len(reports) != 1 else ''}:"
     for n, report in enumerate(reports, 1):
