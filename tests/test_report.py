@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sqlite3
 import sys
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -232,8 +233,11 @@ class Records:
         self.records, self.articles = records, articles
 
     def events(self, country: str | None = None, since: date | None = None, until: date | None = None,
-               event_type: str | None = None, actor: str | None = None, fused: bool = True) -> Any:
+               event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+               reviewed: str | None = None) -> Any:
         for r in self.records:
+            if reviewed is None and (r.get("review") or {}).get("status") == "rejected":
+                continue
             day = r.get("event_date")
             if (since or until) and not day:
                 continue
@@ -303,3 +307,44 @@ def test_a_postgresql_store_gives_the_same_page(db: str, postgresql_db: str) -> 
     for filters in ({}, {"country": "Syria", "since": date(2019, 3, 1)}):
         with Store(db, create=False) as lite, Store(postgresql_db, create=False) as pg:
             assert report.render(pg, filters, now) == report.render(lite, filters, now)
+
+
+@pytest.fixture
+def reviewed_db(db: str, tmp_path: Path) -> str:
+    """A copy of ``db`` in which an analyst confirmed the strike on the market and rejected the march."""
+    path = str(tmp_path / "reviewed.db")
+    with sqlite3.connect(db) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+    with Store(path) as store:
+        by_place = {e["location"]: e["event_id"] for e in store.events()}
+        store.review(by_place["Saraqib"], "confirmed", by="analyst")
+        store.review(by_place["Nairobi"], "rejected", by="analyst")
+    return path
+
+
+def test_reviews_in_the_store_give_the_reviewed_share_and_rejected_events_leave(reviewed_db: str,
+                                                                                tmp_path: Path) -> None:
+    html, _ = write_report(reviewed_db, tmp_path)
+    page = Page(html)
+    kept = stored(reviewed_db)
+    assert len(kept) == 3 and page.text("fig-events") == "3" and "Nairobi" not in html
+    assert page.text("reviewed") == ("1 of 3 events confirmed or corrected by an analyst (33%); the others are as "
+                                     "sitrep read them; 1 event an analyst rejected left out of every figure")
+
+
+def test_get_report_serves_the_page(reviewed_db: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from sitrep.serve import create_app
+
+    with TestClient(create_app(reviewed_db, public_read=True)) as client:
+        answer = client.get("/report", params={"country": "Syria", "since": "2019-03-01"})
+        assert answer.status_code == 200 and answer.headers["content-type"] == "text/html; charset=utf-8"
+        assert answer.headers["content-security-policy"] == report.POLICY
+        page = Page(answer.text)
+        assert page.text("fig-events") == str(len(stored(reviewed_db, country="Syria", since=date(2019, 3, 1))))
+        assert "<dd>country: Syria; since: 2019-03-01</dd>" in answer.text
+        assert client.get("/report", params={"type": "Picnic"}).status_code == 422
+        assert client.get("/report", params={"since": "2019-03-09", "until": "2019-03-01"}).status_code == 422
+    with TestClient(create_app(reviewed_db)) as client:
+        assert client.get("/report").status_code == 401

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from sitrep import __version__
 from sitrep.errors import import_optional
 from sitrep.extraction.taxonomy import EVENT_TYPES
 
-__all__ = ["FILTERS", "TOP_EVENTS", "TOP_SOURCES", "Period", "Summary", "page", "render", "summarize"]
+__all__ = ["FILTERS", "POLICY", "TOP_EVENTS", "TOP_SOURCES", "Period", "Summary", "page", "render", "summarize"]
 
 FILTERS = ("country", "since", "until", "event_type", "actor")
 """The filters ``summarize`` takes: the keyword arguments of ``Store.events``."""
@@ -58,6 +59,9 @@ COLOURS: dict[str, str] = {
 }
 """Colour of each event type on the map (Okabe and Ito's palette for colour-blind readers, grey last)."""
 OTHER_COLOUR = "#999999"
+POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+"""The page's Content-Security-Policy (in the page, and a header where it is served): nothing fetched,
+no script run."""
 SHOWN = ("event_id", "event_date", "event_type", "sub_event_type", "location", "admin1", "country", "actor1",
          "actor2", "fatalities", "fatalities_low", "fatalities_high", "notes", "sources", "reports")
 """The fields of an event the page shows (a record lacking one, as an older version wrote it, shows it as unknown)."""
@@ -78,8 +82,8 @@ class EventSource(Protocol):
     """What the report reads from a store (``sitrep.store.Store``)."""
 
     def events(self, country: str | None = None, since: date | None = None, until: date | None = None,
-               event_type: str | None = None, actor: str | None = None, fused: bool = True,
-               ) -> Iterator[dict[str, Any]]: ...
+               event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+               reviewed: str | None = None) -> Iterator[dict[str, Any]]: ...
 
     def counts(self) -> dict[str, int]: ...
 
@@ -162,7 +166,7 @@ def summarize(store: EventSource, filters: Mapping[str, Any], now: datetime) -> 
     if given["since"] and given["until"] and given["since"] > given["until"]:
         raise ValueError(f"the period starts ({given['since']}) after it ends ({given['until']})")
     # 1. The events that pass the filters, less those an analyst rejected.
-    everything = list(store.events(**given))
+    everything = list(store.events(**given, reviewed="all"))
     events = [e for e in everything if _status(e) != "rejected"]
     # 2. The period they cover, and the same filters over the period just before it.
     days = [d for d in (_day(e) for e in events) if d is not None]
@@ -172,7 +176,7 @@ def summarize(store: EventSource, filters: Mapping[str, Any], now: datetime) -> 
     if period is not None:
         earlier = period.before()
         shifted: dict[str, Any] = {**given, "since": earlier.first, "until": earlier.last}
-        before = [e for e in store.events(**shifted) if _status(e) != "rejected"]
+        before = list(store.events(**shifted))  # without ``reviewed``: all but the rejected
         previous = (earlier, len(before), _fatalities(before))
     # 3. The figures.
     reports = [r for e in events for r in e.get("reports") or () if isinstance(r, dict)]
@@ -202,9 +206,10 @@ def page(summary: Summary) -> str:
     env.filters["signed"] = _signed
     env.filters["many"] = _many
     return str(env.get_template("report.html").render(
-        s=summary, title=_title(summary), top=[_shown(e) for e in summary.top], version=__version__, colours=COLOURS,
+        s=summary, title=_title(summary), top=[_shown(e) for e in summary.top], version=__version__,
+        colours=COLOURS, policy=POLICY, link=_link, place=_place,
+        options=[(OPTIONS.get(k, k), v) for k, v in summary.filters.items() if v],
         map_uri=_map(summary.events), weekly_uri=_weekly_chart(summary.weekly) if summary.events else None,
-        link=_link, place=_place, options=[(OPTIONS.get(k, k), v) for k, v in summary.filters.items() if v],
     ))
 
 
@@ -359,11 +364,16 @@ def _figure(width: float, height: float) -> Any:
     return figure.Figure(figsize=(width, height), layout="constrained")
 
 
+_SAVING = threading.Lock()
+"""Held while a figure is written: matplotlib's settings are the process's, and a server writes reports
+in several threads."""
+
+
 def _svg_uri(fig: Any) -> str:
     """The figure as an SVG ``data:`` URI, the same bytes for the same figure (no date, fixed ids)."""
     matplotlib: Any = import_optional("matplotlib", EXTRA)
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "sitrep", "svg.fonttype": "path"}):
+    with _SAVING, matplotlib.rc_context({"svg.hashsalt": "sitrep", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None}, dpi=RASTER_DPI)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

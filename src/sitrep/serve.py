@@ -13,6 +13,8 @@
 - ``POST /events/{id}/review``, ``POST /events/merge``, ``POST /events/{id}/split``: analysts' changes
   (``Store.review``, ``Store.merge``, ``Store.split``), each in the audit log under the token's name.
 - ``GET /openapi.json``: the OpenAPI document.
+- ``GET /report``: the situation report (``sitrep.report``) on the events that pass the filters of
+  ``sitrep events`` (``country``, ``since``, ``until``, ``type``, ``actor``), one self-contained HTML page.
 
 Access: ``Authorization: Bearer TOKEN`` (``sitrep token create``). Reads need a token of any role
 unless ``public_read``; writes a reviewer's or an admin's. Without a valid token: 401; a reader's
@@ -30,7 +32,7 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -43,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from sitrep import __version__
-from sitrep.errors import MissingDatabase, NotFound, ReviewError, StoreError
+from sitrep.errors import MissingDatabase, MissingDependency, NotFound, ReviewError, StoreError
 from sitrep.store import Store
 
 __all__ = ["MAX_LIMIT", "create_app", "opened", "read_access", "write_access"]
@@ -263,6 +265,7 @@ def create_app(db: str, *, public_read: bool = False) -> FastAPI:
 
     _reads(app)
     _writes(app)
+    _report(app)
     _dashboard(app, db)
     # Other parts of the service go here, after the API's routes, so that the API's paths win: the
     # situation report (GET /report) and the dashboard (static files mounted at "/", which catches every
@@ -362,6 +365,36 @@ def _reads(app: FastAPI) -> None:
     def stats(request: Request, holder: Reader, filters: Annotated[Filters, Depends()]) -> Any:
         with opened(request) as store:
             return store.stats(**filters.query)
+
+
+def _report(app: FastAPI) -> None:
+    @app.get("/report", summary="The situation report on the filtered events: one self-contained HTML page",
+             response_class=Response, responses={200: {"content": {"text/html": {}}}})
+    def situation_report(
+        request: Request, holder: Reader,
+        country: Annotated[str | None, Query(max_length=200, description="Country name or ISO3 code, any case.")]
+        = None,
+        since: Annotated[date | None, Query(description="Events on or after this day (YYYY-MM-DD).")] = None,
+        until: Annotated[date | None, Query(description="Events on or before this day (YYYY-MM-DD).")] = None,
+        type: Annotated[str | None, Query(max_length=100, description="ACLED event type or sub-event type.")]
+        = None,
+        actor: Annotated[str | None, Query(max_length=200, description="Part of an actor's name, any case.")]
+        = None,
+    ) -> Response:
+        from sitrep import report
+
+        if type is not None and type.casefold() not in _event_types():
+            raise Problem(422, f"type {type!r:.80} is no ACLED event type or sub-event type")
+        if since is not None and until is not None and since > until:
+            raise Problem(422, f"since {since} is after until {until}")
+        filters = {"country": country, "since": since, "until": until, "event_type": type, "actor": actor}
+        try:
+            with opened(request) as store:
+                html = report.render(store, filters, datetime.now(UTC))
+        except MissingDependency as err:
+            raise Problem(501, str(err)) from None
+        return Response(html, media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": report.POLICY})
 
 
 def _writes(app: FastAPI) -> None:
