@@ -265,11 +265,11 @@ def create_app(db: str, *, public_read: bool = False) -> FastAPI:
 
     _reads(app)
     _writes(app)
+    # Other parts of the service go here, after the API's routes, so that the API's paths win: the
+    # situation report (GET /report), then the dashboard (its page at "/"). Their routes take
+    # ``Depends(read_access)`` (or its rules) and read through ``opened(request)``.
     _report(app)
     _dashboard(app, db)
-    # Other parts of the service go here, after the API's routes, so that the API's paths win: the
-    # situation report (GET /report) and the dashboard (static files mounted at "/", which catches every
-    # path left). Their routes take ``Depends(read_access)`` and read through ``opened(request)``.
     return app
 
 
