@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from sitrep.dashboard import (
     MAX_POINTS,
@@ -113,3 +117,35 @@ def test_timeline_by_day_and_by_week_with_empty_bins() -> None:
 def test_facets_list_the_values_present() -> None:
     rows = [BASE, replace(BASE, id="b", country="Niger", admin1=None)]
     assert facets(rows)["country"] == ["Mali", "Niger"] and facets(rows)["admin1"] == ["Gao"]
+
+
+def test_sitrep_serve_prints_a_dashboard_link_whose_token_reads_but_cannot_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'sitrep[serve]')")
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    from sitrep.cli import cli
+    from sitrep.store import Store
+
+    db = str(tmp_path / "s.db")
+    Store(db).close()
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    result = CliRunner().invoke(cli, ["serve", "--db", db, "--port", "8123"])
+    assert result.exit_code == 0, result.stderr
+    (link,) = re.findall(r"Dashboard: (\S+)", result.stderr)
+    assert link.startswith("http://127.0.0.1:8123/#token=")
+    token = link.split("#token=")[1]
+    client = TestClient(served["app"])
+    assert client.get("/").status_code == 200  # the page itself is public: it asks for the token
+    assert client.get("/dashboard/map").status_code == 401
+    assert client.get("/dashboard/map", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    answer = client.get("/dashboard/map", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.json()["total"] == 0
+    refused = client.post("/events/e1/review", json={"status": "confirmed"},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403
+    assert client.get("/dashboard/map?since=soon", headers={"Authorization": f"Bearer {token}"}).status_code == 400
+    public = CliRunner().invoke(cli, ["serve", "--db", db, "--public-read"])
+    assert "Dashboard: http://127.0.0.1:8000/\n" in public.stderr and served["app"].state.launch_token is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import secrets
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -818,7 +819,8 @@ def serve(db: str, host: str, port: int, public_read: bool) -> None:
     """Serve the stored events over HTTP: query them, and review, merge or split them with a token.
 
     Reads need a token of any role (unless --public-read), writes a reviewer's or an admin's: create
-    them with `sitrep token create`. No token exists until you create one. The API is described at
+    them with `sitrep token create`. The dashboard's address printed at the start carries a reader's
+    token valid while this server runs; no stored token exists until you create one. The API is described at
     /openapi.json. Stop with Ctrl-C.
 
     Example:
@@ -838,7 +840,10 @@ def serve(db: str, host: str, port: int, public_read: bool) -> None:
         pass  # a missing database is a usage error before anything listens
     click.echo(f"Serving {db} on http://{host}:{port} (reads {'public' if public_read else 'need a token'}); "
                "Ctrl-C stops.", err=True)
-    uvicorn.run(create_app(db, public_read=public_read), host=host, port=port, log_level="warning")
+    launch = None if public_read else secrets.token_urlsafe(24)  # a reader's token for this run only
+    click.echo(f"Dashboard: http://{host}:{port}/" + (f"#token={launch}" if launch else ""), err=True)
+    uvicorn.run(create_app(db, public_read=public_read, launch_token=launch), host=host, port=port,
+                log_level="warning")
 
 
 @cli.group(name="token")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -146,6 +147,10 @@ def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, 
     Problem that refuses it: 401 without a valid token, 403 for a reader's token on a write."""
     with opened(request) as store:
         holder = store.token(credentials.credentials) if credentials is not None else None
+    launch = request.app.state.launch_token
+    if holder is None and credentials is not None and launch \
+            and secrets.compare_digest(credentials.credentials, launch):
+        holder = {"id": None, "name": "launch link", "role": "reader"}
     if credentials is not None and holder is None:
         raise Problem(401, "This token is not valid (unknown or revoked).", {"WWW-Authenticate": "Bearer"})
     if holder is None and (write or not request.app.state.public_read):
@@ -243,10 +248,12 @@ class Filters:
 # -- the application -------------------------------------------------------------------------------
 
 
-def create_app(db: str, *, public_read: bool = False) -> FastAPI:
+def create_app(db: str, *, public_read: bool = False, launch_token: str | None = None) -> FastAPI:
     """The HTTP API over the store at ``db`` (an SQLite file; it must exist: MissingDatabase otherwise).
 
-    ``public_read``: reads need no token (writes always need a reviewer's). The store is opened for
+    ``public_read``: reads need no token (writes always need a reviewer's). ``launch_token``: a reader's
+    token kept only in memory while the application lives (``sitrep serve`` prints the dashboard's
+    address with it), beside the stored tokens. The store is opened for
     each request in the thread that answers it, so several processes and requests share it safely.
     """
     Store(db, create=False).close()  # a missing or unreadable database fails now, not at the first request
@@ -254,6 +261,7 @@ def create_app(db: str, *, public_read: bool = False) -> FastAPI:
                   description="Conflict events read from news articles: query them, review them.")
     app.state.db = db
     app.state.public_read = public_read
+    app.state.launch_token = launch_token
     _errors(app)
 
     @app.middleware("http")
