@@ -45,10 +45,10 @@ POISONED_INGEST = f"""
 import sys
 import sitrep.pipeline as pipeline
 real = pipeline.extract_events
-def extract_events(article, *args):
-    if {POISON_MARK!r} in article.text:
+def extract_events(resolved, *args):
+    if {POISON_MARK!r} in resolved.article.text:
         raise ValueError("could not convert string to float: '\\u00b2'")
-    return real(article, *args)
+    return real(resolved, *args)
 pipeline.extract_events = extract_events
 from sitrep.cli import main
 sys.argv = ["sitrep", *sys.argv[1:]]

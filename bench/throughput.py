@@ -27,13 +27,11 @@ from datetime import date
 from pathlib import Path
 
 from sitrep import nlp
-from sitrep.extraction.attribution import find_quotes
 from sitrep.extraction.events import extract_events
 from sitrep.models import Article
 from sitrep.pipeline import Analysis, Pipeline
 from sitrep.read import read_inputs
-from sitrep.resolve.actors import ActorBase, _read_data, actor_base
-from sitrep.resolve.places import GazetteerPlaces, focus_country, geoparse_doc
+from sitrep.resolve.actors import ActorBase, _read_data
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
@@ -59,12 +57,11 @@ def stages(articles: list[Article]) -> dict[str, float]:
     """Seconds per stage, each stage run on its own over the same parsed documents."""
     pipe = nlp.pipeline("en")
     docs, spacy_s = timed(lambda: list(pipe.pipe(a.text for a in articles)))
-    places, geo_s = timed(lambda: [geoparse_doc(d) for d in docs])
-    quotes, quote_s = timed(lambda: [find_quotes(d) for d in docs])
-    base = actor_base()
-    _, event_s = timed(lambda: [extract_events(a, d, p, q, focus_country(p), base, GazetteerPlaces())
-                                for a, d, p, q in zip(articles, docs, places, quotes, strict=True)])
-    return {"spacy": spacy_s, "geoparse": geo_s, "quotes": quote_s, "events": event_s}
+    pipeline = Pipeline()
+    mentions, mention_s = timed(lambda: [pipeline._mentions(a, d) for a, d in zip(articles, docs, strict=True)])
+    resolved, resolve_s = timed(lambda: [pipeline._resolve(m) for m in mentions])
+    _, event_s = timed(lambda: [extract_events(r) for r in resolved])
+    return {"spacy": spacy_s, "mentions": mention_s, "resolve": resolve_s, "events": event_s}
 
 
 def whole(articles: list[Article], workers: int) -> tuple[list[str], float]:

@@ -226,3 +226,34 @@ def test_every_alias_resolves_to_its_actor(base: ActorBase) -> None:
             failures.append(f"{alias!r} ({country}, {day}): expected {expected!r}, got {actor and actor.name!r}")
     assert _group_cases() and _state_cases()
     assert not failures, f"{len(failures)} aliases do not resolve to their actor:\n" + "\n".join(failures)
+
+
+# -- changes(): the days on which a reading can change, so that names resolve once for every day -------
+
+CHANGING = [
+    ("The Syrian army and HTS fighters clashed near Idlib while the army shelled the town.", "Syria"),
+    ("Al Shabaab militants attacked AMISOM troops and the SNA; police said gunmen fled.", "Somalia"),
+    ("Taliban fighters and Afghan forces fought; the army said the regime's troops withdrew.", "Afghanistan"),
+    ("Hayat Tahrir al-Sham took the city, the Military Forces of Syria (2000-2024) withdrew.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "country"), CHANGING)
+def test_a_reading_by_day_is_what_find_gives_on_every_day(base: ActorBase, text: str, country: str | None) -> None:
+    """Resolving once over the days ``changes`` gives reads as asking the base on each day would."""
+    from sitrep.stages import by_day
+
+    found = by_day(lambda day: base.find(text, country, day, offset=7), base.changes(text, country))
+    days = [date(y, m, d) for y in range(1995, 2027) for m, d in ((1, 1), (6, 15), (12, 8), (12, 9))]
+    days += [c for day in base.changes(text, country) for c in (day, date.fromordinal(day.toordinal() - 1))]
+    for day in [None, *days]:
+        assert found.on(day) == base.find(text, country, day, offset=7), day
+    resolved = by_day(lambda day: base.resolve(text, country, day), base.changes(text, country))
+    assert all(resolved.on(day) == base.resolve(text, country, day) for day in [None, *days])
+
+
+def test_changes_are_the_days_the_names_can_change_on(base: ActorBase) -> None:
+    assert date(2024, 12, 8) in base.changes("the Syrian army", None)
+    assert date(2024, 12, 8) in base.changes("the army", "Syria")  # the event country's forces
+    assert base.changes("the army", None) == ()  # no country, no state forces named
+    assert base.changes("residents of the town", "Syria") == ()

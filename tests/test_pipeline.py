@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
+
+import pytest
 
 from sitrep.errors import EmptyInput, InputError, MalformedRecord
 from sitrep.models import Article
@@ -72,7 +75,8 @@ def test_the_public_surface_is_pinned() -> None:
 
 
 def test_no_extraction_module_imports_a_resolver() -> None:
-    """Extraction finds words; resolvers are passed in through ``sitrep.resolvers``' interfaces."""
+    """Extraction reads resolved mentions (``sitrep.stages``); only the pipeline's resolve stage calls
+    the resolvers."""
     import ast
     from pathlib import Path
 
@@ -86,8 +90,8 @@ def test_no_extraction_module_imports_a_resolver() -> None:
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             imports[path.name] = imports.get(path.name, []) + names
     assert len(imports) > 5
-    offending = {name: [m for m in modules if m == "sitrep.resolve" or m.startswith("sitrep.resolve.")]
-                 for name, modules in imports.items()}
+    offending = {name: [m for m in modules if m in {"sitrep.resolve", "sitrep.resolvers"}
+                        or m.startswith("sitrep.resolve.")] for name, modules in imports.items()}
     assert {name: found for name, found in offending.items() if found} == {}
 
 
@@ -110,3 +114,64 @@ def test_resolvers_passed_in_resolve_the_events_names() -> None:
     assert event.actor1.name == "Ridge Brigade"
     assert event.location == "Qarnah" and event.geo_precision == 1 and event.iso3 == "SYR"
     assert event.place is not None and text[event.place.mention.start:event.place.mention.end] == "Qarnah"
+
+
+def test_assembly_asks_no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every name is resolved before events are assembled: a resolver asked during assembly fails."""
+    from sitrep import pipeline as stages_run
+    from sitrep.models import Actor, Place, Span
+    from sitrep.resolvers import InMemoryActors, InMemoryPlaces
+
+    assembling = []
+
+    class Watched(InMemoryActors):
+        def find(self, *args: Any, **kwargs: Any) -> Any:
+            assert not assembling, "actors looked up while assembling events"
+            return super().find(*args, **kwargs)
+
+        def resolve(self, *args: Any, **kwargs: Any) -> Any:
+            assert not assembling, "a speaker looked up while assembling events"
+            return super().resolve(*args, **kwargs)
+
+        def generic(self, *args: Any, **kwargs: Any) -> Any:
+            assert not assembling, "an unnamed actor looked up while assembling events"
+            return super().generic(*args, **kwargs)
+
+    real = stages_run.extract_events
+
+    def extract_events(resolved: Any) -> Any:
+        assembling.append(True)
+        try:
+            return real(resolved)
+        finally:
+            assembling.clear()
+
+    monkeypatch.setattr(stages_run, "extract_events", extract_events)
+    fighters = Actor("Ridge Brigade", "Rebel group", "Syria")
+    actors = Watched({"Ridge Brigade": fighters, "police": Actor("Police Forces of Syria", "State forces", "Syria")})
+    province = Place(Span(0, 4, "Homs"), "Homs", 34.7, 36.7, 1, "SY", "Syria", "Homs", None, "ADM1", 1_000_000)
+    village = Place(Span(0, 6, "Qarnah"), "Qarnah", 34.8, 36.6, 2, "SY", "Syria", "Homs", None, "PPL", 900)
+    text = ("Fighters of the Ridge Brigade shelled Qarnah village (Homs) on Monday, killing three people, "
+            "police said. The Ridge Brigade claimed responsibility for the attack.")
+    analysis = Pipeline(actors=actors, gazetteer=InMemoryPlaces((province, village), {"SY": "SYR"})).analyse(
+        Article(id="watched", text=text, published=date(2024, 1, 10)))
+    (event,) = analysis.events
+    assert event.actor1.name == "Ridge Brigade" and event.iso3 == "SYR" and event.fatalities.fatalities == 3
+    assert [s.name for s in event.sources] == ["Police Forces of Syria"]
+
+
+def test_stage_boundaries_are_frozen_with_a_docstring_per_field() -> None:
+    import ast
+    import dataclasses
+    import inspect
+    import textwrap
+
+    from sitrep import stages
+
+    for cls in (stages.Mentions, stages.Resolved, stages.SentenceActors, stages.ByDay, stages.Located):
+        assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+        documented = {node.target.id for node, after in itertools.pairwise(body)
+                      if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                      and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)}
+        assert documented == {f.name for f in dataclasses.fields(cls)}, cls

@@ -48,10 +48,10 @@ def poisoned(monkeypatch: pytest.MonkeyPatch) -> None:
     """Event extraction raises on an article whose text is POISON, as a bug in a rule would."""
     real = pipeline.extract_events
 
-    def extract_events(article: Article, *args: Any) -> Any:
-        if article.text == POISON:
+    def extract_events(resolved: Any, *args: Any) -> Any:
+        if resolved.article.text == POISON:
             raise ValueError("could not convert string to float: '²'")
-        return real(article, *args)
+        return real(resolved, *args)
 
     monkeypatch.setattr(pipeline, "extract_events", extract_events)
 

@@ -1,8 +1,20 @@
 """The pipeline: one spaCy pass per article, then places, quotes and events read from it.
 
-    read -> understand (spaCy) -> mentions, resolved (places, quotes) -> events assembled -> coded
+    read -> understand (spaCy) -> 1. mentions -> 2. resolved -> 3. events assembled -> (4. fused) -> 5. coded
 
-(the stages are named in ``Resolved``; resolvers are passed in, see ``sitrep.resolvers``).
+1. mentions (``Pipeline._mentions``, ``stages.Mentions``): spans only: the sentences, the dateline,
+   the statements and their speakers' words; the trigger cues are already in the parse
+   (``doc.spans["cues"]``, matched once by the understand stage);
+2. resolved (``Pipeline._resolve``, ``stages.Resolved``): places with the gazetteer (the geoparser
+   finds and resolves place names together), actors with the actor base (per sentence, for every
+   country and day an event can have: see ``stages``), dates against the publication day, speakers
+   by their canonical names, the places administrative parentheses pin;
+3. events assembled from the resolved mentions (``extraction.events``), a report's twin events merged;
+   nothing is looked up there;
+4. reports of one event from several articles are fused by the store (``sitrep ingest``);
+5. coded: sub-types from the user's or the embedding classifier, and notes (``Pipeline._code``).
+
+Resolvers are passed in (``sitrep.resolvers``); only stage 2 calls them.
 
 ``Pipeline.analyse`` takes one article; ``Pipeline.stream`` takes any mix of articles and read errors
 (as ``read.read_inputs`` yields them), batches the articles through ``nlp.parse``, and gives back
@@ -34,16 +46,21 @@ from spacy.tokens import Doc
 from sitrep import nlp
 from sitrep.classifier import NaiveBayes
 from sitrep.errors import AnalysisError, InputError, MissingDependency, printable
-from sitrep.extraction.attribution import find_quotes
-from sitrep.extraction.dates import plausible
+from sitrep.extraction.attribution import find_attributions, speaker_words, to_quotes
+from sitrep.extraction.dateline import read_dateline
+from sitrep.extraction.dates import find_dates, plausible
 from sitrep.extraction.events import extract_events, notes
+from sitrep.extraction.scene import main_place
 from sitrep.extraction.sources import named
+from sitrep.extraction.sources import speaker_words as source_words
 from sitrep.extraction.taxonomy import TYPE_OF
-from sitrep.models import Article, Event, Place, Quote
+from sitrep.models import Actor, ActorMention, Article, Event, Place, Quote, Span
 from sitrep.resolve import gazetteer
 from sitrep.resolve.actors import actor_base
+from sitrep.resolve.parenthesis import parenthetical_place
 from sitrep.resolve.places import GazetteerPlaces, country_name, focus_country, geoparse_doc
 from sitrep.resolvers import ActorResolver, PlaceResolver
+from sitrep.stages import ByDay, Mentions, Resolved, SentenceActors, by_day
 
 CLASSIFIERS = ("rules", "embeddings")
 """What decides each event's sub-type: the trigger rules alone, or with the sentence-embedding
@@ -52,6 +69,9 @@ BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch and per task sent to a worker process (or Dask worker)."""
 IN_FLIGHT_PER_WORKER = 2
 """Batches sent ahead per worker: one being analysed, one waiting, so no worker idles between batches."""
+
+GENERIC_KINDS = ("armed", "civilians", "protesters", "rioters")
+"""The unnamed actors an event's sides may need (``extraction.events._sides``)."""
 
 logger = logging.getLogger(__name__)
 
@@ -68,29 +88,6 @@ class Analysis:
     """Every attributed statement (``sitrep quotes``)."""
     events: tuple[Event, ...]
     """The events the article reports as news, in reading order (``sitrep extract``)."""
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What one article names, resolved: the boundary between reading the text and assembling events.
-
-    The stages of ``Pipeline._analyse_doc``: 1. mentions and 2. their resolution (``Pipeline._resolve``:
-    places with the gazetteer, statements with the actor base), 3. events assembled and 4. a report's
-    twin events merged (``extraction.events``), 5. coded (``Pipeline._code``). Reports of one event from
-    several articles are fused by the store (``sitrep ingest``).
-    """
-
-    article: Article
-    """The article as read; its publication day None when it was implausible."""
-    doc: Doc
-    """The article's one spaCy parse, its text the article's (``nlp.text``)."""
-    places: tuple[Place, ...]
-    """Every place the text names, resolved to the gazetteer, in reading order."""
-    focus: str | None
-    """ISO 3166-1 alpha-2 code of the country the article is about (``resolve.places.focus_country``),
-    None when it names no place."""
-    quotes: tuple[Quote, ...]
-    """Every attributed statement, its speaker named as the actor base names them where it does."""
 
 
 class Pipeline:
@@ -172,26 +169,75 @@ class Pipeline:
         return next(nlp.parse(self.language, [text]))
 
     def _analyse_doc(self, article: Article, doc: Doc) -> Analysis:
-        """One article from its parse, in the stages' order (see ``Resolved``)."""
-        resolved = self._resolve(_plausibly_dated(article), doc)  # 1-2. mentions, resolved
-        events = self._assemble(resolved)  # 3-4. events, a report's twins merged
+        """One article from its parse, in the stages' order (see the module docstring)."""
+        mentions = self._mentions(_plausibly_dated(article), doc)  # 1. spans only
+        resolved = self._resolve(mentions)  # 2. places, actors, dates, speakers resolved
+        events = extract_events(resolved)  # 3. events assembled, a report's twins merged (4. fused in the store)
         events = self._code(events)  # 5. sub-types from the user's or the embedding classifier, and notes
         return Analysis(resolved.article, resolved.places, resolved.quotes, tuple(events))
 
-    def _resolve(self, article: Article, doc: Doc) -> Resolved:
-        """Places resolved by the gazetteer and the country the article is about; statements, their
-        speakers resolved by the actor base against the publication day."""
-        places = geoparse_doc(doc)
-        focus = focus_country(places)
-        country = country_name(focus) if focus else None
-        quotes = find_quotes(doc, resolve=partial(self._speaker, country=country, when=article.published))
-        return Resolved(article, doc, tuple(places), focus, tuple(quotes))
+    @staticmethod
+    def _mentions(article: Article, doc: Doc) -> Mentions:
+        """What the text says, as spans: sentences, dateline, statements (the cues are in the parse)."""
+        return Mentions(article, doc, tuple(doc.sents), read_dateline(article.text),
+                        tuple(find_attributions(doc)))
 
-    def _assemble(self, resolved: Resolved) -> list[Event]:
-        """The events the article reports, sentence by sentence, with sides, precision, confidence and
-        notes (``extraction.events``; actors and dates are still found there, as each sentence is read)."""
-        return extract_events(resolved.article, resolved.doc, resolved.places, resolved.quotes, resolved.focus,
-                              self.actors, self.gazetteer)
+    def _resolve(self, mentions: Mentions) -> Resolved:
+        """Everything assembly reads, resolved: places by the gazetteer and the country the article is
+        about; dates against the publication day; statements, their speakers by the actor base against
+        the publication day; each sentence's actors and parenthesis, for every country and day an
+        event can have (see ``stages``)."""
+        article, doc = mentions.article, mentions.doc
+        text = article.text
+        found_places = geoparse_doc(doc)
+        focus = focus_country(found_places)  # reads the weights the geoparser gives its list
+        places = tuple(found_places)
+        country = country_name(focus) if focus else None
+        speak = partial(self._speaker, country=country, when=article.published)
+        found = list(mentions.attributions)
+        quotes = tuple(to_quotes(doc, found, {words: speak(words) for words in speaker_words(found)}))
+        published = article.published or mentions.dateline.day
+        opening = mentions.dateline.end
+        dates = tuple(d for d in find_dates(text, published) if d.span.end > opening)
+        entity_dates = {(e.start_char, e.end_char): tuple(find_dates("in " + e.text, published))
+                        for e in doc.ents if e.label_ == "DATE"}
+        main = main_place(places, focus)
+        code = main.country_code if main else None
+        located = {s.start_char: parenthetical_place(text, Span(s.start_char, s.end_char, s.text), code, self.gazetteer)
+                   for s in mentions.sentences}
+        pinned = [*places, *(p.place for p in located.values() if p is not None)]
+        countries = list(dict.fromkeys([None, *(p.country for p in pinned)]))
+        actors = {s.start_char: self._sentence_actors(s.text, s.start_char, countries) for s in mentions.sentences}
+        speakers = tuple(self._speaker_by_day(q, main.country if main else None) for q in quotes)
+        named_countries = {m.actor.country for reading in actors.values() for by in reading.readings.values()
+                           for ms in (by.undated, *by.values) for m in ms}
+        codes = {p.country_code for p in pinned if p.country_code}
+        generics = {(kind, c): self.actors.generic(kind, c) for kind in GENERIC_KINDS
+                    for c in dict.fromkeys([*countries, *named_countries])}
+        return Resolved(article, doc, mentions.sentences, published, opening, places, focus, main, quotes, speakers,
+                        dates, entity_dates, actors, located, {c: self.gazetteer.iso3(c) for c in codes}, generics)
+
+    def _sentence_actors(self, text: str, offset: int, countries: list[str | None]) -> SentenceActors:
+        """A sentence's actors as the actor base reads them for an event in each of ``countries``, on
+        every day (``stages.by_day`` over the days the names can change on)."""
+        readings: dict[str | None, ByDay[tuple[ActorMention, ...]]] = {}
+        for country in countries:
+            def find(day: date | None, country: str | None = country) -> tuple[ActorMention, ...]:
+                return tuple(self.actors.find(text, country=country, when=day, offset=offset))
+
+            readings[country] = by_day(find, self.actors.changes(text, country))
+        return SentenceActors(Span(offset, offset + len(text), text), readings)
+
+    def _speaker_by_day(self, quote: Quote, country: str | None) -> ByDay[Actor | None] | None:
+        """The actor a statement's speaker names in ``country``, on every day; None without words to look up."""
+        words = source_words(quote)
+        if words is None:
+            return None
+
+        def resolve(day: date | None) -> Actor | None:
+            return self.actors.resolve(words, country=country, when=day)
+
+        return by_day(resolve, self.actors.changes(words, country))
 
     def _code(self, events: list[Event]) -> list[Event]:
         """The events as the user's classifier codes their sub-types, when one was given, then as the

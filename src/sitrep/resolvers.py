@@ -1,10 +1,11 @@
 """What the stages may ask of the knowledge bases: small interfaces, and in-memory implementations.
 
 Extraction (``sitrep.extraction``) finds words; resolving them to the actor knowledge base or the
-gazetteer is the resolvers' work (``sitrep.resolve``). Extraction never imports a resolver: the
-pipeline passes one in, typed by the protocols below, so that a stage can be run and tested with a
-small in-memory resolver instead of the shipped knowledge bases (the shipped ones:
-``resolve.actors.ActorBase`` and ``resolve.places.GazetteerPlaces``).
+gazetteer is the resolvers' work (``sitrep.resolve``). Only the pipeline's resolve stage
+(``Pipeline._resolve``) calls a resolver: extraction never imports one and event assembly reads what
+was resolved (``sitrep.stages.Resolved``). The pipeline is given resolvers typed by the protocols
+below, so that it can be run and tested with a small in-memory resolver instead of the shipped
+knowledge bases (the shipped ones: ``resolve.actors.ActorBase`` and ``resolve.places.GazetteerPlaces``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class ActorResolver(Protocol):
 
     def resolve(self, name: str, country: str | None = None, when: date | None = None) -> Actor | None:
         """The actor one name means, None when it names none."""
+        ...
+
+    def changes(self, text: str, country: str | None = None) -> tuple[date, ...]:
+        """The days from which ``find`` or ``resolve`` of ``text`` in ``country`` may read differently
+        (a government period begins, a group is founded or dissolved), ascending; a superset will do.
+        The resolve stage resolves names once for every day with it (``stages.by_day``)."""
         ...
 
     def generic(self, kind: str, country: str | None) -> Actor:
@@ -85,6 +92,9 @@ class InMemoryActors:
     def resolve(self, name: str, country: str | None = None, when: date | None = None) -> Actor | None:
         mentions = self.find(name, country, when)
         return replace(mentions[0].actor, mention=None) if mentions else None
+
+    def changes(self, text: str, country: str | None = None) -> tuple[date, ...]:
+        return ()  # its actors have no periods
 
     def generic(self, kind: str, country: str | None) -> Actor:
         base, inter = GENERIC_NAMES[kind]

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -133,12 +133,16 @@ MIN_QUOTE_CHARS = 12
 
 
 @dataclass(frozen=True)
-class _Attribution:
-    """A cue with its speaker and content, as token or character ranges before making spans."""
+class Attribution:
+    """A statement found in a parse, before its speaker is looked up: a cue with its speaker and
+    content, as token or character ranges."""
 
     cue: tuple[int, int]
+    """Character offsets of the words of saying ("said", "according to")."""
     source: TokenSpan | None
+    """The speaker's words in the parse; None when the statement names none."""
     content: tuple[int, int]
+    """Character offsets of what was said."""
 
 
 def find_quotes(doc: Doc, resolve: Callable[[str], str | None] | None = None) -> list[Quote]:
@@ -148,8 +152,16 @@ def find_quotes(doc: Doc, resolve: Callable[[str], str | None] | None = None) ->
     None) the actor is the speaker's name as written, without a leading article. Pronoun speakers
     take the actor of the last named speaker of the same kind (person or organisation).
     """
+    found = find_attributions(doc)
+    names = {words: resolve(words) for words in speaker_words(found)} if resolve else {}
+    return to_quotes(doc, found, names)
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Every attributed statement in a parsed article, in text order, its speaker as words (the
+    mentions stage: ``to_quotes`` names the speakers once the words are resolved)."""
     quotes = _quote_spans(nlp.text(doc))
-    found: list[_Attribution] = []
+    found: list[Attribution] = []
     for token in doc:
         if token.lower_ == "according":
             found.extend(_according_to(token))
@@ -157,7 +169,13 @@ def find_quotes(doc: Doc, resolve: Callable[[str], str | None] | None = None) ->
             found.extend(_verb_attribution(token, quotes))
     found.extend(_inverted(doc, quotes))
     found = [a for a in found if not _inside_quote(a.cue, quotes)]
-    return _to_quotes(doc, _dedupe(found), resolve)
+    return _dedupe(found)
+
+
+def speaker_words(found: Iterable[Attribution]) -> list[str]:
+    """The distinct words of the named (not pronoun) speakers of ``found``, for the resolver to look up."""
+    words = (a.source.text for a in found if a.source is not None and not _pronoun(a.source))
+    return list(dict.fromkeys(words))
 
 
 def source_kind(name: str) -> str:
@@ -303,7 +321,7 @@ def _name_tokens(head: Token) -> TokenSpan:
 # ---------------------------------------------------------------- content
 
 
-def _verb_attribution(verb: Token, quotes: list[tuple[int, int]]) -> Iterator[_Attribution]:
+def _verb_attribution(verb: Token, quotes: list[tuple[int, int]]) -> Iterator[Attribution]:
     """The attribution headed by one speech verb, if it has content."""
     if verb.dep_ == "acl" and not any(c.dep_ == "ccomp" for c in verb.children):
         return
@@ -318,7 +336,7 @@ def _verb_attribution(verb: Token, quotes: list[tuple[int, int]]) -> Iterator[_A
     text = nlp.text(verb.doc)
     content = _tidy(text, _one_paragraph(text, content, cue))
     if content[1] - content[0] > 1:
-        yield _Attribution(cue, source, content)
+        yield Attribution(cue, source, content)
 
 
 def _continued(doc: Doc, cue: tuple[int, int], content: tuple[int, int],
@@ -430,7 +448,7 @@ def _preceding_clause(verb: Token, source: TokenSpan | None) -> tuple[int, int] 
     return content
 
 
-def _according_to(token: Token) -> Iterator[_Attribution]:
+def _according_to(token: Token) -> Iterator[Attribution]:
     """"according to X": X is the source of the clause that the phrase modifies."""
     doc = token.doc
     if token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
@@ -447,7 +465,7 @@ def _according_to(token: Token) -> Iterator[_Attribution]:
         return
     content = _outside_phrase(tokens, phrase)
     cue = (token.idx, doc[token.i + 1].idx + 2)
-    yield _Attribution(cue, _name_tokens(objects[0]), _tidy(nlp.text(doc), content))
+    yield Attribution(cue, _name_tokens(objects[0]), _tidy(nlp.text(doc), content))
 
 
 def _outside_phrase(tokens: list[Token], phrase: tuple[int, int]) -> tuple[int, int]:
@@ -461,7 +479,7 @@ def _outside_phrase(tokens: list[Token], phrase: tuple[int, int]) -> tuple[int, 
     return _token_range(before + after)
 
 
-def _inverted(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[_Attribution]:
+def _inverted(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[Attribution]:
     """"“...”, judges analyst Aaron Stein": a speech verb form before its subject, after a quote."""
     for token in doc[1:]:
         if token.lower_ not in INVERSION_FORMS or (token.pos_ == "VERB" and _speaker(token) is not None):
@@ -472,7 +490,7 @@ def _inverted(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[_Attribution]
         if quote is not None and name is not None:
             cue = (token.idx, token.idx + len(token))
             content = _continued(doc, cue, _with_sentence_lead(doc, quote), quotes)
-            yield _Attribution(cue, name, _tidy(nlp.text(doc), content))
+            yield Attribution(cue, name, _tidy(nlp.text(doc), content))
 
 
 def _following_name(token: Token) -> TokenSpan | None:
@@ -518,9 +536,9 @@ def _tidy(text: str, span: tuple[int, int]) -> tuple[int, int]:
 # ---------------------------------------------------------------- output
 
 
-def _dedupe(found: list[_Attribution]) -> list[_Attribution]:
+def _dedupe(found: list[Attribution]) -> list[Attribution]:
     """One attribution per content range, the one with a named speaker first."""
-    best: dict[tuple[int, int], _Attribution] = {}
+    best: dict[tuple[int, int], Attribution] = {}
     for item in found:
         kept = best.get(item.content)
         if kept is None or (kept.source is None and item.source is not None):
@@ -528,9 +546,10 @@ def _dedupe(found: list[_Attribution]) -> list[_Attribution]:
     return sorted(best.values(), key=lambda a: (a.cue, a.content))
 
 
-def _to_quotes(doc: Doc, found: list[_Attribution],
-               resolve: Callable[[str], str | None] | None) -> list[Quote]:
-    """Spans and actor names, pronouns taking the last named speaker of their kind."""
+def to_quotes(doc: Doc, found: list[Attribution], names: Mapping[str, str | None]) -> list[Quote]:
+    """The statements as quotes: spans, and actor names from ``names`` (a speaker's words -> its
+    canonical name, None or absent: the name as written), pronouns taking the last named speaker of
+    their kind."""
     text = nlp.text(doc)
     last: dict[bool, str] = {}
     quotes = []
@@ -539,18 +558,22 @@ def _to_quotes(doc: Doc, found: list[_Attribution],
         source = None
         if item.source is not None:
             source = Span(item.source.start_char, item.source.end_char, item.source.text)
-            actor = _actor(item.source, resolve, last)
+            actor = _actor(item.source, names, last)
         cue = Span(item.cue[0], item.cue[1], text[item.cue[0] : item.cue[1]])
         content = Span(item.content[0], item.content[1], text[item.content[0] : item.content[1]])
         quotes.append(Quote(source=source, actor=actor, cue=cue, content=content))
     return quotes
 
 
-def _actor(name: TokenSpan, resolve: Callable[[str], str | None] | None, last: dict[bool, str]) -> str | None:
+def _pronoun(name: TokenSpan) -> bool:
+    return len(name) == 1 and name[0].lower_ in PRONOUNS
+
+
+def _actor(name: TokenSpan, names: Mapping[str, str | None], last: dict[bool, str]) -> str | None:
     """Canonical name of a speaker; a pronoun takes the last named person (he, she) or group."""
-    if len(name) == 1 and name[0].lower_ in PRONOUNS:
+    if _pronoun(name):
         return last.get(name[0].lower_ in PERSON_PRONOUNS)
-    actor = (resolve(name.text) if resolve else None) or _clean_name(name)
+    actor = names.get(name.text) or _clean_name(name)
     last[_is_person(name)] = actor
     return actor
 

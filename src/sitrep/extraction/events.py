@@ -1,4 +1,9 @@
-"""From an analysed article to coded events.
+"""From an analysed article to coded events: the assembly stage.
+
+It reads what the resolve stage found and resolved (``stages.Resolved``: places, each sentence's
+actors for every country and day, dates, statements, parentheses) and asks no knowledge base
+anything: an event's actors are its sentence's reading for the event's country and day
+(``SentenceActors.on``).
 
 The cascade, per sentence of the article (the numbers match the comments in ``extract_events``):
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -29,10 +34,8 @@ from spacy.tokens import Span as SpacySpan
 
 from sitrep.extraction import taxonomy
 from sitrep.extraction.background import aggregate_toll, background_statement, episode_total
-from sitrep.extraction.dateline import read_dateline
-from sitrep.extraction.dates import DateMention, find_dates, shift_day
+from sitrep.extraction.dates import DateMention, shift_day
 from sitrep.extraction.fatalities import combine_tolls, read_fatalities, toll_relation
-from sitrep.extraction.location import Located, parenthetical_place
 from sitrep.extraction.realis import (
     asserted,
     cue_phrase,
@@ -42,11 +45,10 @@ from sitrep.extraction.realis import (
     relative_host,
 )
 from sitrep.extraction.roles import AGENT, OTHER, PATIENT, SOURCE, read_roles, role_at
-from sitrep.extraction.scene import (AFFILIATION, compatible, event_places, main_place, named_settlements,
-                                    near_not_in, nearby_place)
+from sitrep.extraction.scene import AFFILIATION, compatible, event_places, named_settlements, near_not_in, nearby_place
 from sitrep.extraction.sources import Sources
-from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Quote, Source, Span
-from sitrep.resolvers import ActorResolver, PlaceResolver
+from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Source, Span
+from sitrep.stages import Located, Resolved
 
 RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
 ESCALATIONS = {
@@ -160,33 +162,30 @@ class Context:
     """The publication day: the article's, else the one its dateline gives (``dateline.read_dateline``)."""
     places: Sequence[Place]
     dates: Sequence[DateMention]
-    actors: ActorResolver
-    gazetteer: PlaceResolver
     focus: Place | None
     """The article's main place: the first place of its focus country."""
     sources: Sources
+    resolved: Resolved
+    """What the article names, resolved: each sentence's actors, places pinned by parentheses, the
+    unnamed actors and ISO3 codes of the countries events can have."""
     doc: Doc | None = None
     """The article's parse, for the roles around each trigger (``roles.read_roles``)."""
 
 
-def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: Sequence[Quote],
-                   focus: str | None, actors: ActorResolver, gazetteer: PlaceResolver) -> list[Event]:
-    """Every event the article reports as news, in reading order. ``places``: the article's places
-    (``resolve.places.geoparse_doc``); ``focus``: the ISO2 code of the country it is about; ``actors``
-    and ``gazetteer`` resolve the names the sentences give (``sitrep.resolvers``)."""
+def extract_events(resolved: Resolved) -> list[Event]:
+    """Every event the article reports as news, in reading order, from what it names, resolved
+    (``stages.Resolved``: places, actors, dates, statements; nothing is looked up here)."""
+    article, doc, places, focus = resolved.article, resolved.doc, resolved.places, resolved.focus
     text = article.text
-    line = read_dateline(text)
-    published = article.published or line.day
-    opening = line.end
-    dates = [d for d in find_dates(text, published) if d.span.end > opening]
-    main = main_place(places, focus)
-    ctx = Context(article, published, places, dates, actors, gazetteer, main,
-                  Sources(text, quotes, actors, main.country if main else None), doc)
+    published = resolved.published
+    main = resolved.main
+    ctx = Context(article, published, places, resolved.dates, main,
+                  Sources(text, resolved.quotes, resolved.speakers), resolved, doc)
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
     related = RELATED.search(text)
     drafts: list[_Draft] = []
     lede_end = 0
-    for index, sent in enumerate(doc.sents):
+    for index, sent in enumerate(resolved.sentences):
         if index < LEDE_SENTENCES:
             lede_end = sent.end_char
         if related and sent.start_char >= related.start():
@@ -197,7 +196,7 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
             continue  # 2.
         cues = list(taxonomy.triggers(doc, sent.start_char, sent.end_char))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
-        reported = _reported_cues(sent, span.start, cues, headline, ctx.published, reference)
+        reported = _reported_cues(sent, span.start, cues, headline, resolved.entity_dates, reference)
         if episode_total(sent.text) and reported:
             continue  # a total over the episode's days told as its own news: no event, no incident's toll
         if cues and not reported:
@@ -241,12 +240,13 @@ def extract_events(article: Article, doc: Doc, places: Sequence[Place], quotes: 
 
 
 def _reported_cues(sent: SpacySpan, offset: int, cues: list[taxonomy.Trigger], headline: bool,
-                   published: date | None, reference: date | None) -> list[taxonomy.Trigger]:
+                   entity_dates: Mapping[tuple[int, int], Sequence[DateMention]],
+                   reference: date | None) -> list[taxonomy.Trigger]:
     """The cues of a sentence that report news: asserted by their clause and not recalled; a cue in a
     relative clause of another cue's noun shares that cue's verdict ("a trial over the 2004 bombing
     that killed nine soldiers": the killing is the bombing's, history too)."""
     verdict = {t: asserted(sent, offset + t.start, offset + t.end, headline)
-               and not _recalled(sent, offset + t.start, offset + t.end, published, reference) for t in cues}
+               and not _recalled(sent, offset + t.start, offset + t.end, entity_dates, reference) for t in cues}
     for cue in cues:
         nouns = relative_host(sent, offset + cue.start, offset + cue.end)
         host = next((t for n in nouns for t in cues if t is not cue and offset + t.start <= n < offset + t.end), None)
@@ -424,13 +424,15 @@ def _is_background(text: str, dates: list[DateMention], reference: date | None) 
     return deaths is not None and aggregate_toll(deaths.fatalities)
 
 
-def _recalled(sent: SpacySpan, start: int, end: int, published: date | None, reference: date | None) -> bool:
+def _recalled(sent: SpacySpan, start: int, end: int, entity_dates: Mapping[tuple[int, int], Sequence[DateMention]],
+              reference: date | None) -> bool:
     """Whether a nominal cue's own dates put it before the news ("the 2004 bombing", "a deadly January
-    attack"), whatever the rest of the sentence is dated."""
+    attack"), whatever the rest of the sentence is dated. ``entity_dates``: the dates of each DATE
+    entity (``Resolved.entity_dates``)."""
     phrase = cue_phrase(sent, start, end)
     if phrase is None:
         return False
-    own = [m for ent in phrase.ents if ent.label_ == "DATE" for m in find_dates("in " + ent.text, published)]
+    own = [m for ent in phrase.ents if ent.label_ == "DATE" for m in entity_dates[ent.start_char, ent.end_char]]
     return bool(own) and all(_background(m, reference) for m in own)
 
 
@@ -503,8 +505,8 @@ def _merge(into: _Draft, other: _Draft) -> None:
 def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
     """'Al Shabaab claimed responsibility': the claimant is the event's perpetrator."""
     draft.sentences.append(span)
-    for mention in ctx.actors.find(span.text, country=draft.place.country if draft.place else None,
-                                   when=draft.known_day, offset=span.start):
+    for mention in ctx.resolved.actors[span.start].on(draft.place.country if draft.place else None,
+                                                     draft.known_day):
         if not mention.generic and not NEGATED.search(ctx.article.text, max(0, mention.span.start - 12),
                                                       mention.span.start):
             draft.actors.append(mention)
@@ -543,8 +545,7 @@ def _continues(previous: _Draft, own_places: list[Place], named: frozenset[str])
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
                previous: _Draft | None, ctx: Context, paragraph: int, index: int, now: bool) -> _Draft:
     day, end, precision, dated = _when(span, dates, previous, ctx, now)
-    located = parenthetical_place(ctx.article.text, span, ctx.focus.country_code if ctx.focus else None,
-                                  ctx.gazetteer)
+    located = ctx.resolved.located[span.start]
     if located is not None:
         place: Place | None = located.place
         borrowed = False
@@ -587,7 +588,7 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
     roles = [] if trigger is None or ctx.doc is None else read_roles(
         ctx.doc, span.start, span.end, cue, span.start + trigger.end)
     agentive = any(r.role == AGENT for r in roles)
-    for mention in ctx.actors.find(span.text, country=country, when=draft.known_day, offset=span.start):
+    for mention in ctx.resolved.actors[span.start].on(country, draft.known_day):
         before = ctx.article.text[max(0, mention.span.start - 30):mention.span.start]
         if AFFILIATION.search(before) or NEGATED.search(before):
             continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
@@ -668,10 +669,10 @@ def _when(span: Span, dates: list[DateMention], previous: _Draft | None,
 def _finish(draft: _Draft, ctx: Context) -> Event:
     """Freeze a draft into an Event: pick the two sides, the place, the notes and the confidence."""
     country = _country(draft, ctx)
-    actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.actors)
+    actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.resolved.generics)
     if _one_sided(draft, actor2):
         draft.trigger = replace(draft.trigger, sub_event_type="Attack")
-        actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.actors)
+        actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.resolved.generics)
     place = draft.place
     event_type = draft.trigger.event_type
     civilian = event_type == "Violence against civilians" or (
@@ -707,7 +708,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
         assoc_actor_2=assoc2,
         place=place,
         country=country or "",
-        iso3=ctx.gazetteer.iso3(place.country_code) if place and place.country_code else None,
+        iso3=ctx.resolved.iso3[place.country_code] if place and place.country_code else None,
         admin1=draft.located.admin1 if draft.located else (place.admin1 if place else None),
         admin2=draft.located.admin2 if draft.located else (place.admin2 if place else None),
         location=place.name if place else "",
@@ -754,8 +755,8 @@ def _point(place: Place | None, country: str | None, ctx: Context) -> tuple[floa
     return None, None, 3  # no place named: no point, never a stand-in
 
 
-def _sides(draft: _Draft, country: str | None,
-           base: ActorResolver) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
+def _sides(draft: _Draft, country: str | None, generics: Mapping[tuple[str, str | None], Actor],
+           ) -> tuple[Actor, tuple[str, ...], Actor | None, tuple[str, ...]]:
     """actor1 and its allies, actor2 and its allies, ACLED's way.
 
     actor1 is the first armed actor that acted (the agent of a trigger in the parse, else one named
@@ -784,7 +785,7 @@ def _sides(draft: _Draft, country: str | None,
             first = next((m for m in armed if m.span.start not in acted_upon | draft.others), None)
         kind = draft.trigger.event_type
         if first is None and kind in WAR_ZONE_TYPES and all(m.span.start in acted_upon for m in armed):
-            side1.append(base.generic("armed", country))  # only the side acted upon is named
+            side1.append(generics["armed", country])  # only the side acted upon is named
         else:
             first = first or armed[0]
             side1.append(first.actor)
@@ -798,20 +799,20 @@ def _sides(draft: _Draft, country: str | None,
     kind = draft.trigger.event_type
     victims = [m.actor for m in civilians if m.span.start in acted_upon]
     if kind == "Protests":
-        side1 = [base.generic("protesters", country)]
+        side1 = [generics["protesters", country]]
         side2 = [m.actor for m in armed if m.actor.inter == "State forces"][:1]
     elif kind == "Riots":
         side2 = [a for a in side2 if a.inter != "Protesters"]  # the crowd is the rioters, not their target
         if not any(a.inter == "Rioters" for a in side1):
-            side1 = [base.generic("rioters", country), *[a for a in side1 if a.inter != "Protesters"]]
+            side1 = [generics["rioters", country], *[a for a in side1 if a.inter != "Protesters"]]
     if kind == "Violence against civilians":
-        side2 = [c.actor for c in civilians][:1] or [base.generic("civilians", country)]
+        side2 = [c.actor for c in civilians][:1] or [generics["civilians", country]]
     elif kind == "Explosions/Remote violence" and victims:
         side2 = [victims[0], *side2]  # the strike's victims, the side it aimed at as their associate
     elif civilians and not side2 and kind != "Battles":
         side2 = [civilians[0].actor]
     if not side1:
-        side1 = [base.generic("armed", country)]
+        side1 = [generics["armed", country]]
     side2 = [a for a in side2 if a.name != side1[0].name]
     return (side1[0], tuple(a.name for a in side1[1:]), side2[0] if side2 else None,
             tuple(a.name for a in side2[1:]))

@@ -4,6 +4,9 @@ A statement's speaker is named the way the knowledge base names actors where it 
 army" is "Military Forces of Syria (2000-2024)"), else by the fullest name the article gives it: an
 acronym the article defines ("the Syrian Observatory for Human Rights (OSDH)") or a longer name used
 elsewhere ("the Observatory").
+
+The speakers' words (``speaker_words``) are looked up in the actor base by the resolve stage, once
+for every day (``Resolved.speakers``); ``Sources`` reads those readings.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TypeGuard
 
 from sitrep.extraction.attribution import claim_status, source_kind
 from sitrep.models import Actor, Quote, Source, Span
-from sitrep.resolvers import ActorResolver
+from sitrep.stages import ByDay
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
@@ -29,10 +32,11 @@ ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pou
 class Sources:
     """The sources of one article's events."""
 
-    def __init__(self, text: str, quotes: Sequence[Quote], actors: ActorResolver, country: str | None) -> None:
+    def __init__(self, text: str, quotes: Sequence[Quote], speakers: Sequence[ByDay[Actor | None] | None]) -> None:
+        """``speakers``: for each of ``quotes``, the actor its ``speaker_words`` name in the article's
+        country, by day (``Resolved.speakers``)."""
         self.quotes = quotes
-        self.actors = actors
-        self.country = country
+        self.speakers = speakers
         self.acronyms = {m.group(2): m.group(1).strip() for m in ACRONYM.finditer(text)}
         spoken = {_bare(q.source.text) for q in quotes if q.source and len(q.source.text.split()) > 1}
         self.names = tuple(sorted({*self.acronyms.values(), *(n for n in spoken if n[:1].isupper())},
@@ -45,27 +49,26 @@ class Sources:
     def of(self, span: Span, when: date | None) -> list[Source]:
         """Who the sentence's statements are attributed to: statements about it, or cued in it."""
         found = []
-        for quote in self.quotes:
+        for quote, speaker in zip(self.quotes, self.speakers, strict=True):
             if not ((quote.content.start < span.end and span.start < quote.content.end)
                     or span.start <= quote.cue.start < span.end):
                 continue
-            name = self.name(quote, when)
+            name = self.name(quote, speaker, when)
             if name is not None:
                 name = self.spellings.setdefault(name.casefold(), name)
                 kind = source_kind(name)
                 found.append(Source(name, kind, claim_status(quote.cue.text, kind), quote.source))
         return found
 
-    def name(self, quote: Quote, when: date | None) -> str | None:
-        """The canonical name of who made a statement, or None for an unnamed speaker."""
-        words = quote.source.text if quote.source else None
-        if words is None or words.lower() in PRONOUNS:
-            words = quote.actor  # the speaker a pronoun stands for
-        if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
+    def name(self, quote: Quote, speaker: ByDay[Actor | None] | None, when: date | None) -> str | None:
+        """The canonical name of who made a statement, or None for an unnamed speaker. ``speaker``: the
+        actor its words name, by day."""
+        words = _speaker(quote)
+        if words is None:
             return None
         definite = DEFINITE_NOUN.fullmatch(words.strip()) is not None
         words = _bare(words)
-        resolved = self.actors.resolve(words, country=self.country, when=when)
+        resolved = speaker.on(when) if speaker is not None else None
         if named(resolved):
             return resolved.name
         name = self.acronyms.get(words, quote.actor if quote.actor and quote.source is not None else words)
@@ -83,6 +86,23 @@ class Sources:
             return None
         same = [n for n in self.names if n != n.lower() and source_kind(n) == kind]
         return same[0] if len(same) == 1 else None
+
+
+def speaker_words(quote: Quote) -> str | None:
+    """The words to look a statement's speaker up by in the actor base: its name without an article or
+    a trailing acronym ("the Observatory (OSDH)" -> "Observatory"); for a pronoun, the speaker it stands
+    for; None for no speaker or "nobody"."""
+    words = _speaker(quote)
+    return None if words is None else _bare(words)
+
+
+def _speaker(quote: Quote) -> str | None:
+    words = quote.source.text if quote.source else None
+    if words is None or words.lower() in PRONOUNS:
+        words = quote.actor  # the speaker a pronoun stands for
+    if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
+        return None
+    return words
 
 
 def named(actor: Actor | None) -> TypeGuard[Actor]:

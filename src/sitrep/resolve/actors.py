@@ -445,6 +445,46 @@ class ActorBase:
         named = [m for m in mentions if not m.generic] or mentions
         return replace(named[0].actor, mention=None) if named else None
 
+    def changes(self, text: str, country: str | None = None) -> tuple[date, ...]:
+        """The days from which ``find(text, country, when)`` or ``resolve(text, country, when)`` may read
+        differently, ascending: the first days of the government periods of the states ``text`` can
+        name (the event country's, for "the army"), and the first and last days of the groups it can
+        name and the day a group became state forces. A superset: most change nothing."""
+        event = self.country(country)
+        days: set[date] = set()
+        tokens = _words(text)
+        for i in range(len(tokens)):
+            frontier = [self._root]
+            for token in tokens[i:]:
+                keys = (token.norm, "=" + token.raw)
+                frontier = [n.children[k] for n in frontier for k in keys if k in n.children]
+                if not frontier:
+                    break
+                for node in frontier:
+                    for target in node.targets:
+                        days.update(self._days_of(target, event))
+        state = _STATE_NAME.match(text.strip())
+        if state is not None:
+            days.update(self._state_periods(state.group(2)))
+        return tuple(sorted(days))
+
+    def _days_of(self, target: _Target, event: str | None) -> Iterator[date]:
+        """The days on which what ``target`` names in ``event`` may change (``changes``)."""
+        yield from (day for day in (target.start, target.end) if day is not None)
+        if target.kind == "state":
+            yield from self._state_periods(target.name)
+        elif target.kind == "generic" and target.name in BRANCHES:
+            yield from self._state_periods(event or "")
+        elif target.kind == "group":
+            group = self._groups[target.name]
+            yield from (day for day in (group.start, group.end, group.state_from) if day is not None)
+            if group.state_from and group.countries:
+                yield from self._state_periods(group.countries[0])
+
+    def _state_periods(self, country: str) -> list[date]:
+        """The first days of a country's government periods, as ``state_forces`` looks them up."""
+        return self._periods.get(self.country(country) or country, [])
+
     # -- matching and resolution -----------------------------------------------------------------
 
     def _match(

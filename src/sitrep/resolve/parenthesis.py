@@ -5,15 +5,19 @@ resolved among first-level divisions, then the small place is looked up inside i
 then transliteration skeletons, which are safe once the search is confined to one province); when
 the small place is not in the gazetteer, the district's own town stands in, at ACLED precision 2,
 and failing that the province, at precision 3.
+
+The resolve stage looks each sentence's parenthesis up once (``Resolved.located``); event assembly
+reads the result.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from sitrep.models import Place, Span
+from sitrep.models import Span
 from sitrep.resolvers import PlaceResolver
+from sitrep.stages import Located
 
 PARENTHESIS = re.compile(r"\(\s*([^(),;]{2,40}?)\s*(?:,\s*([^(),;]{2,40}?)\s*)?\)")
 NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]*|al|el|ad|as)(?:[ -](?:[A-Z][\w'’.-]*|al|el|ad|as|[A-Z]\d+))*)"
@@ -21,16 +25,6 @@ NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]*|al|el|ad|as)(?:[ -](?:[A-Z][\w'�
                          r"settlement|IDP camp))?\s*$")
 PROVINCES = frozenset({"ADM1"})
 """GeoNames feature codes of the provinces a parenthesis names last."""
-
-
-@dataclass(frozen=True)
-class Located:
-    """A place found through an administrative parenthesis, with the ACLED precision it supports."""
-
-    place: Place
-    precision: int
-    admin1: str | None
-    admin2: str | None
 
 
 def parenthetical_place(text: str, sentence: Span, country_code: str | None,
