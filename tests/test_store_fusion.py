@@ -105,6 +105,18 @@ def test_rebuild_gives_what_incremental_ingest_gave(new_db: NewDb) -> None:
         assert events(store) == expected
 
 
+def test_a_store_keeping_few_reports_parsed_fuses_as_one_keeping_all(new_db: NewDb) -> None:
+    with fill(new_db("all.db"), [5, 3, 1, 0, 4, 2]) as store:
+        expected = events(store)
+    with Store(new_db("few.db")) as store:
+        store.report_cache = 2  # the least recently used are dropped, and read again when needed
+        for i in [5, 3, 1, 0, 4, 2]:
+            store.add(*ARTICLES[i])
+            assert len(store._reports) <= 2
+        assert events(store) == expected
+        assert store.fuse(rebuild=True) == {"reports": 7, "events": 4} and events(store) == expected
+
+
 def test_the_event_id_stays_when_a_later_report_joins(new_db: NewDb) -> None:
     with fill(new_db("s.db"), [0, 1]) as store:
         assert [r["event_id"] for r in events(store)] == ["a-1"]

@@ -332,3 +332,22 @@ def test_fetcher_backs_off_with_jitter_and_honours_retry_after(httpserver: HTTPS
     fetcher = Fetcher(delay=0, backoff=1.0, retries=3, sleep=waits.append)
     assert fetcher.get(httpserver.url_for("/x")).content == b"ok"
     assert waits[0] == 7 and 2 <= waits[1] <= 3  # Retry-After, then 1 x 2^1 plus up to 1 s of jitter
+
+
+def test_the_readme_sources_and_rules_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from sitrep.alerts import load_rules
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Watching feeds and folders"):]
+    sources_text, rules_text = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    (tmp_path / "incoming").mkdir()
+    sources = load_sources_text(tmp_path, sources_text)
+    assert [s.kind for s in sources] == ["feed", "folder"] and sources[0].settings.interval == 600
+    monkeypatch.setenv("SITREP_WEBHOOK_SECRET", "x")
+    monkeypatch.setenv("SITREP_SMTP_PASSWORD", "y")
+    rules_file = tmp_path / "alerts.yaml"
+    rules_file.write_text(rules_text, encoding="utf-8")
+    rules, channels = load_rules(rules_file)
+    assert [r.name for r in rules] == ["sahel-lethal"] and set(channels) >= {"desk", "duty"}

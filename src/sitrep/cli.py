@@ -746,6 +746,8 @@ def watch(sources: str | None, db: str, once: bool, status: bool, fmt: str, rule
             logging.getLogger(name).setLevel(logging.INFO)
     pipeline = _pipeline(model)
     with _store(db, Store) as store, _stop_on_signals() as stop:
+        if not once:
+            pipeline.warm()  # the first article of a long watch waits for no model to load
         if store.unfused():
             store.fuse()  # reports stored without fusion first, so that new ones meet them
         alerter = None if alerting is None else alerts.Alerter(store, *alerting)

@@ -119,6 +119,13 @@ class Pipeline:
         """The actor resolver given, else the shipped knowledge base (``resolve.actors.actor_base``)."""
         return self._actors or actor_base()
 
+    def warm(self) -> None:
+        """Load the language model and the knowledge bases now, not at the first article (a long-running
+        ``sitrep watch``: its first article, and alert, waits for no loading)."""
+        nlp.pipeline(self.language)
+        self.actors  # noqa: B018 - loads the shipped actor base when none was given
+        gazetteer.load()
+
     def analyse(self, article: Article) -> Analysis:
         """Read one article; ``AnalysisError`` (the exception that caused it chained) if that fails."""
         (result,) = self._analyse_articles([article])

@@ -406,7 +406,7 @@ ROLES = ("reader", "reviewer", "admin")
 ALL = 2**62
 """A page size that takes every row (``LIMIT`` must come with ``OFFSET``, and means the same on both)."""
 REPORT_CACHE = 200_000
-"""Reports kept parsed in memory for fusion, at most (about 1 KiB each)."""
+"""Reports kept parsed in memory for fusion, at most, by default (``Store.report_cache``; a few KiB each)."""
 
 
 class Store:
@@ -423,6 +423,9 @@ class Store:
     def __init__(self, path: str | Path, *, create: bool = True, fuse: bool = True) -> None:
         self.fusing = fuse
         """Whether ``add`` fuses the new reports at once (else they wait for ``fuse``)."""
+        self.report_cache = REPORT_CACHE
+        """Reports kept parsed for fusion, at most: the least recently used are dropped beyond it (a
+        long-running ``sitrep watch`` keeps fewer, so that its memory does not grow with the store)."""
         self._reports: dict[str, Report] = {}
         """Reports read for fusion, by event id (parsed once per process; dropped when rewritten)."""
         self._data_version: int | None = None
@@ -625,10 +628,15 @@ class Store:
                 f"LEFT JOIN articles a ON a.id = e.article_id WHERE e.event_id IN ({marks})", chunk
             ):
                 self._reports[event_id] = fuse.report(json.loads(record), _report(*article))
-        if len(self._reports) > REPORT_CACHE:
-            keep = set(ids)
-            self._reports = {k: v for k, v in self._reports.items() if k in keep}
-        return [self._reports.get(i) for i in ids]
+        found = []
+        for event_id in ids:  # the ones asked for become the most recently used (a dict keeps its order)
+            report = self._reports.pop(event_id, None)
+            if report is not None:
+                self._reports[event_id] = report
+            found.append(report)
+        while len(self._reports) > self.report_cache:
+            del self._reports[next(iter(self._reports))]
+        return found
 
     # -- reading ---------------------------------------------------------------------------------
 

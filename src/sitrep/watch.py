@@ -65,6 +65,10 @@ SUMMARY_CHARS = 1200
 """An item whose text (title and body) is shorter than this carries a summary, not the article."""
 MAX_BACKOFF_S = 3600.0
 """Longest wait before polling a failing source again."""
+REPORTS_KEPT = 5_000
+"""Reports the store keeps parsed for fusion while watching (``Store.report_cache``), the most recently
+used: new articles tell of recent days, whose reports these are, and memory stays flat however long the
+watch runs (about 20 MB; bench/watch.py memory)."""
 TICK_S = 5.0
 """Longest sleep between two calls of a ``Watcher``'s ``tick`` while it waits for a source."""
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -231,6 +235,8 @@ class Watcher:
         self.tick = tick
         """Called after each poll and every ``TICK_S`` seconds while waiting (alerts to retry)."""
         self.stop = stop or threading.Event()
+        if isinstance(getattr(store, "report_cache", None), int):
+            store.report_cache = min(store.report_cache, REPORTS_KEPT)
         self._fetchers: dict[tuple[Any, ...], Fetcher] = {}
         self._fetcher_factory = fetcher_factory or _fetcher
         self._due: dict[str, float] = {}
