@@ -351,3 +351,28 @@ def test_the_readme_sources_and_rules_load(tmp_path: Path, monkeypatch: pytest.M
     rules_file.write_text(rules_text, encoding="utf-8")
     rules, channels = load_rules(rules_file)
     assert [r.name for r in rules] == ["sahel-lethal"] and set(channels) >= {"desk", "duty"}
+
+
+def test_a_page_in_a_legacy_encoding_is_read_right(httpserver: HTTPServer, store: Store) -> None:
+    """Its charset told by the HTTP header only, or by the page's own meta tag only."""
+    serve_robots(httpserver)
+    sources = []
+    for name, charset, declared in (("latin", "iso-8859-1", "header"), ("meta", "windows-1252", "meta")):
+        story = [f"Des hommes armés ont attaqué jeudi le marché de Ségou, au centre du Mali, tuant huit civils, "
+                 f"selon un élu local joint par téléphone ({name}).",
+                 "Les assaillants, arrivés à moto, ont incendié des étals avant de fuir vers la brousse, ont "
+                 "raconté des commerçants à la préfecture."]
+        html = page("Attaque à Ségou", story).replace('lang="en"', 'lang="fr"')
+        if declared == "meta":
+            html = html.replace("<head>", f'<head><meta charset="{charset}">')
+        content_type = f"text/html; charset={charset}" if declared == "header" else "text/html"
+        httpserver.expect_request(f"/fr/{name}").respond_with_data(html.encode(charset), content_type=content_type)
+        item = {"guid": f"urn:test:{name}", "title": "Attaque à Ségou", "link": httpserver.url_for(f"/fr/{name}"),
+                "summary": "Attaque à Ségou."}
+        httpserver.expect_request(f"/{name}.xml").respond_with_data(rss([item]), content_type="application/rss+xml")
+        sources.append(feed_source(httpserver, f"/{name}.xml", language="fr"))
+    results = watcher(sources, store).run(once=True)
+    assert [r.new for r in results] == [1, 1]
+    for name in ("latin", "meta"):
+        text = texts(store)[httpserver.url_for(f"/fr/{name}")]
+        assert "armés ont attaqué jeudi le marché de Ségou" in text and f"({name})" in text, text[:150]
