@@ -164,6 +164,9 @@ def test_the_day_of_a_statement_is_not_the_day_of_the_event(text: str) -> None:
     ("An air strike killed ten people in the town on Tuesday.", True, False),
     ("More than 300,000 people have been killed since the uprising began.", False, True),
     ("Bodies of four soldiers have been found since the raids began on Tuesday.", True, False),  # one episode
+    # A superlative compares the news with the war; it reports no war total.
+    ("Shelling killed 14 people in the market on Friday, the deadliest attack of the four-year war.", True, False),
+    ("It was the bloodiest day for the town since the start of the conflict.", True, False),
 ])
 def test_background_statements(sentence: str, dated: bool, expected: bool) -> None:
     from sitrep.extraction.background import background_statement
@@ -473,3 +476,14 @@ def test_strikes_on_two_named_towns_are_two_events_with_their_own_tolls() -> Non
     strikes = [r for r in records(text, "2024-03-08") if r["event_type"] == "Explosions/Remote violence"]
     assert sorted(r["fatalities"] for r in strikes) == [4, 11]
     assert all(r["event_date"] == "2024-03-07" for r in strikes)
+
+
+def test_a_city_named_for_its_government_is_not_the_scene() -> None:
+    # "its Damascus ally" names the government, not where the attack happened.
+    text = ("Toxic gas attack kills dozens\n"
+            "A suspected toxic gas attack killed 40 people in a rebel-held town of Idlib province on Tuesday, "
+            "a monitoring group said. Moscow defended its Damascus ally at the Security Council. There were also "
+            "12 children among the dead, the monitor said.")
+    events = records(text, "2025-02-05")
+    assert events and all(e["admin1"] != "Damascus" for e in events)
+    assert sorted(e["fatalities"] for e in events) == [40]

@@ -184,6 +184,7 @@ def test_one_victim_named_by_a_long_noun_phrase() -> None:
         ("Another six villagers were killed in a second raid.", "more"),
         ("Eleven more died in hospital overnight.", "more"),
         ("Two guards were also killed.", "more"),
+        ("Nine teachers were also among the dead, the ministry said.", "same"),  # a part of the toll told
         ("Medics said 14 people were killed in the blast.", "same"),
         ("In total more than 60 people were killed across the region that week.", "aggregate"),
         ("The monitor said 31 fighters have been killed since Sunday.", "aggregate"),

@@ -208,7 +208,7 @@ class Pipeline:
         dates = tuple(d for d in find_dates(text, published) if d.span.end > opening)
         entity_dates = {(e.start_char, e.end_char): tuple(find_dates("in " + e.text, published))
                         for e in doc.ents if e.label_ == "DATE"}
-        main = main_place(places, focus)
+        main = main_place(doc, places, focus)
         code = main.country_code if main else None
         located = {s.start_char: parenthetical_place(text, Span(s.start_char, s.end_char, s.text), code, self.gazetteer)
                    for s in mentions.sentences}

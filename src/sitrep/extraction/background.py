@@ -42,6 +42,8 @@ class Context:
     """Words that make a statement about a pattern, not one occasion."""
     episode_total: re.Pattern[str]
     """A total over the days of the episode the news tells ("since the attacks began Tuesday")."""
+    comparison: re.Pattern[str]
+    """A superlative just before a running total's words: the war is what the news is compared with."""
 
 
 @cache
@@ -56,7 +58,8 @@ def patterns(language: str = "en") -> Context:
         where = f"{PATTERNS_FILE}: {name}"
         return re.compile("|".join(expand(p, groups, where) for p in data[name]["patterns"]), re.IGNORECASE)
 
-    return Context(compiled("running_total"), compiled("allegation"), compiled("habitual"), compiled("episode_total"))
+    return Context(compiled("running_total"), compiled("allegation"), compiled("habitual"), compiled("episode_total"),
+                   compiled("comparison"))
 
 
 RUNNING_TOTAL = patterns("en").running_total
@@ -65,9 +68,10 @@ HABITUAL = patterns("en").habitual
 
 
 def background_statement(text: str, dated: bool) -> bool:
-    """Whether a trigger sentence is context rather than news: a running total (whatever its date), or an
+    """Whether a trigger sentence is context rather than news: a running total (whatever its date; not
+    the class a superlative compares the news with: "the worst attack of the six-year war"), or an
     allegation or habitual statement that no date of its own ties to one day."""
-    if RUNNING_TOTAL.search(text):
+    if any(not patterns("en").comparison.search(text, 0, m.start()) for m in RUNNING_TOTAL.finditer(text)):
         return True
     return not dated and (ALLEGATION.search(text) is not None or HABITUAL.search(text) is not None)
 

@@ -538,8 +538,7 @@ def _continues(previous: _Draft, own_places: list[Place], named: frozenset[str])
     if not named <= previous.named:
         return False
     here = previous.place
-    return all(here is not None and p.geo_precision > here.geo_precision and p.country_code == here.country_code
-               for p in own_places)
+    return all(here is not None and p.geo_precision > here.geo_precision and compatible(here, p) for p in own_places)
 
 
 def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], own_places: list[Place],
@@ -553,7 +552,7 @@ def _new_draft(trigger: taxonomy.Trigger, span: Span, dates: list[DateMention], 
         place = own_places[0] if own_places else (previous.place if previous else ctx.focus)
         borrowed = not own_places and previous is None
         if place is None or place.feature_code == "PCLI":
-            nearby = nearby_place(ctx.article.text, span, place, ctx.places, ctx.focus)
+            nearby = nearby_place(ctx.doc, span, place, ctx.places, ctx.focus) if ctx.doc is not None else None
             place, borrowed = (nearby, True) if nearby else (place, borrowed)
     draft = _Draft(trigger, [span], day, end, precision, place, paragraph=paragraph, index=index, dated=dated,
                    located=located, borrowed=borrowed)

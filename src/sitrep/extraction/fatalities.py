@@ -158,6 +158,8 @@ PART_WALK = frozenset(
     [",", "and", "but", "also", "as", "well", "plus", "-", "the", "of", "their", "his", "her", "its"]
 )
 """Besides nominal words, what may stand between a part marker and the parts after it."""
+VICTIMS_END = _EN.words["victims_end"]
+"""Prepositions that end the victims' noun phrase ("40 people in a rebel-held town")."""
 BREAK = frozenset(
     [";", "said", "says", "told", "according", "while", "whereas", "after", "when", "before", "because",
      "although", "though", "meanwhile", "since", "during", "until", "which", '"', "“", "”"]
@@ -271,6 +273,8 @@ def toll_relation(sentence: str) -> str:
     before = tokens[first.first - 1].word if first.first > 0 else ""
     if before == "to" and any(t.word in UPDATE_WORDS for t in tokens[: first.first]):
         return "update"
+    if _among_the_dead(tokens, first):
+        return "same"  # "there were also 20 women among the dead": some of those told
     window = {t.word for t in tokens[max(0, first.first - 2) : first.last + MAX_GAP_WORDS]}
     after = tokens[first.last].word if first.last < len(tokens) else ""
     if before in ADDITIVE_BEFORE or after in ADDITIVE_AFTER or "also" in window:
@@ -882,6 +886,17 @@ def _total(groups: Sequence[_Group], tokens: Sequence[Token], significant: bool)
     )
 
 
+def _among_the_dead(tokens: Sequence[Token], f: _Found) -> bool:
+    """Whether a count is said to be among the dead ("20 women were also among the dead"): a part of
+    the deaths told, never others."""
+    for k in range(f.last, len(tokens)):
+        if tokens[k].word in BREAK:
+            return False
+        if tokens[k].word == "among" and _words(tokens, k + 1, 2) in AMONG_THE_DEAD:
+            return True
+    return False
+
+
 def _lower_bound(tokens: Sequence[Token], f: _Found) -> bool:
     """Whether a count is a lower bound: a floor's qualifier ("at least", "more than"), some of the
     dead ("five women were among the dead") or a count of the bodies found so far ("five bodies were
@@ -889,11 +904,8 @@ def _lower_bound(tokens: Sequence[Token], f: _Found) -> bool:
     qualifier = _lexicon_at(tokens, f.first, QUALIFIERS)
     if qualifier is not None and QUALIFIERS[qualifier[0]] in {"min", "more"}:
         return True
-    for k in range(f.last, len(tokens)):
-        if tokens[k].word in BREAK:
-            break
-        if tokens[k].word == "among" and _words(tokens, k + 1, 2) in AMONG_THE_DEAD:
-            return True
+    if _among_the_dead(tokens, f):
+        return True
     if f.first >= 2 and tokens[f.first - 1].word == "of" and tokens[f.first - 2].word in REMAINS:
         return True
     for token in tokens[f.last : f.last + MAX_NP_WORDS]:
@@ -921,7 +933,7 @@ def _victim_kind(tokens: Sequence[Token], f: _Found) -> str | None:
     """"civilian", "state" or "nonstate" when the words after the count name one kind of victim."""
     words: set[str] = set()
     for token in tokens[f.last : f.last + MAX_NP_WORDS]:
-        if token.word in {"and", ","} and words:
+        if (token.word in {"and", ","} and words) or token.word in VICTIMS_END:
             break
         if not _nominal(token) and token.word not in {"of", "and"}:
             break

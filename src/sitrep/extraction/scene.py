@@ -34,7 +34,8 @@ BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:
 LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
                       re.IGNORECASE)
 FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
-                          r"air force|authorities|officials|president|ministry|embassy|regime)\b", re.IGNORECASE)
+                          r"air force|authorities|officials|president|ministry|embassy|regime|ally|allies)\b",
+                          re.IGNORECASE)
 """After a country's name, these make it an actor's ("US forces"), not a place."""
 AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
                          r"sponsored|armed|funded|financed) by|allied (?:to|with)|loyal to)\s+(?:the\s+)?$",
@@ -54,16 +55,18 @@ def compatible(a: Place | None, b: Place | None) -> bool:
     return wide.feature_code == "PCLI" or (wide.feature_code == "ADM1" and wide.admin1 == narrow.admin1)
 
 
-def nearby_place(text: str, span: Span, country: Place | None, places: Sequence[Place],
+def nearby_place(doc: Doc, span: Span, country: Place | None, places: Sequence[Place],
                  main: Place | None) -> Place | None:
     """For an event placed only in a country: the closest town or province of that country named in
-    the same paragraph, else the article's main place there ("killed 20 in Syria" under an Aleppo story)."""
+    the same paragraph as a place (not a source's seat nor an actor's name: ``_scene_candidate``),
+    else the article's main place there ("killed 20 in Syria" under an Aleppo story)."""
+    text = nlp.text(doc)
     start = text.rfind("\n", 0, span.start) + 1
     end = text.find("\n", span.end)
     end = len(text) if end < 0 else end
     code = country.country_code if country else (main.country_code if main else None)
     near = [p for p in places if start <= p.mention.start < end and p.country_code == code
-            and (p.geo_precision < 3 or p.feature_code == "ADM1") and not _filing_place(text, p)]
+            and (p.geo_precision < 3 or p.feature_code == "ADM1") and _scene_candidate(doc, text, p)]
     if near:
         return min(near, key=lambda p: (abs(p.mention.start - span.start), p.geo_precision))
     return main if main is not None and main.country_code == code and main.geo_precision < 3 else None
@@ -79,17 +82,8 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
     text = nlp.text(doc)
     found = []
     for place in places:
-        if not span.start <= place.mention.start < span.end:
+        if not span.start <= place.mention.start < span.end or not _scene_candidate(doc, text, place):
             continue
-        if _demonym(doc, place) or _broad_region(place):
-            continue
-        before = text[max(0, place.mention.start - 40):place.mention.start]
-        after = place.mention.end
-        if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(text, after)
-                or text.startswith("-based", after)):
-            continue
-        if _filing_place(text, place) or SPEAKER_AFTER.match(text, after):
-            continue  # "BEIRUT (Reuters)", "the ministry in Moscow said": where the report was made
         if focus is not None and place.country_code != focus and (
                 _minor(place) or not LOCATIVE.search(text, max(0, place.mention.start - 12), place.mention.start)):
             continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
@@ -98,6 +92,20 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
                                         not LOCATIVE.search(text, max(0, p.mention.start - 12), p.mention.start),
                                         PRECISION_RANK[p.geo_precision]))
+
+
+def _scene_candidate(doc: Doc, text: str, place: Place) -> bool:
+    """Whether a place mention can be where something happened: not a demonym, a region across
+    countries, a source's seat ("based in", "-based"), a supporter ("backed by"), an actor's name
+    ("US forces", "its Damascus ally"), a dateline or where a statement was made."""
+    if _demonym(doc, place) or _broad_region(place):
+        return False
+    before = text[max(0, place.mention.start - 40):place.mention.start]
+    after = place.mention.end
+    if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(text, after)
+            or text.startswith("-based", after)):
+        return False
+    return not (_filing_place(text, place) or SPEAKER_AFTER.match(text, after))
 
 
 def _broad_region(place: Place) -> bool:
@@ -120,18 +128,25 @@ def _minor(place: Place) -> bool:
 
 def _demonym(doc: Doc, place: Place) -> bool:
     """'Syrian', 'Turkish', 'Iranians': a country or region named by its people's word."""
-    own_name = re.search(rf"\b{re.escape(place.name)}\b", place.mention.text, re.IGNORECASE)
+    own_name = re.search(rf"\b{re.escape(_words(place.name))}\b", _words(place.mention.text), re.IGNORECASE)
     if place.feature_code not in {"PCLI", "ADM1", "RGN"} or own_name:
         return False  # "Homs province" names the province itself
     words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
     return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
 
 
-def main_place(places: Sequence[Place], focus: str | None) -> Place | None:
-    """The article's main place: its first town in the focus country, else the first place there."""
+def _words(name: str) -> str:
+    """A name with hyphens as spaces ("Deir Ez-Zor" and "Deir ez Zor" are one name)."""
+    return " ".join(re.split(r"[\s\-‐-‒–]+", name))
+
+
+def main_place(doc: Doc, places: Sequence[Place], focus: str | None) -> Place | None:
+    """The article's main place: its first town in the focus country named as a place (not a
+    source's seat nor an actor's name: ``_scene_candidate``), else the first such place there."""
     if focus is None:
         return None
-    in_focus = [p for p in places if p.country_code == focus]
+    text = nlp.text(doc)
+    in_focus = [p for p in places if p.country_code == focus and _scene_candidate(doc, text, p)]
     cities = [p for p in in_focus if p.geo_precision == 1]
     return next(iter(cities or in_focus), None)
 
@@ -145,12 +160,13 @@ def _approximate(language: str) -> re.Pattern[str]:
 
 @cache
 def _settlement_words(language: str) -> frozenset[str]:
-    return frozenset(read(language, "places.yaml")["settlement_words"]["words"])
+    entry = read(language, "places.yaml")["settlement_words"]
+    return frozenset(entry["words"] + entry["plurals"])
 
 
 def named_settlements(doc: Doc, span: Span, language: str = "en") -> frozenset[str]:
-    """The names a sentence calls settlements ("in the town of Maarrat Masrin", ``settlement_words``),
-    lower-cased: each a place of its own, whether or not a gazetteer knows it (ACLED codes every
+    """The names a sentence calls settlements ("in the town of Maarrat Masrin", "the towns of X and Y":
+    ``settlement_words``), lower-cased: each a place of its own, whether or not a gazetteer knows it (ACLED codes every
     location apart, codebook section Where)."""
     words = _settlement_words(language)
     names = set()
