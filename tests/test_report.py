@@ -213,9 +213,10 @@ def test_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "No database at" in err and not (tmp_path / "none.db").exists()
 
 
-def test_without_the_extra_the_error_says_how_to_install_it(db: str, tmp_path: Path,
+@pytest.mark.parametrize("module", ["jinja2", "matplotlib.figure"])
+def test_without_the_extra_the_error_says_how_to_install_it(db: str, tmp_path: Path, module: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "jinja2", None)
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: importing it fails
     code, _, err = run("report", "--db", db, "-o", str(tmp_path / "r.html"))
     assert code == 1 and "pip install 'sitrep[report]'" in err and not (tmp_path / "r.html").exists()
 
