@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -86,6 +86,8 @@ MEMBER_NOUNS = frozenset(
 """Words after a named actor that stay in its mention ("Al Shabaab militants")."""
 
 LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'"})
+LATTICES = 256
+"""How many texts' alias lattices ``ActorBase`` keeps (``_lattice``)."""
 ACRONYM_MAX_LEN = 6
 """A token of at most this length with two or more capitals is matched case-sensitively."""
 
@@ -159,6 +161,7 @@ class _Node:
     """The targets come from generated patterns ('Puntland forces'), which explicit aliases replace."""
 
 
+@lru_cache(maxsize=65536)
 def _norm(word: str) -> str:
     """Lower case, no accents, no apostrophes."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -169,7 +172,8 @@ def _is_acronym(word: str) -> bool:
     return len(word) <= ACRONYM_MAX_LEN and sum(c.isupper() for c in word) >= 2
 
 
-def _words(text: str) -> list[_Token]:
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[_Token, ...]:
     """The tokens of ``text`` (``lexicon.tokenize``) normalised: hyphens and dashes are dropped so
     'al-Sham' == 'al Sham', and letters and digits written together are one word ('M23', '2AA':
     not the acronym 'AA')."""
@@ -182,7 +186,7 @@ def _words(text: str) -> list[_Token]:
             words[-1] = _Token(words[-1].start, token.end, _norm(raw), raw)
         else:
             words.append(_Token(token.start, token.end, _norm(token.text), token.text))
-    return words
+    return tuple(words)
 
 
 @cache
@@ -220,6 +224,7 @@ class ActorBase:
         self._iso2: dict[str, str] = {}
         self._country_keys: dict[str, str] = {}
         self._size = 0
+        self._lattices: dict[str, tuple[list[tuple[int, list[_Target]]], ...]] = {}
         by_name = self._load_countries(country_names() if countries is None else countries, data["sub_states"])
         self._with_article = frozenset(name for name, c in by_name.items() if c.article)
         self._load_groups(data["groups"])
@@ -409,10 +414,11 @@ class ActorBase:
         """
         event = self.country(country)
         tokens = _words(text)
+        lattice = self._lattice(text)
         mentions: list[ActorMention] = []
         i = 0
         while i < len(tokens):
-            hit = self._match(tokens, i, event, when)
+            hit = self._match(tokens, i, event, when, lattice[i])
             if hit is None:
                 i += 1
                 continue
@@ -452,17 +458,10 @@ class ActorBase:
         name and the day a group became state forces. A superset: most change nothing."""
         event = self.country(country)
         days: set[date] = set()
-        tokens = _words(text)
-        for i in range(len(tokens)):
-            frontier = [self._root]
-            for token in tokens[i:]:
-                keys = (token.norm, "=" + token.raw)
-                frontier = [n.children[k] for n in frontier for k in keys if k in n.children]
-                if not frontier:
-                    break
-                for node in frontier:
-                    for target in node.targets:
-                        days.update(self._days_of(target, event))
+        for ends in self._lattice(text):
+            for _, targets in ends:
+                for target in targets:
+                    days.update(self._days_of(target, event))
         state = _STATE_NAME.match(text.strip())
         if state is not None:
             days.update(self._state_periods(state.group(2)))
@@ -487,10 +486,20 @@ class ActorBase:
 
     # -- matching and resolution -----------------------------------------------------------------
 
-    def _match(
-        self, tokens: list[_Token], i: int, event: str | None, when: date | None
-    ) -> tuple[int, _Target] | None:
-        """The longest alias starting at token ``i`` that resolves here: (end token, target)."""
+    def _lattice(self, text: str) -> tuple[list[tuple[int, list[_Target]]], ...]:
+        """For each token of ``text``, the aliases starting there (``_reach``): whatever the country and
+        day, so kept for the last ``LATTICES`` texts (a sentence is read for several countries and days)."""
+        lattice = self._lattices.get(text)
+        if lattice is None:
+            tokens = _words(text)
+            lattice = tuple(self._reach(tokens, i) for i in range(len(tokens)))
+            if len(self._lattices) >= LATTICES:
+                self._lattices.clear()
+            self._lattices[text] = lattice
+        return lattice
+
+    def _reach(self, tokens: Sequence[_Token], i: int) -> list[tuple[int, list[_Target]]]:
+        """Every alias starting at token ``i``: (end token, what it can name), shortest first."""
         ends: list[tuple[int, list[_Target]]] = []
         frontier = [self._root]
         j = i
@@ -499,6 +508,16 @@ class ActorBase:
             frontier = [n.children[k] for n in frontier for k in keys if k in n.children]
             j += 1
             ends.extend((j, n.targets) for n in frontier if n.targets)
+        return ends
+
+    def _match(
+        self, tokens: Sequence[_Token], i: int, event: str | None, when: date | None,
+        ends: list[tuple[int, list[_Target]]] | None = None,
+    ) -> tuple[int, _Target] | None:
+        """The longest alias starting at token ``i`` that resolves here: (end token, target).
+        ``ends``: the aliases starting there, when known (``_reach``)."""
+        if ends is None:
+            ends = self._reach(tokens, i)
         for end, targets in reversed(ends):
             target = self._choose(targets, event, when)
             if target is not None:
