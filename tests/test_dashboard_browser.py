@@ -172,6 +172,19 @@ def test_the_event_panel_highlights_the_evidence_in_each_report(page: Any, store
     assert page.locator("#ev-sources tr").count() >= 2
 
 
+def test_the_keyboard_opens_and_closes_an_event(page: Any) -> None:
+    page.focus(".ev-row >> nth=0")
+    page.keyboard.press("Enter")
+    settle(page)
+    assert page.locator("#panel").is_visible()
+    assert page.evaluate("document.getElementById('panel').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    assert page.locator("#events").is_visible() and not page.locator("#panel").is_visible()
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(i => i.type !== 'hidden' && !i.labels.length && !i.getAttribute('aria-label')).map(i => i.id)""")
+    assert unlabelled == []
+
+
 def test_a_review_appears_in_the_audit_trail(page: Any, store: dict[str, Any]) -> None:
     (nairobi,) = placed(store["events"], location="Nairobi")
     page.click(f".ev-row[data-id='{nairobi['event_id']}']")
@@ -241,3 +254,28 @@ def test_the_situation_report_opens_offline_and_shows_its_figures(chrome: Any, s
         assert p.eval_on_selector(chart, "img => img.complete && img.naturalWidth > 0")
     assert all(u.startswith(("file:", "data:")) for u in asked), asked
     p.close()
+
+
+def test_merge_then_split_in_the_panel(page: Any, store: dict[str, Any]) -> None:
+    (village,) = placed(store["events"], location="Idleb")
+    (fused,) = [e for e in store["events"] if len(e.get("article_ids") or []) == 2]
+    everything = len(placed(store["events"]))
+    page.click(f".ev-row[data-id='{village['event_id']}']")
+    settle(page)
+    page.click("#review details:has(#rv-merge) summary")
+    page.fill("#rv-merge-ids", fused["event_id"])
+    page.fill("#rv-note", "one strike told twice")
+    page.click("#rv-merge")
+    settle(page)
+    assert page.inner_text("#review-message") == "Merged."
+    assert page.locator("#ev-reports .report").count() == 3
+    assert page.locator("#ev-audit li[data-action='merge']").count() == 1
+    assert page.evaluate(COUNT_MARKERS) == everything - 1
+    page.click("#review details:has(#rv-split) summary")
+    page.check("#rv-split-list input[value='post-3']")
+    page.click("#rv-split")
+    settle(page)
+    assert page.inner_text("#review-message") == "Split."
+    assert page.locator("#ev-reports .report").count() == 2
+    assert page.locator("#ev-audit li[data-action='split']").count() == 1
+    assert page.evaluate(COUNT_MARKERS) == everything

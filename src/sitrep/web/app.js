@@ -469,12 +469,17 @@
       const entries = Array.isArray(data) ? data : (data.audit || data.entries || data.events || []);
       if (!entries.length) box.append(el("li", { class: "hint", text: "No review yet." }));
       for (const e of entries) {
-        const after = e.after && typeof e.after === "object" ? e.after : {};
-        const before = e.before && typeof e.before === "object" ? e.before : {};
+        const ids = (v) => (Array.isArray(v) ? v : [v]).filter(Boolean).map((x) => x.event_id).filter(Boolean);
+        const plain = (v) => v && typeof v === "object" && !Array.isArray(v);
+        const after = plain(e.after) ? e.after : {};
+        const before = plain(e.before) ? e.before : {};
         const head = [e.at, e.by, e.action, after.status].filter(Boolean).join(" · ");
         const li = el("li", { class: "audit-entry", "data-action": e.action || "" },
           el("span", { class: "audit-head", text: head }));
         if (e.note) li.append(el("q", { text: e.note }));
+        if (Array.isArray(e.before) || Array.isArray(e.after)) { // a merge or a split: the events on each side
+          li.append(el("span", { class: "audit-fields", text: ids(e.before).join(" + ") + " → " + ids(e.after).join(" + ") }));
+        }
         const show = (v) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
         const changed = Object.keys(after).filter((k) => k !== "status" && show(after[k]) !== show(before[k]));
         if (changed.length) {
