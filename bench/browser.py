@@ -82,6 +82,6 @@ def browser(path: str) -> Iterator[Any]:
 def settle(page: Any, timeout_ms: int = 20_000) -> None:
     """Wait until the dashboard has no request under way (``body[data-busy="0"]``) and the map's
     animations are over."""
-    page.wait_for_function("document.body.dataset.busy === '0'", timeout=timeout_ms)
+    page.wait_for_function("() => document.body.dataset.busy === '0'", timeout=timeout_ms)
     page.wait_for_timeout(400)
-    page.wait_for_function("document.body.dataset.busy === '0'", timeout=timeout_ms)
+    page.wait_for_function("() => document.body.dataset.busy === '0'", timeout=timeout_ms)

@@ -85,6 +85,7 @@ def page(chrome: Any, server: str, store: dict[str, Any]) -> Iterator[Any]:
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
+    p.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     p.goto(server + "/")
     p.fill("#token", store["token"])
     p.click("#token-form button[type=submit]")
@@ -218,6 +219,7 @@ def test_the_page_and_its_libraries_are_served_from_the_package(server: str) -> 
 
     page = httpx.get(server + "/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
     for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
         assert httpx.get(server + src).status_code == 200, src
     assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]+)"', page.text))  # no CDN

@@ -52,6 +52,10 @@ CELLS_PER_TILE = 4
 """Grid of the server's clusters: cells per 256-pixel map tile side, i.e. a cell of 64 pixels."""
 WEEKLY_AFTER_DAYS = 180
 """The timeline counts per week when the dated events span more days than this, else per day."""
+CSP = ("default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
+       "style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+"""The page's content security policy: its own scripts, styles and requests only (the map sets style
+attributes, hence 'unsafe-inline' for styles alone), so that no text of an article can run as code."""
 REVIEWED = ("only", "unreviewed", "rejected", "all", "confirmed", "corrected")
 """The ``reviewed`` filter, as the API's (``only``: confirmed or corrected; ``all``: the rejected too; left
 out: every event but the rejected ones), and one review status alone (``confirmed``, ``corrected``)."""
@@ -359,7 +363,7 @@ def routes(db: str, guard: Guard | None = None) -> list[BaseRoute]:
     from starlette.staticfiles import StaticFiles
 
     async def page(request: Request) -> Response:
-        return FileResponse(WEB / "index.html", media_type="text/html")
+        return FileResponse(WEB / "index.html", media_type="text/html", headers={"Content-Security-Policy": CSP})
 
     async def world(request: Request) -> Response:
         return FileResponse(WORLD, media_type="application/json")

@@ -84,7 +84,10 @@
   function say(text) { $("status").textContent = text; }
 
   function explain(err) {
-    if (err.status === 401) return "This server needs a token to read: enter a reader token above.";
+    if (err.status === 401) {
+      return token ? "The token was refused (" + err.message + "): enter another above."
+        : "This server needs a token to read: enter a reader token above.";
+    }
     if (err.status === 403) return "This token may not do that (" + err.message + ").";
     return "Error: " + err.message;
   }
