@@ -157,6 +157,14 @@ def test_filters_sorting_and_paging(reader: Api, params: dict[str, Any], locatio
         assert page["total"] == 4 and page["limit"] == params["limit"]
 
 
+def test_pages_of_reports(reader: Api) -> None:
+    page = reader.events(fused="false", sort="-fatalities", limit=2)
+    assert page["total"] == 5 and [e["article_id"] for e in page["events"]] == ["mog-2", "mog-1"]
+    assert "fusion" not in page["events"][0] and page["events"][0]["fatalities"] == 9
+    page = reader.events(fused="false", sort="-fatalities", limit=2, offset=4)
+    assert [e["location"] for e in page["events"]] == ["Nairobi"]
+
+
 def test_geojson_and_acled_csv(reader: Api) -> None:
     answer = reader.get("/events", format="geojson", limit=3)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")

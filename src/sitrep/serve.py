@@ -44,6 +44,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sitrep import __version__
 from sitrep.errors import MissingDatabase, MissingDependency, NotFound, ReviewError, StoreError
@@ -248,6 +249,32 @@ class Filters:
 # -- the application -------------------------------------------------------------------------------
 
 
+class NoSniffing:
+    """ASGI middleware: every answer says ``X-Content-Type-Options: nosniff``, so that browsers take it
+    for what its type says (JSON, CSV), never for HTML."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), (b"x-content-type-options", b"nosniff")]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def _json(data: Any) -> Response:
+    """``data`` as a JSON answer, serialised once by the standard library (records are JSON already:
+    nothing to convert)."""
+    return Response(json.dumps(data, ensure_ascii=False, allow_nan=False), media_type="application/json")
+
+
 def create_app(db: str, *, public_read: bool = False, launch_token: str | None = None) -> FastAPI:
     """The HTTP API over the store at ``db`` (an SQLite file; it must exist: MissingDatabase otherwise).
 
@@ -264,12 +291,7 @@ def create_app(db: str, *, public_read: bool = False, launch_token: str | None =
     app.state.launch_token = launch_token
     _errors(app)
 
-    @app.middleware("http")
-    async def no_sniffing(request: Request, call_next: Any) -> Any:
-        """Browsers take each answer for what its type says (JSON, CSV), never for HTML."""
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+    app.add_middleware(NoSniffing)
 
     _reads(app)
     _writes(app)
@@ -336,10 +358,9 @@ def _reads(app: FastAPI) -> None:
         format: Annotated[Literal["json", "geojson", "acled-csv"], Query()] = "json",
     ) -> Any:
         with opened(request) as store:
-            total = store.count_events(**filters.query)
-            records = list(store.events(**filters.query, sort=sort, limit=limit, offset=offset))
+            records, total = store.page(**filters.query, sort=sort, limit=limit, offset=offset)
         if format == "json":
-            return {"events": records, "total": total, "limit": limit, "offset": offset}
+            return _json({"events": records, "total": total, "limit": limit, "offset": offset})
         from sitrep.export import write_events
 
         out = io.StringIO()
@@ -353,12 +374,12 @@ def _reads(app: FastAPI) -> None:
             record = store.event(event_id)
         if record is None:
             raise Problem(404, f"No event or report {event_id!r} is stored.")
-        return record
+        return _json(record)
 
     @app.get("/events/{event_id}/audit", summary="Every change made to an event, oldest first")
     def audit(request: Request, holder: Reader, event_id: Annotated[str, Path(max_length=200)]) -> Any:
         with opened(request) as store:
-            return {"event_id": event_id, "entries": store.audit(event_id)}
+            return _json({"event_id": event_id, "entries": store.audit(event_id)})
 
     @app.get("/articles/{article_id}", summary="An article's text and the spans its events were read from")
     def article(request: Request, holder: Reader,
@@ -367,12 +388,12 @@ def _reads(app: FastAPI) -> None:
             found = store.article(article_id)
         if found is None:
             raise Problem(404, f"No article {article_id!r} is stored.")
-        return found
+        return _json(found)
 
     @app.get("/stats", summary="Counts and fatalities by week, country and event type")
     def stats(request: Request, holder: Reader, filters: Annotated[Filters, Depends()]) -> Any:
         with opened(request) as store:
-            return store.stats(**filters.query)
+            return _json(store.stats(**filters.query))
 
 
 def _report(app: FastAPI) -> None:
@@ -409,18 +430,19 @@ def _writes(app: FastAPI) -> None:
     @app.post("/events/merge", summary="Make several events one (fusion obeys it from now on)")
     def merge(request: Request, holder: Writer, body: MergeRequest) -> Any:
         with opened(request) as store:
-            return store.merge(body.ids, by=holder["name"], token_id=holder["id"], note=body.note)
+            return _json(store.merge(body.ids, by=holder["name"], token_id=holder["id"], note=body.note))
 
     @app.post("/events/{event_id}/review", summary="Confirm, correct or reject an event")
     def review(request: Request, holder: Writer, event_id: Annotated[str, Path(max_length=200)],
                body: ReviewRequest) -> Any:
         fields = body.fields.model_dump(mode="json", exclude_unset=True) if body.fields else {}
         with opened(request) as store:
-            return store.review(event_id, body.status, fields, body.note, by=holder["name"], token_id=holder["id"])
+            return _json(store.review(event_id, body.status, fields, body.note, by=holder["name"],
+                                      token_id=holder["id"]))
 
     @app.post("/events/{event_id}/split", summary="Take some articles' reports out of an event")
     def split(request: Request, holder: Writer, event_id: Annotated[str, Path(max_length=200)],
               body: SplitRequest) -> Any:
         with opened(request) as store:
-            return {"events": store.split(event_id, body.article_ids, by=holder["name"], token_id=holder["id"],
-                                          note=body.note)}
+            return _json({"events": store.split(event_id, body.article_ids, by=holder["name"],
+                                                token_id=holder["id"], note=body.note)})

@@ -677,18 +677,50 @@ class Store:
         "-fatalities" (then by date). ``limit``/``offset``: a page (None: all). StoreError when the
         database cannot be read; ValueError for an unknown ``reviewed`` or ``sort``.
         """
-        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
-        sql = f"SELECT * FROM ({sql}) AS found ORDER BY {SORTS[sort]}"
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, ALL if limit is None else limit, offset]
+        filters = (country, since, until, event_type, actor, fused, bbox, reviewed)
         try:
-            for _, _, _, record, *article in self._conn.execute(sql, params):
-                yield self._with_reports(json.loads(record), _report(*article[:5]))
+            if limit is None and not offset:  # every event, streamed
+                sql, params = self._query(*filters, f"e.record, {_REPORT_COLUMNS}", joined=True)
+                for _, _, _, _, _, _, record, *article in self._conn.execute(
+                        f"SELECT * FROM ({sql}) AS found ORDER BY {SORTS[sort]}", params):
+                    yield self._with_reports(json.loads(record), _report(*article))
+                return
+            yield from self.page(country, since, until, event_type, actor, fused, bbox=bbox, reviewed=reviewed,
+                                 sort=sort, limit=ALL if limit is None else limit, offset=offset)[0]
         except self._conn.errors as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
+
+    def page(
+        self, country: str | None = None, since: date | None = None, until: date | None = None,
+        event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+        bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None, sort: str = "date",
+        limit: int = 100, offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """(a page of the records ``events`` gives with these arguments, how many there are in all):
+        the ids of the page and the total from the filter columns in one query, then the page's
+        records. Errors as ``events``."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed, "1 AS one")
+        try:
+            rows = self._conn.execute(
+                f"SELECT event_id, report, count(*) OVER () FROM ({sql}) AS found ORDER BY {SORTS[sort]} "
+                "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+            total = rows[0][2] if rows else self.count_events(country, since, until, event_type, actor, fused,
+                                                               bbox=bbox, reviewed=reviewed)
+            found: dict[str, dict[str, Any]] = {}
+            for table, ids in (("fused_events", [i for i, report, _ in rows if not report]),
+                               ("events", [i for i, report, _ in rows if report])):
+                for chunk in _chunks(ids):
+                    for event_id, record, *article in self._conn.execute(
+                            f"SELECT e.event_id, e.record, {_REPORT_COLUMNS} FROM {table} e LEFT JOIN articles a "
+                            f"ON a.id = e.article_id WHERE e.event_id IN ({','.join('?' * len(chunk))})", chunk):
+                        found[event_id] = self._with_reports(json.loads(record), _report(*article))
+        except self._conn.errors as err:
+            raise StoreError(f"Cannot read events from {self.path}: {err}") from err
+        return [found[event_id] for event_id, _, _ in rows], int(total)
 
     def count_events(
         self, country: str | None = None, since: date | None = None, until: date | None = None,
@@ -696,7 +728,7 @@ class Store:
         bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None,
     ) -> int:
         """How many records ``events`` gives with these filters, without a page."""
-        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed, "1 AS one")
         (count,) = self._conn.execute(f"SELECT count(*) FROM ({sql}) AS found", params).fetchone()
         return int(count)
 
@@ -714,7 +746,7 @@ class Store:
 
         Undated events count in ``by_week`` under the week null (last); countries and types are sorted by
         events, most first."""
-        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed)
+        sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed, "1 AS one")
         rows = self._conn.execute(
             f"SELECT event_date, country, event_type, count(*), sum(fatalities) FROM ({sql}) AS found "
             "GROUP BY event_date, country, event_type", params).fetchall()
@@ -742,22 +774,26 @@ class Store:
     def _query(
         self, country: str | None, since: date | None, until: date | None, event_type: str | None,
         actor: str | None, fused: bool, bbox: tuple[float, float, float, float] | None, reviewed: str | None,
+        columns: str, joined: bool = False,
     ) -> tuple[str, list[Any]]:
-        """The query of the events these filters select (columns: event_id, event_date, fatalities,
-        record, then the article's ``_REPORT_COLUMNS``; also country and event_type), and its parameters."""
+        """The query of the events these filters select, and its parameters. Its columns: event_id,
+        event_date, fatalities, country, event_type (for sorting and grouping), report (1 for a row of
+        ``events``, 0 for one of ``fused_events``), then ``columns`` (of the events or fused events,
+        ``e``, and with ``joined`` of their article, ``a``)."""
         if reviewed not in REVIEWED:
             raise ValueError(f"unknown reviewed {reviewed!r}; one of: {', '.join(str(r) for r in REVIEWED)}")
         where, params = _filters(self._conn, country, since, until, event_type, actor, bbox)
-        columns = f"e.event_id, e.event_date, e.fatalities, e.record, {_REPORT_COLUMNS}, e.country, e.event_type"
-        join = "LEFT JOIN articles a ON a.id = e.article_id"
-        reports = f"SELECT {columns} FROM events e {join}"
+        known = "e.event_id, e.event_date, e.fatalities, e.country, e.event_type"
+        join = " LEFT JOIN articles a ON a.id = e.article_id" if joined else ""
+        reports = f"SELECT {known}, 1 AS report, {columns} FROM events e{join}"
         if not fused:
             status = _REPORT_REVIEW_WHERE[reviewed]
             where = [*where, status] if status else where
             return reports + (" WHERE " + " AND ".join(where) if where else ""), params
         status = _REVIEW_WHERE[reviewed]
         chosen = [*where, status] if status else where
-        sql = f"SELECT {columns} FROM fused_events e {join}" + (" WHERE " + " AND ".join(chosen) if chosen else "")
+        sql = f"SELECT {known}, 0 AS report, {columns} FROM fused_events e{join}" \
+            + (" WHERE " + " AND ".join(chosen) if chosen else "")
         if reviewed in (None, "unreviewed", "all"):  # reports not fused yet are unreviewed events
             sql += f" UNION ALL {reports} WHERE " + " AND ".join(["e.fused_id IS NULL", *where])
             params = params + params
