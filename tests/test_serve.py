@@ -94,11 +94,24 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+OPEN: list[TestClient] = []
+"""The clients of a test, closed after it (the application then closes its connections)."""
+
+
+@pytest.fixture(autouse=True)
+def close_clients() -> Iterator[None]:
+    yield
+    while OPEN:
+        OPEN.pop().__exit__(None, None, None)
+
+
 class Api:
     """A test client that sends a token of one role."""
 
     def __init__(self, db: str, token: str | None, public_read: bool = False) -> None:
         self.client = TestClient(create_app(db, public_read=public_read))
+        self.client.__enter__()
+        OPEN.append(self.client)
         self.headers = auth(token) if token else {}
 
     def get(self, path: str, **params: Any) -> Any:
@@ -216,8 +229,7 @@ def test_stats_by_week_country_and_type(reader: Api) -> None:
 
 
 def test_openapi_document(made: tuple[str, dict[str, str]]) -> None:
-    client = TestClient(create_app(made[0]))
-    answer = client.get("/openapi.json")
+    answer = Api(made[0], None).client.get("/openapi.json")
     assert answer.status_code == 200
     paths = answer.json()["paths"]
     assert {"/events", "/events/{event_id}", "/articles/{article_id}", "/stats", "/events/{event_id}/review",

@@ -31,8 +31,9 @@ from __future__ import annotations
 import io
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -181,15 +182,55 @@ Writer = Annotated[dict[str, Any], Depends(write_access)]
 
 @contextmanager
 def opened(request: Request) -> Iterator[Store]:
-    """The application's store, opened in the thread that uses it, closed on leaving."""
-    try:
-        store = Store(request.app.state.db, create=False)
-    except MissingDatabase as err:
-        raise Problem(503, str(err)) from None
-    try:
+    """The application's store for the thread that answers ``request`` (``Stores``)."""
+    with request.app.state.stores.using() as store:
         yield store
-    finally:
-        store.close()
+
+
+class Stores:
+    """One open store per thread that answers requests, kept open between requests (opening a
+    PostgreSQL connection costs more than most reads), closed by ``close``. A store that failed (the
+    database went away, a connection broke) is closed and opened again at the next request."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._local = threading.local()
+        self._open: list[Store] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def using(self) -> Iterator[Store]:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            try:
+                store = Store(self.db, create=False)
+            except MissingDatabase as err:
+                raise Problem(503, str(err)) from None
+            self._local.store = store
+            with self._lock:
+                self._open.append(store)
+        try:
+            yield store
+        except (NotFound, ReviewError, Problem):
+            raise
+        except BaseException:
+            self._local.store = None
+            self._close(store)
+            raise
+
+    def close(self) -> None:
+        """Close every store (when the application stops)."""
+        with self._lock:
+            stores, self._open = self._open, []
+        for store in stores:
+            self._close(store)
+
+    def _close(self, store: Store) -> None:
+        with self._lock:
+            if store in self._open:
+                self._open.remove(store)
+        with suppress(Exception):  # an SQLite connection only closes in its own thread; it goes with it
+            store.close()
 
 
 # -- query parameters ------------------------------------------------------------------------------
@@ -275,18 +316,29 @@ def _json(data: Any) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, allow_nan=False), media_type="application/json")
 
 
+
 def create_app(db: str, *, public_read: bool = False, launch_token: str | None = None) -> FastAPI:
-    """The HTTP API over the store at ``db`` (an SQLite file; it must exist: MissingDatabase otherwise).
+    """The HTTP API over the store at ``db`` (an SQLite file or a PostgreSQL address; it must exist:
+    MissingDatabase otherwise).
 
     ``public_read``: reads need no token (writes always need a reviewer's). ``launch_token``: a reader's
     token kept only in memory while the application lives (``sitrep serve`` prints the dashboard's
-    address with it), beside the stored tokens. The store is opened for
-    each request in the thread that answers it, so several processes and requests share it safely.
+    address with it), beside the stored tokens. Each thread that answers requests keeps its own
+    connection to the store (``Stores``), closed when the application stops; several processes may
+    serve one store.
     """
     Store(db, create=False).close()  # a missing or unreadable database fails now, not at the first request
-    app = FastAPI(title="sitrep", version=__version__, docs_url=None, redoc_url=None,
+    stores = Stores(db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(title="sitrep", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Conflict events read from news articles: query them, review them.")
     app.state.db = db
+    app.state.stores = stores
     app.state.public_read = public_read
     app.state.launch_token = launch_token
     _errors(app)
