@@ -100,8 +100,10 @@ class Period:
         return (self.last - self.first).days + 1
 
     def before(self) -> Period:
-        """The period of the same length that ends the day before this one starts."""
-        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+        """The period of the same length that ends the day before this one starts (cut at the first day
+        the calendar has, for a period reaching far into the future)."""
+        first = self.first.toordinal()
+        return Period(date.fromordinal(max(1, first - self.days)), date.fromordinal(max(1, first - 1)))
 
 
 @dataclass(frozen=True)
