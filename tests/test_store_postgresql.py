@@ -167,3 +167,20 @@ def test_four_ingest_processes_store_every_article_exactly_once(url: str, tmp_pa
     exports = [subprocess.run([sys.executable, "-m", "sitrep", "export", "--db", db, "--format", "jsonl"], env=env,
                               check=True, capture_output=True, timeout=120).stdout for db in (sqlite, url)]
     assert exports[0] == exports[1] and json.loads(exports[0].splitlines()[0])["event_id"]
+
+
+def test_the_commands_take_the_database_from_sitrep_db(url: str, postgresql_database: str) -> None:
+    from click.testing import CliRunner
+
+    from sitrep.cli import cli
+
+    empty = postgresql_schema(postgresql_database)
+    result = CliRunner().invoke(cli, ["events", "--format", "jsonl"], env={"SITREP_DB": empty})
+    assert result.exit_code == 2 and "No sitrep tables in the database" in result.stderr
+    with Store(url) as store:
+        store.add(GOMA, GOMA_EVENTS)
+    result = CliRunner().invoke(cli, ["events", "--format", "jsonl", "--country", "cod"], env={"SITREP_DB": url})
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["event_id"] for line in result.stdout.splitlines()] == ["e-goma"]
+    result = CliRunner().invoke(cli, ["event", "e-goma", "--format", "json", "--db", url], env={"SITREP_DB": empty})
+    assert result.exit_code == 0 and json.loads(result.stdout)["event_id"] == "e-goma"  # --db before SITREP_DB
