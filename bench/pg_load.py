@@ -4,12 +4,13 @@
                             [--replace] [--queries 200]
 
 The database must exist; sitrep's tables are created if missing. A store already holding articles is
-refused unless ``--replace`` (which empties sitrep's tables first). ``--events`` event records are made
-from ``--events / --per-article`` synthetic articles (countries weighted like a conflict dataset, three
-years of days, a town each from a fixed pool, ACLED's types and sub-types, a few actors), turned into
-rows by the store's own row functions and written with COPY in one write transaction (holding the
-store's write lock, as ``Store.add`` does). Each report is its own fused event, as after ``sitrep fuse``
-when no two reports tell of one incident; no link is written. Then the tables are analysed.
+refused unless ``--replace`` (which empties every sitrep table first, tokens and reviews too).
+``--events`` event records are made from ``--events / --per-article`` synthetic articles (countries
+weighted like a conflict dataset, three years of days, a town each from a fixed pool, ACLED's types and
+sub-types, a few actors), turned into rows by the store's own row functions and written with COPY in one
+write transaction (holding the store's write lock, as ``Store.add`` does). Each report is its own fused
+event, as after ``sitrep fuse`` when no two reports tell of one incident; no link is written. Then the
+tables are analysed.
 
 Prints the rows written, the seconds taken and the events per second, then ``--queries`` reads through
 ``Store.events`` with a country and a 30-day filter (the query behind ``GET /events?country=&since=&until=``),
@@ -129,9 +130,11 @@ def main() -> None:
         if store.counts()["articles"]:
             if not args.replace:
                 sys.exit(f"{store.path} already holds articles; give --replace to empty it first")
+            tables = [r[0] for r in store._conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "AND table_type = 'BASE TABLE' AND table_name <> 'sitrep_schema' ORDER BY 1")]
             store._conn.begin()
-            store._conn.execute("TRUNCATE articles, events, fused_events, fusion_links, watch_seen, alert_state, "
-                                "alert_outbox")
+            store._conn.execute(f"TRUNCATE {', '.join(tables)}")  # names from the catalogue
             store._conn.commit()
         start = time.perf_counter()
         written = fill(store, args.events, args.per_article, args.seed)
