@@ -17,6 +17,7 @@ import pytest
 
 from sitrep.backends import PostgreSQL, hide_password, is_url, postgresql_step
 from sitrep.errors import MissingDatabase, MissingDependency, StoreError
+from sitrep.models import Article
 from sitrep.store import MIGRATIONS, POSTGRESQL_STEPS, SCHEMA_VERSION, Store, migration
 from tests.conftest import postgresql_schema
 from tests.test_store import ALEPPO, ALEPPO_EVENTS, GOMA, GOMA_EVENTS
@@ -184,3 +185,19 @@ def test_the_commands_take_the_database_from_sitrep_db(url: str, postgresql_data
     assert [json.loads(line)["event_id"] for line in result.stdout.splitlines()] == ["e-goma"]
     result = CliRunner().invoke(cli, ["event", "e-goma", "--format", "json", "--db", url], env={"SITREP_DB": empty})
     assert result.exit_code == 0 and json.loads(result.stdout)["event_id"] == "e-goma"  # --db before SITREP_DB
+
+
+def test_every_event_is_streamed_from_the_server_while_the_store_writes(url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sitrep.backends.STREAM_ROWS", 1)  # one row per fetch
+    with Store(url) as store:
+        store.add(ALEPPO, ALEPPO_EVENTS)
+        store.add(GOMA, GOMA_EVENTS)
+        records = store.events()
+        first = next(records)
+        store.add(Article(id="late", text="Added while reading."), [{**GOMA_EVENTS[0], "event_id": "e-late"}])
+        rest = list(records)  # the rows as they were when the read began
+        assert [r["event_id"] for r in (first, *rest)] == ["e-aleppo-battle", "e-aleppo-strike", "e-goma"]
+        assert "e-late" in [r["event_id"] for r in store.events(fused=False)]
+        with psycopg.connect(url) as conn:  # no cursor left open on the server
+            assert conn.execute("SELECT count(*) FROM pg_cursors").fetchone() == (0,)

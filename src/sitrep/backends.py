@@ -22,6 +22,8 @@
   between writers. A writer waits for the lock as long as it takes.
 - **Schema version.** ``PRAGMA user_version`` on SQLite; the table ``sitrep_schema`` (one row: the
   number of steps applied and a counter of write transactions) on PostgreSQL.
+- **Streaming.** ``stream(sql)`` gives rows as they are iterated: SQLite's cursor; a server-side cursor
+  on PostgreSQL (``STREAM_ROWS`` rows a fetch), whose rows are those of the moment the query ran.
 - **Changes by others.** ``data_version()`` changes when another connection has committed a write
   since this one last looked (SQLite's ``PRAGMA data_version``; the counter of ``sitrep_schema`` on
   PostgreSQL), so that what a process keeps in memory is read again.
@@ -46,6 +48,9 @@ BUSY_TIMEOUT_S = 30.0
 
 WRITE_LOCK = 0x7369_7472_6570  # "sitrep"
 """The PostgreSQL advisory lock key every sitrep write transaction holds (per database)."""
+
+STREAM_ROWS = 2000
+"""Rows fetched at a time from a PostgreSQL server-side cursor (``Backend.stream``)."""
 
 POSTGRES_EXTRA = "postgres"
 """The pyproject extra that installs the PostgreSQL driver: ``pip install 'sitrep[postgres]'``."""
@@ -89,6 +94,11 @@ class Backend:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run a query whose rows are fetched as they are iterated, not all at once (close the cursor
+        when done); other statements may run on the connection meanwhile."""
+        return self.execute(sql, params)
 
     def script(self, statements: Sequence[str]) -> None:
         """Run statements without parameters (a migration step) inside the open transaction."""
@@ -249,6 +259,8 @@ class PostgreSQL(Backend):
         """What ``data_version`` last answered."""
         self._locked = False
         """Whether this connection holds ``WRITE_LOCK``."""
+        self._cursors = 0
+        """Server-side cursors opened (``stream``), to name the next one."""
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
@@ -284,6 +296,15 @@ class PostgreSQL(Backend):
         if rows:
             with self.conn.cursor() as cursor:
                 cursor.executemany(self.sql(sql), rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        # A server-side cursor held past its implicit transaction (the connection is in autocommit): the
+        # server keeps the rows, the client fetches them STREAM_ROWS at a time.
+        self._cursors += 1
+        cursor = self.conn.cursor(name=f"sitrep_stream_{self._cursors}", withhold=True)
+        cursor.itersize = STREAM_ROWS
+        cursor.execute(self.sql(sql), tuple(params))
+        return cursor
 
     def script(self, statements: Sequence[str]) -> None:
         for statement in statements:

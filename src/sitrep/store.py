@@ -55,7 +55,7 @@ import json
 import math
 import secrets
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -683,9 +683,10 @@ class Store:
         try:
             if limit is None and not offset:  # every event, streamed
                 sql, params = self._query(*filters, f"e.record, {_REPORT_COLUMNS}", joined=True)
-                for _, _, _, _, _, _, record, *article in self._conn.execute(
-                        f"SELECT * FROM ({sql}) AS found ORDER BY {SORTS[sort]}", params):
-                    yield self._with_reports(json.loads(record), _report(*article))
+                with closing(self._conn.stream(f"SELECT * FROM ({sql}) AS found ORDER BY {SORTS[sort]}",
+                                               params)) as rows:
+                    for _, _, _, _, _, _, record, *article in rows:
+                        yield self._with_reports(json.loads(record), _report(*article))
                 return
             yield from self.page(country, since, until, event_type, actor, fused, bbox=bbox, reviewed=reviewed,
                                  sort=sort, limit=ALL if limit is None else limit, offset=offset)[0]
