@@ -261,6 +261,9 @@ class PostgreSQL(Backend):
         """Whether this connection holds ``WRITE_LOCK``."""
         self._cursors = 0
         """Server-side cursors opened (``stream``), to name the next one."""
+        self._looked = False
+        """Whether ``data_version`` has read the counter in this write transaction (holding the lock,
+        nobody else can change it until the transaction ends)."""
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
@@ -316,6 +319,7 @@ class PostgreSQL(Backend):
         self.conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
         self._locked = True
         self.conn.execute("BEGIN")
+        self._looked = False
 
     def commit(self) -> None:
         row = self.conn.execute("UPDATE sitrep_schema SET writes = writes + 1 RETURNING writes").fetchone()
@@ -335,6 +339,7 @@ class PostgreSQL(Backend):
             self._unlock()
 
     def _unlock(self) -> None:
+        self._looked = False
         if self._locked and not self.conn.closed:
             self._locked = False
             self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
@@ -355,6 +360,9 @@ class PostgreSQL(Backend):
             self.conn.execute("INSERT INTO sitrep_schema (version) VALUES (%s)", (version,))
 
     def data_version(self) -> int:
+        if self._looked:
+            return self._reported
+        self._looked = self._locked
         row = self.conn.execute("SELECT writes FROM sitrep_schema").fetchone()
         writes = int(row[0]) if row else 0
         if writes != self._known:
