@@ -526,13 +526,14 @@ class Store:
         # Reports that start within the window (index on country, day), then the few aggregates that
         # started earlier and reach into it (index on their last day). Spans are cut as fusion cuts them.
         earliest = first - timedelta(days=fuse.MAX_SPAN_DAYS)
-        rows = [*self._conn.execute(
+        # One statement (one round trip to a server): the two parts select disjoint days.
+        rows = self._conn.execute(
             "SELECT event_id FROM events WHERE country = ? AND event_date BETWEEN ? AND ? "
-            "AND fused_id IS NOT NULL AND event_id != ?",
-            (r.country, first.isoformat(), last.isoformat(), r.event_id)), *self._conn.execute(
+            "AND fused_id IS NOT NULL AND event_id != ? UNION ALL "
             "SELECT event_id FROM events WHERE country = ? AND date_end >= ? AND event_date < ? AND event_date >= ? "
             "AND fused_id IS NOT NULL AND event_id != ?",
-            (r.country, first.isoformat(), first.isoformat(), earliest.isoformat(), r.event_id))]
+            (r.country, first.isoformat(), last.isoformat(), r.event_id,
+             r.country, first.isoformat(), first.isoformat(), earliest.isoformat(), r.event_id)).fetchall()
         rows.sort()
         return [c for c in self._reports_of([row[0] for row in rows]) if c is not None]
 
