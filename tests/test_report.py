@@ -284,6 +284,9 @@ def test_a_period_with_only_a_first_day_runs_to_the_last_event_or_today() -> Non
     s = report.summarize(Records([]), {"since": date(2024, 5, 1)}, now)
     assert s.period == report.Period(date(2024, 5, 1), date(2024, 6, 1)) and s.weekly[0][1:] == (0, 0)
     assert report.summarize(Records([event("e", None, 4)]), {}, now).period is None
+    far = report.summarize(Records([event("a", "2024-05-06", 3)]), {"since": date(2024, 5, 1),
+                                                                    "until": date(9999, 12, 31)}, now)
+    assert far.weekly == [(date(2024, 5, 6), 1, 3)] and "2024-05-01 to 9999-12-31" in report.page(far)
     with pytest.raises(ValueError, match="unknown report filters \\['bbox'\\]"):
         report.summarize(Records([]), {"bbox": (0, 0, 1, 1)}, now)
 

@@ -47,6 +47,8 @@ TOP_EVENTS = 10
 """Events listed in full."""
 TOP_SOURCES = 10
 """Outlets and named sources listed."""
+MAX_WEEKS = 520
+"""The weekly chart spans the whole period up to ten years; a longer one, the weeks of its events."""
 EXTRA = "report"
 
 COLOURS: dict[str, str] = {
@@ -254,9 +256,17 @@ def _by_type(events: list[dict[str, Any]], before: list[dict[str, Any]]) -> list
 
 
 def _weekly(events: list[dict[str, Any]], period: Period) -> list[tuple[date, int, int]]:
-    monday = period.first - timedelta(days=period.first.weekday())
+    """Every week of the period, or, for a period of more than ``MAX_WEEKS`` weeks, every week from the
+    first event's to the last event's (a period may reach centuries ahead)."""
+    first, last = period.first, period.last
+    if period.days > 7 * MAX_WEEKS:
+        days = [d for d in (_day(e) for e in events) if d is not None]
+        if not days:
+            return []
+        first, last = max(first, min(days)), min(last, max(days))
+    monday = first - timedelta(days=first.weekday())
     weeks: dict[date, list[int]] = {}
-    while monday <= period.last:
+    while monday <= last:
         weeks[monday] = [0, 0]
         monday += timedelta(days=7)
     for event in events:
