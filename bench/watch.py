@@ -2,6 +2,7 @@
 
     python bench/watch.py latency [--items 20] [--interval 30] [--seed 1]
     python bench/watch.py memory [--items 10000] [--batch 100] [--every 500]
+    python bench/watch.py store [--items 10000] [--report-cache 2000] [--every 1000]
 
 Both start a server on localhost (a feed, the items' pages, a webhook receiver, no robots.txt) and one
 ``sitrep watch`` process (``--alerts`` with one rule that matches every event, delivered to the webhook),
@@ -15,6 +16,10 @@ polling one feed whose items carry only a summary, so that each item's page is f
   fast as the watch goes. The resident memory of the watch process (VmRSS) is read every ``--every``
   items, while it waits for the next page. Prints it after the first 1,000 items and at the end, and
   the growth; the floor: at most 10%.
+- store: the store alone, in this process: ``--items`` synthetic articles of one report each (the
+  records of bench/fusion_cost.py, no text analysed) added with fusion, the store keeping at most
+  ``--report-cache`` reports parsed; resident memory every ``--every`` articles. Quick, and without the
+  rest of a watch: it shows what the store's cache of parsed reports costs.
 
 The articles are short synthetic dispatches (a deadly attack in one of twenty towns, a different day for
 every ten items), so that each is an event of its own and the store grows as a real one does.
@@ -266,19 +271,45 @@ def memory(items: int, batch: int, every: int) -> bool:
     return growth <= MEMORY_GROWTH and len(feed.alerted) == items
 
 
+def store_memory(items: int, report_cache: int, every: int) -> bool:
+    from fusion_cost import synthetic  # bench/, beside this file
+
+    from sitrep.store import Store
+
+    rng = random.Random(1)
+    samples: dict[int, int] = {}
+    with tempfile.TemporaryDirectory(prefix="sitrep-watch-bench-") as tmp, Store(Path(tmp) / "s.db") as store:
+        store.report_cache = report_cache
+        for n in range(1, items + 1):
+            store.add(*synthetic(rng, f"a-{n}", 1))
+            if n % every == 0:
+                samples[n] = rss_kb(os.getpid())
+                print(f"{n} articles: {samples[n] / 1024:.0f} MB", file=sys.stderr, flush=True)
+    first, last = samples.get(1000) or samples[min(samples)], samples[max(samples)]
+    growth = last / first - 1
+    print(f"report_cache: {report_cache}")
+    print(f"rss_mb_after_1000: {first / 1024:.0f}")
+    print(f"rss_mb_after_{max(samples)}: {last / 1024:.0f}")
+    print(f"rss_growth_after_1000: {growth * 100:+.1f}% (floor <= {MEMORY_GROWTH * 100:g}%)")
+    return growth <= MEMORY_GROWTH
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("figure", choices=("latency", "memory"))
+    parser.add_argument("figure", choices=("latency", "memory", "store"))
     parser.add_argument("--items", type=int, help="items (latency: 20, memory: 10000)")
     parser.add_argument("--interval", type=float, default=30.0, help="latency: seconds between two polls")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=100, help="memory: new items on the feed per poll")
-    parser.add_argument("--every", type=int, default=500, help="memory: items between two readings")
+    parser.add_argument("--every", type=int, help="items between two readings (memory: 500, store: 1000)")
+    parser.add_argument("--report-cache", type=int, default=2000, help="store: reports kept parsed")
     args = parser.parse_args()
     if args.figure == "latency":
         ok = latency(args.items or 20, args.interval, args.seed)
+    elif args.figure == "memory":
+        ok = memory(args.items or 10_000, args.batch, args.every or 500)
     else:
-        ok = memory(args.items or 10_000, args.batch, args.every)
+        ok = store_memory(args.items or 10_000, args.report_cache, args.every or 1000)
     sys.exit(0 if ok else 1)
 
 

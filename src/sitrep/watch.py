@@ -65,10 +65,11 @@ SUMMARY_CHARS = 1200
 """An item whose text (title and body) is shorter than this carries a summary, not the article."""
 MAX_BACKOFF_S = 3600.0
 """Longest wait before polling a failing source again."""
-REPORTS_KEPT = 5_000
+REPORTS_KEPT = 2_000
 """Reports the store keeps parsed for fusion while watching (``Store.report_cache``), the most recently
 used: new articles tell of recent days, whose reports these are, and memory stays flat however long the
-watch runs (about 20 MB; bench/watch.py memory)."""
+watch runs. A parsed report takes about 10 KB (bench/watch.py memory: 5 MB more per 500 reports until
+the limit), so these hold about 20 MB; one not kept is read again from the database when needed."""
 TICK_S = 5.0
 """Longest sleep between two calls of a ``Watcher``'s ``tick`` while it waits for a source."""
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
