@@ -384,3 +384,15 @@ def test_ingest_counts_reports_and_the_events_they_make(tmp_path: Path) -> None:
     assert code == 0
     assert err.strip() == ("2 articles stored with 2 event reports; 0 already stored; 0 failed. "
                            "The store holds 1 event, reports of one incident fused.")
+
+
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(stored: str, tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder" / "events.jsonl"
+    code, _, err = run("export", "--db", stored, "--format", "jsonl", "-o", str(missing))
+    assert code == 2 and "no folder" in err and str(missing.parent) in err and "Traceback" not in err
+    if Path("/dev/full").exists():  # a full disk: the system's reason, one line, exit 1
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "sitrep", "events", "--db", stored, "--format", "jsonl"],
+                                  stdout=full, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 1 and "No space left on device" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -41,7 +41,7 @@ def make_event(event_id: str = "evt-1", **changes: Any) -> dict[str, Any]:
         "latitude": 36.2021,
         "longitude": 37.1343,
         "geo_precision": 1,
-        "fatalities": Fatalities(20, 20, 25, 30, civilians=3, side_1=7, side_2=10),
+        "fatalities": Fatalities(20, 20, 25, 30, civilians=3, side_1=10, side_2=7),  # 10 soldiers, 7 rebels
         "sources": (Source("Syrian Observatory for Human Rights", "monitor"), Source("Example News")),
         "evidence": (Span(0, 31, "Rebels entered Aleppo on Friday."),),
         "notes": "On 29 November 2024, HTS took control of most of Aleppo city — «the army withdrew».",
@@ -327,3 +327,15 @@ def test_each_record_is_written_before_the_next_is_read(fmt: str) -> None:
         yield make_event("second-event")
 
     assert write_events(records(), fmt, out) == 2
+
+
+@pytest.mark.parametrize(("actor1", "actor2", "sides"), [
+    (HTS, ARMY, (7, 10)),  # the rebels attack: their 7 dead are actor1's side, the 10 soldiers actor2's
+    (ARMY, HTS, (10, 7)),
+    (HTS, None, (7, 10)),  # the state's dead are the other side's, named or not
+    (HTS, Actor("Islamic State", "Rebel group", "Syria"), (None, None)),  # whose rebels died is not said
+])
+def test_deaths_of_each_side_follow_the_actors(actor1: Actor, actor2: Actor | None,
+                                               sides: tuple[int | None, int | None]) -> None:
+    record = make_event(actor1=actor1, actor2=actor2)
+    assert (record["deaths_side_1"], record["deaths_side_2"]) == sides

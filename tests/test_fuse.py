@@ -247,3 +247,19 @@ def test_two_towns_of_one_province_need_more_than_day_and_type() -> None:
     b = rep("b1", "B", "A strike destroyed a clinic.", ARIHA, actor1="Unidentified Armed Group (Syria)")
     m = match(a, b)
     assert m.possible and not m.linked and any("two towns" in r for r in m.reasons)
+
+
+def test_one_sided_acts_with_the_sides_swapped_are_two_events() -> None:
+    # The militia shells a camp; the army's jets then strike the militia: two acts, whatever the day and
+    # place they share. A battle's sides have no order, so swapped sides do not part two clash reports.
+    shelling = rep("s1", "A", "The militia shelled the camp, killing eight civilians.", actor1="Militia X",
+                   actor2="Civilians (Syria)", sub_event_type="Shelling/artillery/missile attack")
+    strike = rep("s2", "A", "Army jets later struck the militia's positions near the camp.",
+                 actor1="Military Forces of Syria (2000-2024)", actor2="Militia X",
+                 sub_event_type="Shelling/artillery/missile attack")
+    assert not match(shelling, strike).possible
+    clash = rep("c1", "B", "The army fought the militia at the camp.", actor1="Military Forces of Syria (2000-2024)",
+                actor2="Militia X", event_type="Battles", sub_event_type="Armed clash")
+    told_again = rep("c2", "C", "The militia fought the army at the camp.", actor1="Militia X",
+                     actor2="Military Forces of Syria (2000-2024)", event_type="Battles", sub_event_type="Armed clash")
+    assert match(clash, told_again).possible

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -96,14 +97,20 @@ def reading_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], 
 
 
 class SitrepGroup(click.Group):
-    """The command group: an error sitrep raises on purpose (a missing model, say) is one line on
-    stderr with exit status 1, never a traceback."""
+    """The command group: an error sitrep raises on purpose (a missing model, say), or one the system
+    gives while reading or writing (a full disk), is one line on stderr with exit status 1, never a
+    traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SitrepError as err:
             raise click.ClickException(str(err)) from err
+        except BrokenPipeError:
+            raise  # a reader that stopped early ("| head"): click ends quietly
+        except OSError as err:  # a full disk, a vanished directory: the system's reason, on one line
+            where = f": {err.filename}" if err.filename else ""
+            raise click.ClickException(f"{err.strerror or err}{where}") from err
 
 
 class _StderrHandler(logging.Handler):
@@ -642,10 +649,19 @@ def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> Non
     records = _stored_events(db, filters, no_fuse)
     first = next(records, None)  # opens the database: a missing one is an error before any file is written
     read = _Counted(itertools.chain([] if first is None else [first], records))
-    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+    with _output(output) as out:
         written = write_events(read, fmt, out)
     left_out = f" ({read.count - written} that UCDP GED does not hold left out)" if read.count > written else ""
     click.echo(f"{written} events written{left_out}.", err=True)
+
+
+def _output(output: str) -> Any:
+    """The file ``-o`` names, opened to be written whole or not at all (``-``: standard output);
+    ``BadValue`` when its folder does not exist."""
+    folder = Path(output).parent
+    if output != "-" and not folder.is_dir():
+        raise BadValue("-o", f"{output}: there is no folder {folder}")
+    return click.open_file(output, "w", encoding="utf-8", atomic=output != "-")
 
 
 @cli.command()
@@ -677,7 +693,7 @@ def report(db: str, output: str, **filters: Any) -> None:
     with _store(db, lambda path: Store(path, create=False)) as store:
         summary = situation.summarize(store, filters, datetime.now(UTC))
         page = situation.page(summary)
-    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+    with _output(output) as out:
         out.write(page)
     if not summary.events:
         click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code); "

@@ -267,6 +267,8 @@ def match(a: Report, b: Report) -> Match:
     kind = _types(a, b)
     if kind is None:
         return Match(False, 0.0, (f"incompatible types ({a.sub_event_type}; {b.sub_event_type})",))
+    if _sides_swapped(a, b):
+        return Match(False, 0.0, ("the attacker of one is the target of the other",))
     score += kind[0]
     reasons.append(kind[1])
     if a.actors and b.actors:
@@ -287,6 +289,16 @@ def match(a: Report, b: Report) -> Match:
         reasons.append(f"evidence shares {overlap:.0%} of its words ({', '.join(shared[:8])}"
                        f"{', ...' if len(shared) > 8 else ''})")
     return Match(True, round(score, 3), tuple(reasons))
+
+
+def _sides_swapped(a: Report, b: Report) -> bool:
+    """Whether one-sided violence is told with its parties the other way round: the attacker of one
+    report is the target of the other (the RSF shelling a camp, the army's jets striking the RSF), two
+    acts as ACLED codes them. A battle's sides have no order."""
+    if "Battles" in (a.event_type, b.event_type):
+        return False
+    a1, a2, b1, b2 = (r.record.get(k) for r in (a, b) for k in ("actor1", "actor2"))
+    return bool((a1 and a1 == b2 and a1 != b1) or (b1 and b1 == a2 and b1 != a1))
 
 
 def compatible_types(a: str, a_sub: str, b: str, b_sub: str) -> bool:
@@ -561,7 +573,8 @@ def _notes(best: Report, reports: Sequence[Report], days: Sequence[tuple[str, in
     articles = _unique(r.article_id for r in reports)
     outlets = _unique(r.outlet or r.article_id for r in reports)
     parts = [base] if base else []
-    parts.append(f"Fused from {len(reports)} reports in {len(articles)} articles ({'; '.join(outlets)}).")
+    in_articles = f"{len(articles)} article" + ("s" if len(articles) != 1 else "")
+    parts.append(f"Fused from {len(reports)} reports in {in_articles} ({'; '.join(outlets)}).")
     if len(days) > 1:
         parts.append("Reported days: " + "; ".join(f"{d} ({n})" for d, n in days) + ".")
     credible = [f for f in figures if not f.claim]

@@ -123,7 +123,9 @@ class Fatalities:
     """UCDP high."""
     civilians: int | None = None
     side_1: int | None = None
+    """Deaths of state forces and their allies (the record gives them as the state's side's)."""
     side_2: int | None = None
+    """Deaths of non-state armed groups."""
     evidence: tuple[Span, ...] = ()
     """The number words the figures were read from."""
     floor: bool = False
@@ -132,6 +134,8 @@ class Fatalities:
 
 
 NO_FATALITIES = Fatalities(0, 0, 0, 0)
+STATE_FORCES = "State forces"
+"""ACLED's inter code of a state's military and police (codebook, Actors)."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,7 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The JSON record of ``event.schema.json``."""
         f = self.fatalities
+        side_1, side_2 = _sides(f, self.actor1, self.actor2)
         return {
             "event_id": self.event_id,
             "article_id": self.article_id,
@@ -265,13 +270,26 @@ class Event:
             "fatalities_best": f.best,
             "fatalities_high": f.high,
             "deaths_civilians": f.civilians,
-            "deaths_side_1": f.side_1,
-            "deaths_side_2": f.side_2,
+            "deaths_side_1": side_1,
+            "deaths_side_2": side_2,
             "sources": [s.to_dict() for s in self.sources],
             "evidence": [s.to_dict() for s in self.evidence],
             "notes": self.notes,
             "confidence": round(self.confidence, 3),
         }
+
+
+def _sides(f: Fatalities, actor1: Actor, actor2: Actor | None) -> tuple[int | None, int | None]:
+    """(deaths of actor1's side, deaths of actor2's side) from the state forces' and the armed groups'
+    dead the text counts: the state's dead are the state's side's, the armed groups' the other side's;
+    None for both when both sides are states or both are not (the words do not say whose dead)."""
+    state_1 = actor1.inter == STATE_FORCES
+    state_2 = actor2 is not None and actor2.inter == STATE_FORCES
+    if state_1 and not state_2:
+        return f.side_1, f.side_2
+    if state_2 or (not state_1 and actor2 is None):
+        return f.side_2, f.side_1
+    return None, None
 
 
 COORDINATE_DECIMALS = 4
