@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: demo test lint gate snippets eval bench fuzz reliability clean screenshots
+.PHONY: demo test lint gate snippets eval bench fuzz reliability clean screenshots api-load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ fuzz: $(STAMP)  ## the long fuzz run (FUZZ_SECONDS, default 600 s): inputs tried
 
 reliability: $(STAMP)  ## SIGKILLs during ingest, a poisoned article, racing creations, a 2 GiB line on stdin
 	$(BIN)/python bench/reliability.py
+
+API_DB ?=
+
+api-load: $(STAMP)  ## GET /events under 20 clients on 100,000 events (API_DB: an SQLite file or postgresql://...)
+	$(BIN)/python bench/api_load.py $(if $(API_DB),--db $(API_DB))
 
 clean:
 	rm -rf $(VENV) sitrep.db sitrep.db-wal sitrep.db-shm
