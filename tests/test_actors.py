@@ -235,6 +235,7 @@ CHANGING = [
     ("Al Shabaab militants attacked AMISOM troops and the SNA; police said gunmen fled.", "Somalia"),
     ("Taliban fighters and Afghan forces fought; the army said the regime's troops withdrew.", "Afghanistan"),
     ("Hayat Tahrir al-Sham took the city, the Military Forces of Syria (2000-2024) withdrew.", None),
+    ("Gunmen attacked residents and civilians fled the village.", "Nigeria"),  # no day changes a thing
 ]
 
 

@@ -168,6 +168,7 @@ def test_stage_boundaries_are_frozen_with_a_docstring_per_field() -> None:
 
     from sitrep import stages
 
+    assert sorted(stages.__all__) == ["ByDay", "Located", "Mentions", "Resolved", "SentenceActors", "by_day"]
     for cls in (stages.Mentions, stages.Resolved, stages.SentenceActors, stages.ByDay, stages.Located):
         assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
         body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]

@@ -38,7 +38,8 @@ class ActorResolver(Protocol):
     def changes(self, text: str, country: str | None = None) -> tuple[date, ...]:
         """The days from which ``find`` or ``resolve`` of ``text`` in ``country`` may read differently
         (a government period begins, a group is founded or dissolved), ascending; a superset will do.
-        The resolve stage resolves names once for every day with it (``stages.by_day``)."""
+        None: they read the same on every day, and when the day is unknown. The resolve stage resolves
+        names once for every day with it (``stages.by_day``)."""
         ...
 
     def generic(self, kind: str, country: str | None) -> Actor:

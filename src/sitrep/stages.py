@@ -65,9 +65,13 @@ class ByDay(Generic[T]):
 
 
 def by_day(read: Callable[[date | None], T], changes: Iterable[date]) -> ByDay[T]:
-    """``read`` for every day, given the days on which its result can change (a superset will do):
-    ``read(None)``, ``read`` before the first change (``date.min``), and ``read`` on each change
-    where it differs from the reading before."""
+    """``read`` for every day, given the days on which its result can change (a superset will do;
+    none: the same on every day and when the day is unknown): ``read(None)``, ``read`` before the
+    first change (``date.min``), and ``read`` on each change where it differs from the reading before."""
+    changes = tuple(changes)
+    if not changes:
+        value = read(None)
+        return ByDay(value, (), (value,))
     since: list[date] = []
     values = [read(date.min)]
     for day in sorted(set(changes)):

@@ -45,7 +45,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from sitrep.extraction.dates import ENGLISH_MONTHS
@@ -241,8 +241,12 @@ def read_fatalities(sentence: str, offset: int = 0, significant: bool = False) -
     ``offset`` is added to every evidence span; ``significant`` makes an unquantified toll
     ("several were killed") ACLED's 10 instead of 3.
     """
-    tokens = tokenize(sentence)
-    found = _find_counts(tokens, sentence, offset)
+    if offset == 0:
+        scanned, counts = _scan(sentence)
+        tokens, found = list(scanned), list(counts)
+    else:
+        tokens = tokenize(sentence)
+        found = _find_counts(tokens, sentence, offset)
     groups, tolls = _tie_counts(tokens, found)
     if not groups and tolls:
         groups = [_Group(max(tolls, key=lambda f: f.count.acled), [])]
@@ -262,11 +266,11 @@ def toll_relation(sentence: str) -> str:
     nothing more particular is told; "same" otherwise: the same deaths told again, by the lede and the
     body or by another source.
     """
-    tokens = tokenize(sentence)
+    scanned, counts = _scan(sentence)
+    tokens = list(scanned)
     if any(_lexicon_at(tokens, i, AGGREGATE) for i in range(len(tokens))):
         return "aggregate"
-    found = _find_counts(tokens, sentence, 0)
-    groups, tolls = _tie_counts(tokens, found)
+    groups, tolls = _tie_counts(tokens, list(counts))
     first = groups[0].total if groups else (tolls[0] if tolls else None)
     if first is None:
         return "more" if {t.word for t in tokens} & {"another", "others"} else "same"
@@ -280,6 +284,14 @@ def toll_relation(sentence: str) -> str:
     if before in ADDITIVE_BEFORE or after in ADDITIVE_AFTER or "also" in window:
         return "more"
     return "same"
+
+
+@lru_cache(maxsize=256)
+def _scan(sentence: str) -> tuple[tuple[Token, ...], tuple[_Found, ...]]:
+    """A sentence's tokens and number phrases (offsets into it): read once, whether for its deaths
+    (``read_fatalities``) or for how they relate to a toll told before (``toll_relation``)."""
+    tokens = tokenize(sentence)
+    return tuple(tokens), tuple(_find_counts(tokens, sentence, 0))
 
 
 def combine_tolls(earlier: Fatalities, later: Fatalities, relation: str = "same") -> Fatalities:
@@ -370,7 +382,7 @@ def _words(tokens: Sequence[Token], i: int, n: int) -> str:
 
 def _lexicon_at(tokens: Sequence[Token], i: int, lexicon: Iterable[str]) -> tuple[str, int] | None:
     """The longest lexicon entry starting at token ``i``, with its length in tokens."""
-    entries = set(lexicon)
+    entries = lexicon if isinstance(lexicon, (frozenset, set, dict)) else frozenset(lexicon)
     for n in range(_PHRASE_WORDS, 0, -1):
         phrase = _words(tokens, i, n)
         if len(tokens) >= i + n and phrase in entries:
