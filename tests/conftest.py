@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -48,11 +49,25 @@ def postgresql_database() -> Iterator[str]:
                     f"{' '.join(str(err).split())}")
     name = f"sitrep_test_{os.getpid()}_{secrets.token_hex(4)}"
     with admin:
+        _drop_left_behind(admin)
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             yield urlunsplit(urlsplit(POSTGRESQL_SERVER)._replace(path=f"/{name}"))
         finally:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _drop_left_behind(admin: Any) -> None:
+    """Drop the throwaway databases of test sessions of this machine that were killed before they could
+    drop theirs (their process is gone), when the server is on this machine."""
+    from psycopg import sql
+
+    if urlsplit(POSTGRESQL_SERVER).hostname not in ("127.0.0.1", "localhost", "::1") or not Path("/proc/self").exists():
+        return
+    for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'sitrep\\_test\\_%'").fetchall():
+        pid = name.split("_")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 _schemas = itertools.count(1)
