@@ -187,7 +187,7 @@ def test_the_keyboard_opens_and_closes_an_event(page: Any) -> None:
 
 
 def test_a_review_appears_in_the_audit_trail(page: Any, store: dict[str, Any]) -> None:
-    (nairobi,) = placed(store["events"], location="Nairobi")
+    (nairobi,) = placed(store["events"], article_id="daily-2")
     page.click(f".ev-row[data-id='{nairobi['event_id']}']")
     settle(page)
     assert page.locator("#review-tools").is_visible()
@@ -259,7 +259,7 @@ def test_the_situation_report_opens_offline_and_shows_its_figures(chrome: Any, s
 
 
 def test_merge_then_split_in_the_panel(page: Any, store: dict[str, Any]) -> None:
-    (village,) = placed(store["events"], location="Idleb")
+    (village,) = placed(store["events"], article_id="post-3")
     (fused,) = [e for e in store["events"] if len(e.get("article_ids") or []) == 2]
     everything = len(placed(store["events"]))
     page.click(f".ev-row[data-id='{village['event_id']}']")
