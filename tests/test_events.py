@@ -52,6 +52,11 @@ def records(text: str, published: str | None) -> list[dict]:
     ("Security forces arrested three suspected militants.", "Arrests"),
     ("Militants abducted 20 passengers from a bus.", "Abduction/forced disappearance"),
     ("Troops clashed with insurgents near the border.", "Armed clash"),
+    # Shooting soldiers or policemen dead is a battle; shooting farmers or executing captives an attack.
+    ("Gunmen shot dead two soldiers at a checkpoint.", "Armed clash"),
+    ("Gunmen shot two policemen dead outside the station.", "Armed clash"),
+    ("Gunmen shot dead two farmers in their field.", "Attack"),
+    ("Militants massacred 40 captured soldiers at the air base.", "Attack"),
 ])
 def test_classify_sub_types(sentence: str, sub_type: str) -> None:
     trigger = classify(sentence)

@@ -54,8 +54,10 @@ CUES = "cues"
 
 VETOES = ("attribution", "organised_agent", "sports", "mishap", "crime")
 """The word classes every sentence is read for (see ``triggers``)."""
-CHECKS = {"state_led": ("state_agent", "non_state_agent")}
+CHECKS = {"state_led": ("state_agent", "non_state_agent"), "not_on_forces": ("state_agent", "non_state_agent")}
 """The further tests a rule may name, and the word classes each reads."""
+OBJECT_ENDS = frozenset({"ADP", "PUNCT", "VERB", "AUX", "SCONJ", "CCONJ", "PART"})
+"""Parts of speech that end the noun phrase after a verb of killing (its object, the victims)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ class Rule:
     """How sure the cue alone makes us (feeds the event's confidence)."""
     check: str | None = None
     """A further test of the cue in its sentence (``CHECKS``): "state_led", the actor named nearest
-    before the cue is a state's force ("troops recaptured ...")."""
+    before the cue is a state's force ("troops recaptured ..."); "not_on_forces", no armed force is
+    named as the cue's victim just after it ("shot dead two soldiers" is no attack on civilians)."""
     source: str = ""
     """The ACLED codebook section the rule encodes."""
 
@@ -225,13 +228,38 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
         if rule.unless is not None and rule.unless in matches:
             continue
         for cue in leftmost(matches[rule.cues]):
-            if rule.check is None or _state_led(matches, start, cue):
+            if _checked(rule.check, matches, cue, doc):
                 text = text if text is not None else nlp.text(doc)
                 yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
                               rule.weight)
 
 
-def _state_led(matches: dict[str, list[Found]], start: int, cue: Found) -> bool:
+def _checked(check: str | None, matches: dict[str, list[Found]], cue: Found, doc: Doc) -> bool:
+    """Whether a cue passes its rule's further test (``Rule.check``)."""
+    if check == "state_led":
+        return _state_led(matches, cue)
+    if check == "not_on_forces":
+        return not _on_forces(matches, cue, doc)
+    return True
+
+
+def _on_forces(matches: dict[str, list[Found]], cue: Found, doc: Doc) -> bool:
+    """Whether the victims of a cue of killing, the noun phrase inside or just after it ("shot two
+    soldiers dead", "gunned down three policemen"), are an armed force: ACLED codes violence against
+    civilians only when the victims are unarmed (codebook, Violence against civilians); killing
+    soldiers or fighters is a battle."""
+    first = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if first is None:
+        return False
+    end = first.end
+    while end < len(doc) and (doc[end].pos_ not in OBJECT_ENDS or doc[end].text == "-"):
+        end += 1  # a hyphen joins a compound ("off-duty police")
+    limit = doc[end - 1].idx + len(doc[end - 1]) if end > first.start else cue.end
+    return any(cue.start < m.start and m.end <= max(limit, cue.end)
+               for name in CHECKS["not_on_forces"] for m in matches.get(name, ()))
+
+
+def _state_led(matches: dict[str, list[Found]], cue: Found) -> bool:
     """Whether the actor named nearest before the cue is a state's force ('troops recaptured ...')."""
     states = [m.end for m in leftmost(m for m in matches.get("state_agent", ()) if m.end <= cue.start)]
     others = [m.end for m in leftmost(m for m in matches.get("non_state_agent", ()) if m.end <= cue.start)]
