@@ -492,3 +492,9 @@ def test_a_city_named_for_its_government_is_not_the_scene() -> None:
     events = records(text, "2025-02-05")
     assert events and all(e["admin1"] != "Damascus" for e in events)
     assert sorted(e["fatalities"] for e in events) == [40]
+
+
+def test_a_province_under_another_spelling_places_the_event() -> None:
+    # The gazetteer spells it "Idleb": "Idlib province" still names the province, not a people.
+    events = records("Gunmen attacked a village in Idlib province on Monday, killing four people.", "2024-03-05")
+    assert [(e["admin1"], e["geo_precision"]) for e in events] == [("Idleb", 3)]

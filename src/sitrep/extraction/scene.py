@@ -26,6 +26,9 @@ MINOR_TOWN = 100_000
 FILING_MIN_CHARS = 4
 """Shorter capitalised names are acronyms ('UAE', 'DRC'), not datelines."""
 PRECISION_RANK = {1: 0, 2: 1, 3: 2}
+DIVISION_HEADS = frozenset({"province", "governorate", "state", "region", "district", "county", "oblast",
+                            "prefecture", "department", "city", "town", "village"})
+"""Words after a name that make it a place's own name ("Idlib province"), never a demonym."""
 BROAD_REGION_CODES = frozenset({"CONT", "RGN", "OCN"})
 """Feature codes of places that span countries (seas and gulfs stay: events at sea are coded there)."""
 SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
@@ -132,7 +135,9 @@ def _demonym(doc: Doc, place: Place) -> bool:
     if place.feature_code not in {"PCLI", "ADM1", "RGN"} or own_name:
         return False  # "Homs province" names the province itself
     words = doc.char_span(place.mention.start, place.mention.end, alignment_mode="expand")
-    return words is not None and (words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"})
+    if words is None or (len(words) > 1 and words[-1].lower_ in DIVISION_HEADS):
+        return False  # "Idlib province" under another spelling of the province's name
+    return words.root.ent_type_ == "NORP" or words.root.pos_ in {"ADJ", "NOUN"}
 
 
 def _words(name: str) -> str:
