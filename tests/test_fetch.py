@@ -191,16 +191,16 @@ def test_two_requests_to_one_host_are_at_least_delay_apart_and_other_hosts_do_no
 
 
 def test_a_stop_ends_a_wait_at_once_and_no_request_is_begun(server: HTTPServer) -> None:
-    server.expect_request("/down").respond_with_data("busy", status=503)
     stop = threading.Event()
+
+    def busy(request: Request) -> Response:
+        stop.set()  # told to stop while the first answer is on its way: the backoff that follows is cut short
+        return Response("busy", status=503)
+
+    server.expect_request("/down").respond_with_handler(busy)
     client = fetcher(backoff=60.0, retries=3, stop=stop)
-    timer = threading.Timer(0.3, stop.set)
-    timer.start()
-    try:
-        with pytest.raises(Stopped):
-            client.get(server.url_for("/down"))  # the first backoff (60 s or more) is cut short
-    finally:
-        timer.cancel()
+    with pytest.raises(Stopped):
+        client.get(server.url_for("/down"))  # the first backoff (60 s or more) is cut short
     assert len(requests_to(server, "/down")) == 1
     with pytest.raises(Stopped):
         client.get(server.url_for("/down"))
