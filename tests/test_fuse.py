@@ -257,7 +257,7 @@ def test_one_sided_acts_with_the_sides_swapped_are_two_events() -> None:
     strike = rep("s2", "A", "Army jets later struck the militia's positions near the camp.",
                  actor1="Military Forces of Syria (2000-2024)", actor2="Militia X",
                  sub_event_type="Shelling/artillery/missile attack")
-    assert not match(shelling, strike).possible
+    assert not match(shelling, strike).possible  # one article told them as two acts
     clash = rep("c1", "B", "The army fought the militia at the camp.", actor1="Military Forces of Syria (2000-2024)",
                 actor2="Militia X", event_type="Battles", sub_event_type="Armed clash")
     told_again = rep("c2", "C", "The militia fought the army at the camp.", actor1="Militia X",

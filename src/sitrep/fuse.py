@@ -267,7 +267,7 @@ def match(a: Report, b: Report) -> Match:
     kind = _types(a, b)
     if kind is None:
         return Match(False, 0.0, (f"incompatible types ({a.sub_event_type}; {b.sub_event_type})",))
-    if _sides_swapped(a, b):
+    if a.article_id == b.article_id and _sides_swapped(a, b):
         return Match(False, 0.0, ("the attacker of one is the target of the other",))
     score += kind[0]
     reasons.append(kind[1])
@@ -294,7 +294,8 @@ def match(a: Report, b: Report) -> Match:
 def _sides_swapped(a: Report, b: Report) -> bool:
     """Whether one-sided violence is told with its parties the other way round: the attacker of one
     report is the target of the other (the RSF shelling a camp, the army's jets striking the RSF), two
-    acts as ACLED codes them. A battle's sides have no order."""
+    acts as ACLED codes them. A battle's sides have no order. Used within one article, whose events
+    were told apart: across outlets, the same act is often told from either side."""
     if "Battles" in (a.event_type, b.event_type):
         return False
     a1, a2, b1, b2 = (r.record.get(k) for r in (a, b) for k in ("actor1", "actor2"))
