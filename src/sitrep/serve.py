@@ -259,19 +259,24 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+CountryQuery = Annotated[str | None, Query(max_length=200, description="Country name or ISO3 code, any case.")]
+SinceQuery = Annotated[date | None, Query(description="Events on or after this day (YYYY-MM-DD).")]
+UntilQuery = Annotated[date | None, Query(description="Events on or before this day (YYYY-MM-DD).")]
+TypeQuery = Annotated[str | None, Query(max_length=100, description="ACLED event type or sub-event type.")]
+ActorQuery = Annotated[str | None, Query(max_length=200, description="Part of an actor's name, any case.")]
+"""The filters of ``sitrep events`` as query parameters (``Filters``, ``GET /report``)."""
+
+
 class Filters:
     """The filters of ``GET /events`` and ``GET /stats`` (those of ``sitrep events``, and more)."""
 
     def __init__(
         self,
-        country: Annotated[str | None, Query(max_length=200, description="Country name or ISO3 code, any case.")]
-        = None,
-        since: Annotated[date | None, Query(description="Events on or after this day (YYYY-MM-DD).")] = None,
-        until: Annotated[date | None, Query(description="Events on or before this day (YYYY-MM-DD).")] = None,
-        type: Annotated[str | None, Query(max_length=100, description="ACLED event type or sub-event type.")]
-        = None,
-        actor: Annotated[str | None, Query(max_length=200, description="Part of an actor's name, any case.")]
-        = None,
+        country: CountryQuery = None,
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        type: TypeQuery = None,
+        actor: ActorQuery = None,
         bbox: Annotated[str | None, Query(max_length=200, description="west,south,east,north in degrees.")]
         = None,
         reviewed: Annotated[Literal["only", "unreviewed", "rejected", "all"] | None, Query(
@@ -453,14 +458,11 @@ def _report(app: FastAPI) -> None:
              response_class=Response, responses={200: {"content": {"text/html": {}}}})
     def situation_report(
         request: Request, holder: Reader,
-        country: Annotated[str | None, Query(max_length=200, description="Country name or ISO3 code, any case.")]
-        = None,
-        since: Annotated[date | None, Query(description="Events on or after this day (YYYY-MM-DD).")] = None,
-        until: Annotated[date | None, Query(description="Events on or before this day (YYYY-MM-DD).")] = None,
-        type: Annotated[str | None, Query(max_length=100, description="ACLED event type or sub-event type.")]
-        = None,
-        actor: Annotated[str | None, Query(max_length=200, description="Part of an actor's name, any case.")]
-        = None,
+        country: CountryQuery = None,
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        type: TypeQuery = None,
+        actor: ActorQuery = None,
     ) -> Response:
         from sitrep import report
 
