@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -131,11 +132,19 @@ def test_sitrep_serve_prints_a_dashboard_link_whose_token_reads_but_cannot_write
     db = str(tmp_path / "s.db")
     Store(db).close()
     served: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
-    result = CliRunner().invoke(cli, ["serve", "--db", db, "--port", "8123"])
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:  # what would be served, not served
+        served.update(app=server.config.app, ports=[s.getsockname()[1] for s in sockets])
+        for listening in sockets:
+            listening.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    port = free_port()
+    result = CliRunner().invoke(cli, ["serve", "--db", db, "--port", str(port)])
     assert result.exit_code == 0, result.stderr
+    assert served["ports"] == [port]
     (link,) = re.findall(r"Dashboard: (\S+)", result.stderr)
-    assert link.startswith("http://127.0.0.1:8123/#token=")
+    assert link.startswith(f"http://127.0.0.1:{port}/#token=")
     token = link.split("#token=")[1]
     client = TestClient(served["app"])
     assert client.get("/").status_code == 200  # the page itself is public: it asks for the token
@@ -147,5 +156,25 @@ def test_sitrep_serve_prints_a_dashboard_link_whose_token_reads_but_cannot_write
                           headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 403
     assert client.get("/dashboard/map?since=soon", headers={"Authorization": f"Bearer {token}"}).status_code == 400
-    public = CliRunner().invoke(cli, ["serve", "--db", db, "--public-read"])
-    assert "Dashboard: http://127.0.0.1:8000/\n" in public.stderr and served["app"].state.launch_token is None
+    port = free_port()
+    public = CliRunner().invoke(cli, ["serve", "--db", db, "--public-read", "--port", str(port)])
+    assert f"Dashboard: http://127.0.0.1:{port}/\n" in public.stderr and served["app"].state.launch_token is None
+
+
+def test_sitrep_serve_on_a_port_in_use_says_so_before_printing_any_address(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'sitrep[serve]')")
+    from sitrep.cli import cli
+    from sitrep.store import Store
+
+    db = str(tmp_path / "s.db")
+    Store(db).close()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", db, "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Dashboard:" not in result.stderr and "Traceback" not in result.stderr
+
+
+def free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return int(probe.getsockname()[1])

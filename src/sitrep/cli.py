@@ -6,6 +6,7 @@ import itertools
 import json
 import logging
 import secrets
+import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -856,12 +857,16 @@ def serve(db: str, host: str, port: int, public_read: bool) -> None:
 
     with _store(db, lambda path: Store(path, create=False)):
         pass  # a missing database is a usage error before anything listens
+    try:
+        listening = socket.create_server((host, port))  # taken or forbidden: said before any address is printed
+    except OSError as err:
+        raise BadValue("--port", f"cannot listen on {host}:{port}: {err.strerror or err}") from err
     click.echo(f"Serving {db} on http://{host}:{port} (reads {'public' if public_read else 'need a token'}); "
                "Ctrl-C stops.", err=True)
     launch = None if public_read else secrets.token_urlsafe(24)  # a reader's token for this run only
     click.echo(f"Dashboard: http://{host}:{port}/" + (f"#token={launch}" if launch else ""), err=True)
-    uvicorn.run(create_app(db, public_read=public_read, launch_token=launch), host=host, port=port,
-                log_level="warning")
+    app = create_app(db, public_read=public_read, launch_token=launch)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
 
 
 @cli.group(name="token")
