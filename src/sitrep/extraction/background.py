@@ -65,13 +65,14 @@ def patterns(language: str = "en") -> Context:
 RUNNING_TOTAL = patterns("en").running_total
 ALLEGATION = patterns("en").allegation
 HABITUAL = patterns("en").habitual
+COMPARISON = patterns("en").comparison
 
 
 def background_statement(text: str, dated: bool) -> bool:
     """Whether a trigger sentence is context rather than news: a running total (whatever its date; not
     the class a superlative compares the news with: "the worst attack of the six-year war"), or an
     allegation or habitual statement that no date of its own ties to one day."""
-    if any(not patterns("en").comparison.search(text, 0, m.start()) for m in RUNNING_TOTAL.finditer(text)):
+    if any(not COMPARISON.search(text, 0, m.start()) for m in RUNNING_TOTAL.finditer(text)):
         return True
     return not dated and (ALLEGATION.search(text) is not None or HABITUAL.search(text) is not None)
 

@@ -254,8 +254,8 @@ def _on_forces(matches: dict[str, list[Found]], cue: Found, doc: Doc) -> bool:
     end = first.end
     while end < len(doc) and (doc[end].pos_ not in OBJECT_ENDS or doc[end].text == "-"):
         end += 1  # a hyphen joins a compound ("off-duty police")
-    limit = doc[end - 1].idx + len(doc[end - 1]) if end > first.start else cue.end
-    return any(cue.start < m.start and m.end <= max(limit, cue.end)
+    limit = doc[end - 1].idx + len(doc[end - 1]) if end > first.start else cue.end  # expanded: never before cue.end
+    return any(cue.start < m.start and m.end <= limit
                for name in CHECKS["not_on_forces"] for m in matches.get(name, ()))
 
 
