@@ -334,6 +334,9 @@ def test_confirm_correct_and_reject_each_in_the_audit_log(writable: tuple[str, d
     assert answer.status_code == 200, answer.text
     corrected = answer.json()
     assert corrected["fatalities"] == 7 and corrected["sub_event_type"] == "Suicide bomb"
+    # the UCDP range follows the analyst's figure; the machine's stays visible beside it
+    assert corrected["fatalities_low"] == corrected["fatalities_best"] == corrected["fatalities_high"] == 7
+    assert corrected["review"]["machine"]["fatalities_best"] == mogadishu["fatalities_best"] != 7
     assert corrected["event_type"] == "Explosions/Remote violence" and corrected["actor1"] == "Al Shabaab"
     assert corrected["review"]["status"] == "corrected"
     assert {"fatalities", "sub_event_type", "actor1"} <= set(corrected["review"]["corrected"])
@@ -367,6 +370,7 @@ def test_confirm_correct_and_reject_each_in_the_audit_log(writable: tuple[str, d
     ({"status": "corrected", "fields": {"event_date": "yesterday"}}, "event_date"),
     ({"status": "corrected", "fields": {"actor1": " "}}, "actor1"),
     ({"status": "corrected", "fields": {"inter1": "Pirates"}}, "inter1"),
+    ({"status": "corrected", "fields": {"fatalities": 4, "fatalities_low": 4, "fatalities_high": 2}}, "ordered"),
     ({"status": "confirmed", "by": "mallory"}, "by"),
 ])
 def test_bad_reviews_are_refused_and_change_nothing(writable: tuple[str, dict[str, str]], body: dict[str, Any],
@@ -476,3 +480,23 @@ def test_cli_marks_and_selects_reviewed_events(writable: tuple[str, dict[str, st
 def test_serve_refuses_a_missing_database(tmp_path: Path) -> None:
     code, _, err = run("serve", "--db", str(tmp_path / "none.db"))
     assert code == 2 and "No database" in err
+
+
+def test_a_corrected_toll_carries_its_range_and_drops_a_breakdown_it_cannot_hold() -> None:
+    from sitrep.review import check_fields, overlay
+
+    machine = {"fatalities": 64, "fatalities_low": 64, "fatalities_best": 64, "fatalities_high": 70,
+               "deaths_civilians": 40, "deaths_side_1": 24, "deaths_side_2": None}
+    values = check_fields({"fatalities": 30})
+    assert values == {"fatalities": 30, "fatalities_low": 30, "fatalities_best": 30, "fatalities_high": 30}
+    review = {"status": "corrected", "by": "alice", "at": "2026-01-01T00:00:00Z", "values": values,
+              "corrected": sorted(values)}
+    shown = overlay(machine, review)
+    assert shown["deaths_civilians"] is None and shown["deaths_side_1"] is None
+    assert shown["review"]["machine"]["deaths_civilians"] == 40
+    # a breakdown the corrected toll can hold stays as the machine read it
+    kept = overlay({**machine, "deaths_civilians": 20, "deaths_side_1": 5}, review)
+    assert kept["deaths_civilians"] == 20 and kept["deaths_side_1"] == 5
+    # a range given with the toll is the analyst's own
+    given = check_fields({"fatalities": 30, "fatalities_high": 45})
+    assert [given[name] for name in ("fatalities_low", "fatalities_best", "fatalities_high")] == [30, 30, 45]

@@ -56,10 +56,16 @@ _PRECISIONS = {"geo_precision", "time_precision"}
 _DAYS = {"event_date", "date_end"}
 
 
+_RANGE = ("fatalities_low", "fatalities_best", "fatalities_high")
+_BREAKDOWN = ("deaths_civilians", "deaths_side_1", "deaths_side_2")
+
+
 def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A correction made whole: each field known and of its kind (``ReviewError`` otherwise), the
     event type taken from a corrected sub-event type (giving both, they must agree; an event type
-    alone must come with its sub-event type)."""
+    alone must come with its sub-event type). A corrected ``fatalities`` sets the parts of the UCDP range
+    not given with it to the analyst's figure (the machine's range stays visible in the review's
+    ``machine``); the range must be ordered, low <= best <= high."""
     from sitrep.extraction.taxonomy import EVENT_TYPES, TYPE_OF
 
     unknown = sorted(set(fields) - set(CORRECTABLE))
@@ -77,6 +83,11 @@ def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         if kind not in EVENT_TYPES:
             raise ReviewError(f"event_type {kind!r} is no ACLED event type; one of: {', '.join(EVENT_TYPES)}")
         raise ReviewError("give sub_event_type with event_type (the event type follows from it)")
+    if "fatalities" in out:
+        out = {**dict.fromkeys(_RANGE, out["fatalities"]), **out}
+    given = [out[name] for name in _RANGE if out.get(name) is not None]
+    if given != sorted(given):
+        raise ReviewError("the fatality range must be ordered: fatalities_low <= fatalities_best <= fatalities_high")
     return out
 
 
@@ -132,6 +143,10 @@ def overlay(record: dict[str, Any], review: Mapping[str, Any] | None) -> dict[st
     if review is None:
         return record
     values: dict[str, Any] = review["values"]
+    if "fatalities_high" in values:  # a machine breakdown the corrected range cannot hold is unknown
+        breakdown = [record.get(name) or 0 for name in _BREAKDOWN if name not in values]
+        if values["fatalities_high"] is not None and sum(breakdown) > values["fatalities_high"]:
+            values = {**dict.fromkeys(name for name in _BREAKDOWN if name not in values), **values}
     machine = {k: record.get(k) for k, v in values.items() if record.get(k) != v}
     return {**record, **values, "review": {
         "status": review["status"], "by": review["by"], "at": review["at"], "note": review.get("note"),
