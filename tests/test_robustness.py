@@ -396,3 +396,16 @@ def test_a_documents_text_is_kept_once_and_is_its_text(monkeypatch: pytest.Monke
     assert nlp.TEXT_KEY not in elsewhere.user_data
     assert nlp.text(elsewhere) == "Police dispersed a crowd in the capital."
     assert elsewhere.user_data[nlp.TEXT_KEY] == elsewhere.text
+
+
+def test_table_cells_fold_long_values_instead_of_cutting_them(capsys: pytest.CaptureFixture[str]) -> None:
+    from sitrep.cli import TABLE_COLUMNS, _print_table
+
+    # seven unbroken values wider together than the table
+    record = {c: f"{c}-" + "-".join(["word"] * 8) for c in TABLE_COLUMNS}
+    _print_table([record], TABLE_COLUMNS)
+    out = capsys.readouterr().out
+    assert "…" not in out
+    cells = "".join(line.split("│")[TABLE_COLUMNS.index("actor1") + 1].strip() for line in out.splitlines()
+                    if line.startswith("│"))
+    assert cells == record["actor1"]

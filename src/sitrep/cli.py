@@ -271,13 +271,15 @@ def _write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO,
 
 
 def _print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> None:
-    """A table of ``columns``. Cells are plain ``Text``, never rich markup, with control characters
+    """A table of ``columns``, every value whole. Cells are plain ``Text``, never rich markup, with control characters
     escaped: article text cannot colour, move or hyperlink anything on the terminal."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(*columns)
+    table = Table()
+    for column in columns:  # a long value folds onto more lines, never cut to an ellipsis
+        table.add_column(column, overflow="fold")
     for record in records:
         table.add_row(*(Text(printable(_cell(record, c))) for c in columns))
     Console(width=None if sys.stdout.isatty() else TABLE_WIDTH).print(table)
