@@ -283,8 +283,18 @@ def test_a_type_acled_does_not_have_is_a_usage_error(stored: str) -> None:
 def test_filters_that_match_nothing_say_so(stored: str) -> None:
     code, out, err = run("events", "--db", stored, "--country", "Atlantis", "--format", "jsonl")
     assert (code, out) == (0, "")
-    assert err.startswith("No stored event matches these filters")
+    assert err.startswith("No stored event matches these filters") and "Did you mean" not in err
     assert run("events", "--db", stored, "--format", "jsonl")[2] == ""
+
+
+def test_a_misspelt_country_filter_is_told_the_stored_names_close_to_it(stored: str) -> None:
+    code, out, err = run("events", "--db", stored, "--country", "Keyna", "--format", "jsonl")
+    assert (code, out) == (0, "") and "Did you mean 'Kenya'?" in err
+    code, out, err = run("events", "--db", stored, "--country", "congo", "--format", "jsonl")
+    assert "Did you mean 'Democratic Republic of Congo'?" in err
+    # a stored country that other filters exclude needs no suggestion
+    code, out, err = run("events", "--db", stored, "--country", "kenya", "--since", "2090-01-01", "--format", "jsonl")
+    assert (code, out) == (0, "") and "No stored event matches" in err and "Did you mean" not in err
 
 
 def test_ucdp_export_says_how_many_events_it_left_out(stored: str) -> None:

@@ -528,7 +528,19 @@ def events(db: str, fmt: str, no_fuse: bool, **filters: Any) -> None:
     records = _Counted(_stored_events(db, filters, no_fuse))
     _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports", "review.status"))
     if not records.count and any(value is not None for value in filters.values()):
-        click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code).", err=True)
+        click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code)."
+                   + _country_hint(db, filters.get("country")), err=True)
+
+
+def _country_hint(db: str, country: str | None) -> str:
+    """" Did you mean ...?" naming the stored countries close to a ``country`` filter that matches none."""
+    from sitrep.store import Store
+
+    if not country:
+        return ""
+    with Store(db, create=False) as store:
+        close = store.countries_like(country)
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
 
 
 @cli.command(name="event")

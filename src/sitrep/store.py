@@ -773,6 +773,21 @@ class Store:
                 "by_country": listed(countries, "country", lambda kv: (-kv[1][0], kv[0] or "")),
                 "by_type": listed(types, "event_type", lambda kv: (-kv[1][0], kv[0] or ""))}
 
+    def countries_like(self, name: str, limit: int = 3) -> list[str]:
+        """The stored events' country names closest to ``name`` (any case; its ISO3 code counts as the
+        name), best first, at most ``limit``: what a country filter that matched nothing may have meant.
+        Empty when ``name`` is a stored country (its filter is right; the other filters exclude)."""
+        import difflib
+
+        pairs = self._conn.execute("SELECT DISTINCT country, iso3 FROM events WHERE country <> ''").fetchall()
+        folded = name.casefold().strip()
+        if any(folded in (str(c).casefold(), str(i or "").casefold()) for c, i in pairs):
+            return []
+        names = {str(c).casefold(): str(c) for c, _ in pairs}
+        close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.6)
+        inside = [k for k in sorted(names) if folded and (folded in k or k in folded) and k not in close]
+        return [names[k] for k in [*close, *inside][:limit]]
+
     def _query(
         self, country: str | None, since: date | None, until: date | None, event_type: str | None,
         actor: str | None, fused: bool, bbox: tuple[float, float, float, float] | None, reviewed: str | None,
