@@ -8,8 +8,9 @@ characters, at a line break where it can (a line break ends a sentence anyway), 
 parses the pieces, and joins their parses into one ``Doc`` whose text is the text given, so offsets
 stay offsets into it.
 
-The pipeline ends with the ``trigger_cues`` component (``extraction.taxonomy``): the trigger lexicon
-matched once per document into ``doc.spans``, which the stages read instead of the text.
+The pipeline ends with the ``trigger_cues`` component (``extraction.taxonomy``) and the ``word_cues``
+component (``extraction.words``): the trigger lexicon and the word lists the stages read around a
+mention, matched once per document into ``doc.spans``, which the stages read instead of the text.
 
 spaCy recomputes ``Doc.text`` at each access, joining every token's text: ``text`` reads it once per
 document (``parse`` records the text it was given), so that the stages reading the document's
@@ -71,11 +72,12 @@ def pipeline(language: str = "en") -> Language:
 
     Raises ``MissingDependency``, saying how to install it, when the model package is not installed.
     """
-    from sitrep.extraction import taxonomy  # where the trigger_cues factory is registered
+    from sitrep.extraction import taxonomy, words  # where the trigger_cues and word_cues factories are registered
 
     nlp = spacy.load(require(language))
     nlp.add_pipe("line_breaks", before="parser")
     nlp.add_pipe(taxonomy.FACTORY, config={"language": language if language in MODELS else "en"})
+    nlp.add_pipe(words.FACTORY, config={"language": language if language in MODELS else "en"})
     return nlp
 
 

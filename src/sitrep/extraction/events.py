@@ -24,7 +24,6 @@ The cascade, per sentence of the article (the numbers match the comments in ``ex
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -32,7 +31,8 @@ from datetime import date
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from sitrep.extraction import taxonomy
+from sitrep import nlp
+from sitrep.extraction import taxonomy, words
 from sitrep.extraction.background import aggregate_toll, background_statement, episode_total
 from sitrep.extraction.dates import DateMention, shift_day
 from sitrep.extraction.fatalities import combine_tolls, read_fatalities, toll_relation
@@ -50,7 +50,6 @@ from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Source, Span
 from sitrep.stages import Located, Resolved
 
-RELATED = re.compile(r"\b(?:Related (?:News|Articles?|Stories|Posts|Coverage|Content)|Read more|More on this story)\b")
 ESCALATIONS = {
     "Armed clash": {"Government regains territory", "Non-state actor overtakes territory"},
     "Peaceful protest": {"Protest with intervention", "Excessive force against protesters", "Violent demonstration"},
@@ -64,10 +63,6 @@ STALE_DAYS = 10
 """A sentence dated only this many days or more before publication recalls an earlier event."""
 FOLLOW_UP_WINDOW = 2
 """How many sentences after an event a dateless, placeless trigger may still add to it."""
-ANAPHORA = re.compile(r"(?:the|this|that|these|those) (?P<noun>fighting|clash(?:es)?|attacks?|strikes?|air ?strikes?|"
-                      r"raids?|blasts?|explosions?|bombings?|violence|assault|offensive|shelling|bombardment|"
-                      r"battle|ambush|incident|operation|massacre)\b", re.IGNORECASE)
-"""A sentence opening like this continues the previous event even in a new paragraph."""
 ANAPHOR_TYPES = {
     "Battles": frozenset(["fighting", "clash", "clashes", "assault", "offensive", "battle", "ambush"]),
     "Explosions/Remote violence": frozenset(["strike", "strikes", "airstrike", "airstrikes", "air strike",
@@ -75,21 +70,15 @@ ANAPHOR_TYPES = {
                                              "explosions", "bombing", "bombings", "shelling", "bombardment"]),
     "Violence against civilians": frozenset(["assault", "massacre"]),
 }
-"""The events each anaphoric noun can name again; the others ("the attack", "the incident") name any.
+"""The events each anaphoric noun can name again (a sentence opening with a match of the word list
+``anaphora`` continues the previous event even in a new paragraph); the others ("the attack", "the
+incident") name any.
 A sentence that names the event before again this way continues it even with a day or a place of
 its own ("The attack on Sunday night killed 32 rebels as they were entering Turkey")."""
-NEXT_EVENT = re.compile(r"\b(?:later|afterwards|subsequently|in (?:response|retaliation)|retaliat\w*|meanwhile|"
-                        r"elsewhere|separately|in another)\b", re.IGNORECASE)
-"""Words that move a report on to another event: such a sentence is not a follow-up of the one before."""
-CLAIM = re.compile(r"claimed (?:responsibility|credit|the (?:attack|bombing|killing|strike|blast))", re.IGNORECASE)
-NEGATED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
-TARGETED = re.compile(r"\b(?:target(?:ing|ed)?|struck|hit|against|on|killing|killed|wounding|ambush(?:ed|ing)?)"
-                      r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
-SIGNIFICANT = re.compile(r"heavy (?:casualties|losses)|massive|large-scale|major (?:attack|offensive|assault)|"
-                         r"mass casualt|deadliest|carnage", re.IGNORECASE)
-"""ACLED codes unnumbered deaths as 3, or 10 when the attack is a significant one in a war zone."""
-RECIPROCAL = re.compile(r"\b(?:clash|fight(?:s|ing)?\b|fought|exchang|battl|skirmish|confront|combat\b)", re.IGNORECASE)
-"""Cues that name fighting between two sides, whoever the text lets us name."""
+CLAIM_NEGATION_CHARS = 12
+"""How far before a claimant's name a negation is looked for ("not Al Shabaab claimed ...")."""
+ROLE_CONTEXT_CHARS = 30
+"""How far before an actor's name a negation, an affiliation or a target's verb is looked for."""
 WAR_ZONE_TYPES = {"Battles", "Explosions/Remote violence"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 LEDE_SENTENCES = 3
@@ -168,8 +157,9 @@ class Context:
     resolved: Resolved
     """What the article names, resolved: each sentence's actors, places pinned by parentheses, the
     unnamed actors and ISO3 codes of the countries events can have."""
-    doc: Doc | None = None
-    """The article's parse, for the roles around each trigger (``roles.read_roles``)."""
+    doc: Doc
+    """The article's parse: its word lists' matches (``words``), the roles around each trigger
+    (``roles.read_roles``)."""
 
 
 def extract_events(resolved: Resolved) -> list[Event]:
@@ -182,13 +172,13 @@ def extract_events(resolved: Resolved) -> list[Event]:
     ctx = Context(article, published, places, resolved.dates, main,
                   Sources(text, resolved.quotes, resolved.speakers), resolved, doc)
     reference = published or max((d.day for d in ctx.dates if d.day and d.precision == 1), default=None)
-    related = RELATED.search(text)
+    related = min((m.start for m in words.within(doc, "related", 0, len(text))), default=None)
     drafts: list[_Draft] = []
     lede_end = 0
     for index, sent in enumerate(resolved.sentences):
         if index < LEDE_SENTENCES:
             lede_end = sent.end_char
-        if related and sent.start_char >= related.start():
+        if related is not None and sent.start_char >= related:
             break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
@@ -208,9 +198,9 @@ def extract_events(resolved: Resolved) -> list[Event]:
             if raised is not None:
                 _add_sentence(raised, span, ctx, index)  # "the death toll from Saturday's blasts rose to 63"
             elif previous and index - previous.index <= FOLLOW_UP_WINDOW:
-                if CLAIM.search(sent.text):
+                if words.within(doc, "claim", span.start, span.end):
                     _add_claim(previous, span, ctx)
-                elif ANAPHORA.match(sent.text):
+                elif _anaphor(doc, span) is not None:
                     _add_sentence(previous, span, ctx, index)
                 elif (previous.paragraph == text.count("\n", 0, span.start)
                         and read_fatalities(sent.text) is not None):
@@ -219,8 +209,9 @@ def extract_events(resolved: Resolved) -> list[Event]:
         paragraph = text.count("\n", 0, span.start)
         own_places = event_places(doc, span, places, focus)
         named = named_settlements(doc, span)
-        if (previous and index - previous.index <= FOLLOW_UP_WINDOW and not NEXT_EVENT.search(sent.text) and (
-                (_names_again(sent.text, previous) and _same_days(previous, dates))
+        if (previous and index - previous.index <= FOLLOW_UP_WINDOW
+                and not words.within(doc, "next_event", span.start, span.end) and (
+                (_names_again(_anaphor(doc, span), previous) and _same_days(previous, dates))
                 or (_continues(previous, own_places, named) and not [d for d in dates if d.day]
                     and previous.paragraph == paragraph))):
             violent = trigger.event_type in VIOLENT_TYPES
@@ -507,19 +498,25 @@ def _add_claim(draft: _Draft, span: Span, ctx: Context) -> None:
     draft.sentences.append(span)
     for mention in ctx.resolved.actors[span.start].on(draft.place.country if draft.place else None,
                                                      draft.known_day):
-        if not mention.generic and not NEGATED.search(ctx.article.text, max(0, mention.span.start - 12),
-                                                      mention.span.start):
+        if not mention.generic and not words.ending_at(ctx.doc, "negation", mention.span.start,
+                                                       CLAIM_NEGATION_CHARS, words=1):
             draft.actors.append(mention)
             draft.leading.add(mention.span.start)
 
 
-def _names_again(text: str, previous: _Draft) -> bool:
-    """Whether a sentence opens by naming the previous event again, with a noun that can name an
-    event of its type (``ANAPHOR_TYPES``): "The offensive ..." does not name an air strike again."""
-    match = ANAPHORA.match(text)
-    if match is None:
+def _anaphor(doc: Doc, span: Span) -> str | None:
+    """The noun of a sentence that opens by naming an event again ("The attack ...": the word list
+    ``anaphora``), lower case; None when it does not open so."""
+    match = next((m for m in words.within(doc, "anaphora", span.start, span.end) if m.start == span.start), None)
+    return None if match is None else nlp.text(doc)[match.start:match.end].split(None, 1)[1].lower()
+
+
+def _names_again(noun: str | None, previous: _Draft) -> bool:
+    """Whether a sentence opens by naming the previous event again (``_anaphor``: its noun), with a
+    noun that can name an event of its type (``ANAPHOR_TYPES``): "The offensive ..." does not name an
+    air strike again."""
+    if noun is None:
         return False
-    noun = match.group("noun").lower()
     kinds = [kind for kind, nouns in ANAPHOR_TYPES.items() if noun in nouns]
     return not kinds or previous.trigger.event_type in kinds
 
@@ -588,8 +585,9 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
         ctx.doc, span.start, span.end, cue, span.start + trigger.end)
     agentive = any(r.role == AGENT for r in roles)
     for mention in ctx.resolved.actors[span.start].on(country, draft.known_day):
-        before = ctx.article.text[max(0, mention.span.start - 30):mention.span.start]
-        if AFFILIATION.search(before) or NEGATED.search(before):
+        before = ctx.article.text[max(0, mention.span.start - ROLE_CONTEXT_CHARS):mention.span.start]
+        if AFFILIATION.search(before) or words.ending_at(ctx.doc, "negation", mention.span.start,
+                                                         ROLE_CONTEXT_CHARS, words=1):
             continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
         role = role_at(roles, mention.span.start, mention.span.end)
         if role == SOURCE and (agentive or not _is_state(mention.actor)):
@@ -599,7 +597,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
             draft.actors.append(mention)
             if role == AGENT:
                 draft.agents.add(mention.span.start)
-            if role == AGENT or (role is None and mention.span.start < cue and not TARGETED.search(before)):
+            if role == AGENT or (role is None and mention.span.start < cue and not words.ending_at(
+                    ctx.doc, "target", mention.span.start, ROLE_CONTEXT_CHARS, words=2)):
                 draft.leading.add(mention.span.start)
             elif role == PATIENT:
                 draft.patients.add(mention.span.start)
@@ -612,7 +611,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
             draft.leading.add(known.span.start)
             draft.agents.add(known.span.start)
             draft.others.discard(known.span.start)
-    significant = draft.trigger.event_type in WAR_ZONE_TYPES and SIGNIFICANT.search(span.text) is not None
+    significant = draft.trigger.event_type in WAR_ZONE_TYPES and bool(words.within(ctx.doc, "significant", span.start,
+                                                                                 span.end))  # ACLED: 10, not 3
     deaths = read_fatalities(span.text, offset=span.start, significant=significant)
     own = trigger if draft.sentences[0] == span else None  # a follow-up's cue is not the event's
     if deaths is not None and not _earlier_toll(deaths, span, ctx, own):
@@ -669,7 +669,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     """Freeze a draft into an Event: pick the two sides, the place, the notes and the confidence."""
     country = _country(draft, ctx)
     actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.resolved.generics)
-    if _one_sided(draft, actor2):
+    if _one_sided(draft, actor2, ctx.doc):
         draft.trigger = replace(draft.trigger, sub_event_type="Attack")
         actor1, assoc1, actor2, assoc2 = _sides(draft, country, ctx.resolved.generics)
     place = draft.place
@@ -724,13 +724,15 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     return replace(event, notes=notes(event))
 
 
-def _one_sided(draft: _Draft, actor2: Actor | None) -> bool:
+def _one_sided(draft: _Draft, actor2: Actor | None, doc: Doc) -> bool:
     """Whether an armed clash is an armed group's attack on civilians: its cue names no fighting
-    between sides (``RECIPROCAL``), no armed side opposes the group, and the dead it tells are all
+    between sides (the word list ``reciprocal``), no armed side opposes the group, and the dead it tells are all
     civilians or civilians are the ones acted upon ("12 civilians were killed when fighters attacked
     the village"). ACLED: a battle is between two armed, organised sides; civilians are never one
     (codebook, Battles and Violence against civilians)."""
-    if draft.trigger.sub_event_type != "Armed clash" or actor2 is not None or RECIPROCAL.search(draft.trigger.text):
+    cue = draft.trigger
+    if cue.sub_event_type != "Armed clash" or actor2 is not None or words.within(
+            doc, "reciprocal", cue.origin + cue.start, cue.origin + cue.end):
         return False  # "two army units clashed": a clash however its sides resolve
     deaths = draft.fatalities
     if deaths.fatalities and deaths.civilians == deaths.fatalities:

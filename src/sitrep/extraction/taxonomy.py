@@ -183,6 +183,8 @@ class Trigger:
     """Offset of the end of its last token."""
     text: str
     weight: float
+    origin: int = 0
+    """Document offset of the range ``triggers`` read: ``start`` and ``end`` count from it."""
 
     @property
     def event_type(self) -> str:
@@ -231,7 +233,7 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
             if _checked(rule.check, matches, cue, doc):
                 text = text if text is not None else nlp.text(doc)
                 yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
-                              rule.weight)
+                              rule.weight, start)
 
 
 def _checked(check: str | None, matches: dict[str, list[Found]], cue: Found, doc: Doc) -> bool:
