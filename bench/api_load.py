@@ -42,6 +42,8 @@ from sitrep.store import (  # noqa: E402
     _EVENT_INSERT,
     _FUSED_INSERT,
     Store,
+    _answer,
+    _article_report,
     _article_row,
     _content_hash,
     _event_row,
@@ -58,8 +60,10 @@ def fill_sqlite(store: Store, events: int, per_article: int = 2, seed: int = 1) 
         for n in range(0, events, per_article):
             article, records = synthetic(rng, f"load-{n // per_article:07d}", min(per_article, events - n))
             store._conn.execute(_ARTICLE_UPSERT, _article_row(article, _content_hash(article.text)))
-            store._conn.executemany(_EVENT_INSERT, [_event_row(r["article_id"], r) for r in records])
-            store._conn.executemany(_FUSED_INSERT, [_fused_row(r, 1) for r in records])
+            primary = _article_report(article)  # each report its own event: one answer for both rows
+            pairs = [(r, _answer(store._with_reports(r, primary))) for r in records]
+            store._conn.executemany(_EVENT_INSERT, [_event_row(r["article_id"], r, a) for r, a in pairs])
+            store._conn.executemany(_FUSED_INSERT, [_fused_row(r, 1, a) for r, a in pairs])
             written += len(records)
         store._conn.execute("UPDATE events SET fused_id = event_id")
         store._conn.commit()

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sitrep.models import Article
-from sitrep.store import Store, _article_row, _content_hash, _event_row, _fused_row
+from sitrep.store import Store, _answer, _article_report, _article_row, _content_hash, _event_row, _fused_row
 
 COUNTRIES = (("Syria", "SYR", 30), ("Yemen", "YEM", 15), ("Nigeria", "NGA", 10), ("Somalia", "SOM", 10),
              ("Sudan", "SDN", 8), ("Iraq", "IRQ", 8), ("Afghanistan", "AFG", 8), ("Mali", "MLI", 5),
@@ -88,23 +88,24 @@ def fill(store: Store, events: int, per_article: int, seed: int) -> int:
         with db.cursor() as cursor:
             with cursor.copy("COPY articles (id, content_hash, title, published, url, outlet, language, text, "
                              "ingested_at) FROM STDIN") as articles_copy:
-                batches: list[list[dict[str, Any]]] = []
+                batches: list[list[tuple[dict[str, Any], str | None]]] = []
                 for n in range(0, events, per_article):
                     article, records = synthetic(rng, f"load-{n // per_article:07d}", min(per_article, events - n))
                     articles_copy.write_row(_article_row(article, _content_hash(article.text)))
-                    batches.append(records)
+                    primary = _article_report(article)  # each report its own event: one answer for both rows
+                    batches.append([(r, _answer(store._with_reports(r, primary))) for r in records])
             with cursor.copy("COPY events (event_id, article_id, event_date, event_type, sub_event_type, country, "
-                             "iso3, actor1, actor2, record, latitude, longitude, fatalities, date_end, fused_id) "
-                             "FROM STDIN") as events_copy:
+                             "iso3, actor1, actor2, record, latitude, longitude, fatalities, date_end, answer, "
+                             "fused_id) FROM STDIN") as events_copy:
                 for records in batches:
-                    for record in records:
-                        events_copy.write_row((*_event_row(record["article_id"], record), record["event_id"]))
+                    for record, answer in records:
+                        events_copy.write_row((*_event_row(record["article_id"], record, answer), record["event_id"]))
             with cursor.copy("COPY fused_events (event_id, article_id, event_date, event_type, sub_event_type, "
-                             "country, iso3, actor1, actor2, record, latitude, longitude, fatalities, reports, review) "
-                             "FROM STDIN") as fused_copy:
+                             "country, iso3, actor1, actor2, record, latitude, longitude, fatalities, reports, review, "
+                             "answer) FROM STDIN") as fused_copy:
                 for records in batches:
-                    for record in records:
-                        fused_copy.write_row(_fused_row(record, 1))
+                    for record, answer in records:
+                        fused_copy.write_row(_fused_row(record, 1, answer))
                         written += 1
         conn.commit()
     except BaseException:

@@ -170,6 +170,9 @@ def test_an_old_database_gets_fusion_and_keeps_its_events(tmp_path: Path) -> Non
     conn.close()
     with Store(path) as store:
         assert [r["event_id"] for r in store.events()] == ["a-1", "b-1"]  # as before, until fused
+        # the records as the API gives them were written when the database was opened (step 6)
+        assert store._conn.execute("SELECT count(*) FROM events WHERE answer IS NULL").fetchone() == (0,)
+        assert [json.loads(t) for t in store.page_json()[0]] == list(store.events())
         assert store.fuse() == {"reports": 2, "events": 1}
         (fused,) = store.events()
         assert fused["article_ids"] == ["A", "B"]
@@ -186,3 +189,35 @@ def test_a_report_another_process_rewrote_is_read_again(new_db: NewDb) -> None:
         first.add(*ARTICLES[2])
         saraqib = first.event("a-1")
         assert saraqib is not None and [r["event_id"] for r in saraqib["reports"]] == ["a-1", "c-1", "c-2"]
+
+
+def stored_pages(store: Store, **filters: Any) -> list[str]:
+    """The JSON texts of every page of ``page_json``, two records a page."""
+    texts: list[str] = []
+    while True:
+        page, total = store.page_json(**filters, limit=2, offset=len(texts))
+        texts += page
+        if not page:
+            assert total == len(texts)
+            return texts
+
+
+def test_pages_are_read_as_stored_and_say_what_the_records_built_when_read_say(new_db: NewDb) -> None:
+    with fill(new_db("s.db"), [5, 3, 1, 0, 4, 2, 1]) as store:
+        store.add(article("G", "2019-03-12", "Outlet G"), [record("g-1", "G", "Shells hit Douma again.", DOUMA,
+                                                                  sub_event_type="Shelling/artillery/missile attack")])
+        store.fuse()
+        store.review("e-1", "corrected", {"fatalities": 3}, "the hospital's count", by="alice")
+        for filters in ({}, {"fused": False}, {"sort": "-fatalities"}, {"reviewed": "only"}, {"country": "syr"}):
+            built = events(store, **filters)  # every record at once: built from the stored records
+            stored = stored_pages(store, **filters)
+            assert [json.loads(text) for text in stored] == built, filters
+            assert stored == [json.dumps(r, ensure_ascii=False) for r in built], filters
+        douma = next(json.loads(t) for t in stored_pages(store) if json.loads(t)["location"] == "Douma")
+        assert douma["fatalities"] == 3 and douma["review"]["status"] == "corrected"
+        assert [r["article_id"] for r in douma["reports"]] == ["E", "G"]
+        # rows an older sitrep wrote have no stored text: built when read, the same
+        before = {f: stored_pages(store, fused=f) for f in (True, False)}
+        for table in ("events", "fused_events"):
+            store._conn.execute(f"UPDATE {table} SET answer = NULL")
+        assert {f: stored_pages(store, fused=f) for f in (True, False)} == before

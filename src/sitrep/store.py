@@ -35,7 +35,9 @@
   back with its ``reports``: the url, title, outlet and publication day of each article it was read
   from, as stored with the article. The columns beside the record exist to filter on. An event whose
   ``event_id`` is already stored (the same event reported by another article) is kept once: the
-  first stored wins.
+  first stored wins. Each report and fused event also keeps that record with its reports as JSON text
+  (``answer``), written whenever the record is (stored, fused again, reviewed), so that a page of
+  events (``page_json``, ``GET /events``) is read and joined, never built and serialised per request.
 - **Reports and fused events.** Every stored event record is a *report* of the article it was read
   from, kept as read. ``add`` fuses an article's reports with the stored reports of the same incidents
   (``sitrep.fuse``): each new report is compared only with the reports of its country whose days meet
@@ -265,6 +267,14 @@ MIGRATIONS: tuple[str, ...] = (
         revoked_at  TEXT
     );
     """,
+    # 6: each report and fused event also kept as the API gives it (``answer``: its record with its
+    # ``reports``, JSON text), written with it, so that a page of events is read, not built
+    # (``Store.page_json``); filled from the stored records by ``_fill_answers``. NULL (a row written by
+    # an older sitrep, a record JSON cannot hold) is built when read.
+    """
+    ALTER TABLE events ADD COLUMN answer TEXT;
+    ALTER TABLE fused_events ADD COLUMN answer TEXT
+    """,
 )
 """Schema steps, oldest first, written for SQLite. Append a step to change the schema (see the module
 docstring); never edit a released one."""
@@ -357,21 +367,21 @@ _ARTICLE_UPSERT = """
 _EVENT_INSERT = """
     INSERT INTO events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
-         latitude, longitude, fatalities, date_end)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         latitude, longitude, fatalities, date_end, answer)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING
 """
 _FUSED_INSERT = """
     INSERT INTO fused_events
         (event_id, article_id, event_date, event_type, sub_event_type, country, iso3, actor1, actor2, record,
-         latitude, longitude, fatalities, reports, review)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         latitude, longitude, fatalities, reports, review, answer)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (event_id) DO UPDATE SET
         article_id = excluded.article_id, event_date = excluded.event_date, event_type = excluded.event_type,
         sub_event_type = excluded.sub_event_type, country = excluded.country, iso3 = excluded.iso3,
         actor1 = excluded.actor1, actor2 = excluded.actor2, record = excluded.record,
         latitude = excluded.latitude, longitude = excluded.longitude, fatalities = excluded.fatalities,
-        reports = excluded.reports, review = excluded.review
+        reports = excluded.reports, review = excluded.review, answer = excluded.answer
 """
 _LINK_UPSERT = """
     INSERT INTO fusion_links (a, b, score, reasons) VALUES (?, ?, ?, ?)
@@ -457,7 +467,6 @@ class Store:
         ``seen``: keys of the watched item it was read from (``mark_seen``), written in the same
         transaction, so that an item is stored and known as seen together, or neither."""
         digest = _content_hash(article.text)
-        rows = [_event_row(article.id, record) for record in events]
         with self._transaction():
             self._mark_seen(seen, source or "", article.id)
             stored = self._conn.execute(
@@ -469,7 +478,9 @@ class Store:
             if stored is not None:
                 touched = self._forget(article.id)
             self._conn.execute(_ARTICLE_UPSERT, _article_row(article, digest))
-            self._conn.executemany(_EVENT_INSERT, rows)
+            primary = _article_report(article)
+            self._conn.executemany(_EVENT_INSERT, [
+                _event_row(article.id, record, _answer(self._with_reports(record, primary))) for record in events])
             if self.fusing:
                 new = [r[0] for r in self._conn.execute(
                     "SELECT event_id FROM events WHERE article_id = ? ORDER BY event_id", (article.id,))]
@@ -572,7 +583,11 @@ class Store:
             self._conn.execute(f"DELETE FROM fused_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk)
         for group in fuse.cluster(reports, links, together, apart):
             record = overlay(fuse.combine(group), self._review_of([r.event_id for r in group]))
-            self._conn.execute(_FUSED_INSERT, _fused_row(record, len(group)))
+            primary = next((_report(r.article_id, r.article.get("url"), r.article.get("title"),
+                                    r.article.get("outlet"), r.article.get("published"))
+                            for r in group if r.article_id == record.get("article_id")), None)
+            answer = _answer(self._with_reports(record, primary or self._article_report(record["article_id"])))
+            self._conn.execute(_FUSED_INSERT, _fused_row(record, len(group), answer))
             members = [r.event_id for r in group]
             for chunk in _chunks(members):
                 self._conn.execute(
@@ -700,29 +715,50 @@ class Store:
         bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None, sort: str = "date",
         limit: int = 100, offset: int = 0,
     ) -> tuple[list[dict[str, Any]], int]:
-        """(a page of the records ``events`` gives with these arguments, how many there are in all):
-        the ids of the page and the total from the filter columns in one query, then the page's
-        records. Errors as ``events``."""
+        """(a page of the records ``events`` gives with these arguments, how many there are in all)
+        (``page_json``, parsed). Errors as ``events``."""
+        answers, total = self.page_json(country, since, until, event_type, actor, fused, bbox=bbox,
+                                        reviewed=reviewed, sort=sort, limit=limit, offset=offset)
+        return [json.loads(answer) for answer in answers], total
+
+    def page_json(
+        self, country: str | None = None, since: date | None = None, until: date | None = None,
+        event_type: str | None = None, actor: str | None = None, fused: bool = True, *,
+        bbox: tuple[float, float, float, float] | None = None, reviewed: str | None = None, sort: str = "date",
+        limit: int = 100, offset: int = 0,
+    ) -> tuple[list[str], int]:
+        """``page``'s records as JSON texts (each an object, as ``json.dumps`` writes it), read as stored
+        (the ``answer`` column) rather than built: one query selects the page from the filter columns,
+        counts every match (``count(*) OVER ()``) and joins the page's stored texts. Errors as
+        ``events``."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
         sql, params = self._query(country, since, until, event_type, actor, fused, bbox, reviewed, "1 AS one")
+        known = "p.event_id, p.event_date, p.fatalities, p.total"
         try:
             rows = self._conn.execute(
-                f"SELECT event_id, report, count(*) OVER () FROM ({sql}) AS found ORDER BY {SORTS[sort]} "
-                "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-            total = rows[0][2] if rows else self.count_events(country, since, until, event_type, actor, fused,
+                f"WITH page AS (SELECT event_id, event_date, fatalities, report, count(*) OVER () AS total "
+                f"FROM ({sql}) AS found ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?) "
+                f"SELECT event_id, total, report, answer FROM ("
+                f"SELECT {known}, 0 AS report, e.answer FROM page p JOIN fused_events e ON e.event_id = p.event_id "
+                f"WHERE p.report = 0 UNION ALL "
+                f"SELECT {known}, 1 AS report, e.answer FROM page p JOIN events e ON e.event_id = p.event_id "
+                f"WHERE p.report = 1) AS shown ORDER BY {SORTS[sort]}", [*params, limit, offset]).fetchall()
+            total = rows[0][1] if rows else self.count_events(country, since, until, event_type, actor, fused,
                                                                bbox=bbox, reviewed=reviewed)
-            found: dict[str, dict[str, Any]] = {}
-            for table, ids in (("fused_events", [i for i, report, _ in rows if not report]),
-                               ("events", [i for i, report, _ in rows if report])):
+            built: dict[tuple[int, str], str] = {}  # rows without a stored answer (written by an older sitrep)
+            for report, table in ((0, "fused_events"), (1, "events")):
+                ids = [i for i, _, kind, answer in rows if answer is None and kind == report]
                 for chunk in _chunks(ids):
                     for event_id, record, *article in self._conn.execute(
                             f"SELECT e.event_id, e.record, {_REPORT_COLUMNS} FROM {table} e LEFT JOIN articles a "
                             f"ON a.id = e.article_id WHERE e.event_id IN ({','.join('?' * len(chunk))})", chunk):
-                        found[event_id] = self._with_reports(json.loads(record), _report(*article))
+                        built[report, event_id] = json.dumps(self._with_reports(json.loads(record), _report(*article)),
+                                                     ensure_ascii=False, allow_nan=False)
         except self._conn.errors as err:
             raise StoreError(f"Cannot read events from {self.path}: {err}") from err
-        return [found[event_id] for event_id, _, _ in rows], int(total)
+        return [built[report, event_id] if answer is None else answer for event_id, _, report, answer in rows], \
+            int(total)
 
     def count_events(
         self, country: str | None = None, since: date | None = None, until: date | None = None,
@@ -1284,6 +1320,8 @@ class Store:
                 self._conn.script(migration(version + 1, self._conn.name))
                 if version + 1 == 5:
                     self._fill_step_5()
+                if version + 1 == 6:
+                    self._fill_answers()
                 self._conn.set_version(version + 1)
 
     def _fill_step_5(self) -> None:
@@ -1294,6 +1332,26 @@ class Store:
             self._conn.executemany(
                 f"UPDATE {table} SET latitude = ?, longitude = ?, fatalities = ? WHERE event_id = ?",
                 [(*_point_and_toll(json.loads(record)), event_id) for event_id, record in rows])
+
+    def _fill_answers(self, batch: int = 2000) -> int:
+        """Fill the ``answer`` of the reports and fused events that have none from their records (step 6;
+        ``bench/`` after writing rows directly), ``batch`` rows at a time; how many were filled."""
+        filled = 0
+        for table in ("events", "fused_events"):
+            last = ""
+            while True:
+                rows = self._conn.execute(
+                    f"SELECT e.event_id, e.record, {_REPORT_COLUMNS} FROM {table} e LEFT JOIN articles a "
+                    "ON a.id = e.article_id WHERE e.answer IS NULL AND e.event_id > ? ORDER BY e.event_id LIMIT ?",
+                    (last, batch)).fetchall()
+                if not rows:
+                    break
+                self._conn.executemany(f"UPDATE {table} SET answer = ? WHERE event_id = ?", [
+                    (_answer(self._with_reports(json.loads(record), _report(*article))), event_id)
+                    for event_id, record, *article in rows])
+                filled += len(rows)
+                last = rows[-1][0]
+        return filled
 
     def _version(self) -> int:
         """The number of schema steps applied; StoreError when newer than this sitrep knows."""
@@ -1343,6 +1401,12 @@ _REPORT_COLUMNS = "a.id, a.url, a.title, a.outlet, a.published"
 def _report(article_id: str | None, url: str | None = None, title: str | None = None, outlet: str | None = None,
             published: str | None = None) -> dict[str, Any]:
     return {"article_id": article_id, "url": url, "title": title, "outlet": outlet, "published": published}
+
+
+def _article_report(article: Article) -> dict[str, Any]:
+    """What a report says of ``article``, as ``_report`` gives it from the stored row (``_article_row``)."""
+    return _report(article.id, article.url, article.title, article.outlet,
+                   article.published.isoformat() if article.published else None)
 
 
 def _statements(script: str) -> list[str]:
@@ -1398,9 +1462,10 @@ def _article_row(article: Article, digest: str) -> tuple[Any, ...]:
     )
 
 
-def _event_row(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
-    """The columns of one event record; a record without an ``event_id`` is a programming error."""
-    return (*_columns(article_id, record), record.get("date_end") or None)
+def _event_row(article_id: str, record: dict[str, Any], answer: str | None = None) -> tuple[Any, ...]:
+    """The columns of one event record (``answer``: ``_answer`` of it with its reports, or None: built
+    when read); a record without an ``event_id`` is a programming error."""
+    return (*_columns(article_id, record), record.get("date_end") or None, answer)
 
 
 def _columns(article_id: str, record: dict[str, Any]) -> tuple[Any, ...]:
@@ -1433,9 +1498,18 @@ def _point_and_toll(record: dict[str, Any]) -> tuple[float | None, float | None,
     return None, None, fatalities
 
 
-def _fused_row(record: dict[str, Any], reports: int) -> tuple[Any, ...]:
+def _fused_row(record: dict[str, Any], reports: int, answer: str | None = None) -> tuple[Any, ...]:
     review = record.get("review")
-    return (*_columns(record["article_id"], record), reports, review.get("status") if review else None)
+    return (*_columns(record["article_id"], record), reports, review.get("status") if review else None, answer)
+
+
+def _answer(record: dict[str, Any]) -> str | None:
+    """A record as the API gives it: JSON text (``json.dumps``' separators, characters as they are);
+    None for a record JSON cannot hold (a NaN), which is then built, and refused, when read."""
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return None
 
 
 def _chunks(items: Sequence[str], size: int = 400) -> Iterator[list[str]]:
