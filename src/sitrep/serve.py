@@ -44,6 +44,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -163,13 +164,14 @@ def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, 
     return holder
 
 
-async def read_access(request: Request, credentials: Credentials) -> dict[str, Any] | None:
+def read_access(request: Request, credentials: Credentials) -> dict[str, Any] | None:
     """A dependency for routes that read: the token's holder (None for a public read), checked before
-    any other input of the request."""
+    any other input of the request. It reads the store, so it is a plain function: the framework runs it
+    in a worker thread, never in the event loop, which a query would stop for every other request."""
     return _holder(request, credentials, write=False)
 
 
-async def write_access(request: Request, credentials: Credentials) -> dict[str, Any]:
+def write_access(request: Request, credentials: Credentials) -> dict[str, Any]:
     """A dependency for routes that write: the holder of a reviewer's or an admin's token."""
     holder = _holder(request, credentials, write=True)
     assert holder is not None
@@ -366,7 +368,7 @@ def _dashboard(app: FastAPI, db: str) -> None:
     from sitrep.dashboard import routes
 
     async def may_read(request: Request) -> None:
-        await read_access(request, await bearer(request))
+        await run_in_threadpool(read_access, request, await bearer(request))
 
     app.router.routes.extend(routes(db, may_read))
 
