@@ -13,9 +13,9 @@ def _doc(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_every_word_list_loads_and_is_matched_over_tokens() -> None:
-    lists = words.lexicons("en")
+    lists = words.lexicons("en").lexicons
     assert set(lists) == {name for names in words.FILES.values() for name in names}
-    assert all(patterns for patterns in lists.values())
+    assert all(patterns for patterns, _ in lists.values())
 
 
 def test_the_matches_are_in_the_parse_labelled_by_their_list() -> None:
@@ -64,3 +64,39 @@ def test_case_sensitive_patterns_match_as_written() -> None:
     assert words.within(heading, "related", 0, 60)
     prose = _doc("Soldiers were killed in related articles of the war.")
     assert not words.within(prose, "related", 0, 60)
+
+
+@pytest.mark.parametrize(("text", "name", "label", "words_between", "expected"), [
+    ("The ministry in Moscow said the depot burned.", "Moscow", "speech_after", 2, True),
+    ("Officials in Moscow on Friday said the depot burned.", "Moscow", "speech_after", 2, True),
+    ("Fighting in Moscow region was widely reported.", "Moscow", "speech_after", 2, False),  # three words
+    ("Fighting in Moscow, officials said.", "Moscow", "speech_after", 2, False),  # a comma
+    ("A Mr Said spoke in Moscow Said the paper.", "Moscow", "speech_after", 2, False),  # "Said": a name
+    ("US forces withdrew from the base.", "US", "forces_after", 0, True),
+    ("Fighters in Syria withdrew from the base.", "Syria", "forces_after", 0, False),
+])
+def test_words_just_after_a_name(text: str, name: str, label: str, words_between: int, expected: bool) -> None:
+    doc = _doc(text)
+    end = text.index(name) + len(name)
+    assert words.starting_at(doc, label, end, 80, words=words_between, space=label != "forces_after") is expected
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("Gunmen attacked a convoy near the town of Dulbo.", "Dulbo", True),
+    ("Gunmen attacked a convoy 12 km north of Dulbo.", "Dulbo", True),  # a figure: matched over the text
+    ("Gunmen attacked a convoy between Dulbo and Kerfi.", "Kerfi", True),
+    ("Gunmen attacked a convoy in Dulbo.", "Dulbo", False),
+])
+def test_words_that_put_an_event_near_a_place(text: str, name: str, expected: bool) -> None:
+    doc = _doc(text)
+    at = text.index(name)
+    labels = ("approximate_before", "approximate_figure")
+    assert any(words.ending_at(doc, label, at, 60) for label in labels) is expected
+
+
+def test_a_place_after_a_preposition_or_a_seat() -> None:
+    text = "The London-based monitor, based in the capital, said jets struck near Kerfi."
+    doc = _doc(text)
+    assert words.ending_at(doc, "based_in", text.index("capital"), 40, space=False)
+    assert words.ending_at(doc, "locative", text.index("Kerfi"), 12)
+    assert not words.ending_at(doc, "locative", text.index("monitor"), 12)

@@ -45,7 +45,7 @@ from sitrep.extraction.realis import (
     relative_host,
 )
 from sitrep.extraction.roles import AGENT, OTHER, PATIENT, SOURCE, read_roles, role_at
-from sitrep.extraction.scene import AFFILIATION, compatible, event_places, named_settlements, near_not_in, nearby_place
+from sitrep.extraction.scene import compatible, event_places, named_settlements, near_not_in, nearby_place
 from sitrep.extraction.sources import Sources
 from sitrep.models import NO_FATALITIES, Actor, ActorMention, Article, Event, Fatalities, Place, Source, Span
 from sitrep.stages import Located, Resolved
@@ -585,9 +585,8 @@ def _read_sentence(draft: _Draft, span: Span, ctx: Context, trigger: taxonomy.Tr
         ctx.doc, span.start, span.end, cue, span.start + trigger.end)
     agentive = any(r.role == AGENT for r in roles)
     for mention in ctx.resolved.actors[span.start].on(country, draft.known_day):
-        before = ctx.article.text[max(0, mention.span.start - ROLE_CONTEXT_CHARS):mention.span.start]
-        if AFFILIATION.search(before) or words.ending_at(ctx.doc, "negation", mention.span.start,
-                                                         ROLE_CONTEXT_CHARS, words=1):
+        if words.ending_at(ctx.doc, "affiliation", mention.span.start, ROLE_CONTEXT_CHARS) or words.ending_at(
+                ctx.doc, "negation", mention.span.start, ROLE_CONTEXT_CHARS, words=1):
             continue  # "the former Syrian branch of Al-Qaeda", "no civilians": not a party
         role = role_at(roles, mention.span.start, mention.span.end)
         if role == SOURCE and (agentive or not _is_state(mention.actor)):
@@ -691,7 +690,7 @@ def _finish(draft: _Draft, ctx: Context) -> Event:
     latitude, longitude, precision = _point(place, country, ctx)
     if draft.located is not None:
         precision = draft.located.precision
-    elif draft.borrowed or (place is not None and near_not_in(ctx.article.text, place, ctx.article.language)):
+    elif draft.borrowed or (place is not None and near_not_in(ctx.doc, place)):
         precision = max(precision, 2)  # a place from elsewhere in the article, or "near" it: not known to be it
     event = Event(
         event_id=_event_id(ctx.article.id, draft),

@@ -7,6 +7,11 @@ preposition ("in", "near", "outside"), as precise as the text allows. Not the sc
 dateline ("BEIRUT (Reuters)"), where a statement was made ("the ministry in Moscow said"), an
 affiliation ("backed by Turkey"), a country in an actor's name ("US forces"), a small namesake abroad, or a
 region across countries ("the Middle East").
+
+The words read around a place's name (a locative preposition before it, "based in", "backed by", a
+verb of saying or "forces" after it, "near") are word lists of ``sitrep/data/<language>/places.yaml``,
+matched once per document by the ``word_cues`` component (``extraction.words``); this module reads
+their spans.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from functools import cache
 from spacy.tokens import Doc
 
 from sitrep import nlp
-from sitrep.lexicon import alternation, read
+from sitrep.extraction import words
+from sitrep.lexicon import read
 from sitrep.models import Place, Span
 
 MINOR_TOWN = 100_000
@@ -31,19 +37,20 @@ DIVISION_HEADS = frozenset({"province", "governorate", "state", "region", "distr
 """Words after a name that make it a place's own name ("Idlib province"), never a demonym."""
 BROAD_REGION_CODES = frozenset({"CONT", "RGN", "OCN"})
 """Feature codes of places that span countries (seas and gulfs stay: events at sea are coded there)."""
-SPEAKER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:said|says|told|reported|announced|stated|added)\b")
-"""A place just before a verb of saying is where a statement was made ("the ministry in Moscow said")."""
-BASED_IN = re.compile(r"\b(?:based|headquartered|born|living|exile[d]?) in\s*(?:the\s*)?$", re.IGNORECASE)
-LOCATIVE = re.compile(r"\b(?:in|at|near|on|outside|around|into|across|inside|towards?|of|from)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
-FORCES_AFTER = re.compile(r"\s*(?:military|army|armed forces|forces|troops|police|government|soldiers|navy|"
-                          r"air force|authorities|officials|president|ministry|embassy|regime|ally|allies)\b",
-                          re.IGNORECASE)
-"""After a country's name, these make it an actor's ("US forces"), not a place."""
-AFFILIATION = re.compile(r"\b(?:(?:branch|affiliate|wing|offshoot|franchise|ally|allies) of|(?:supported|backed|"
-                         r"sponsored|armed|funded|financed) by|allied (?:to|with)|loyal to)\s+(?:the\s+)?$",
-                         re.IGNORECASE)
-"""Words before a name that make it a supporter or parent of an actor, not a party or a place."""
+SPEAKER_WORDS = 2
+"""Most words between a place's name and a verb of saying after it (``speech_after``: "the ministry in
+Moscow said", "in Moscow officials said"): the place is where a statement was made."""
+LOCATIVE_CHARS = 12
+"""How far before a place's name a locative preposition is looked for (``locative``: "in", "towards the")."""
+SEAT_CHARS = 40
+"""How far before a place's name the words of a source's seat or a supporter are looked for
+(``based_in``: "headquartered in the"; ``affiliation``: "backed by")."""
+AFTER_CHARS = 80
+"""How far after a place's name an actor's noun or a verb of saying is looked for (``forces_after``:
+"US forces"; ``speech_after``, two words between)."""
+APPROXIMATE_CHARS = 60
+"""How far before a place's name the words that put an event near it are looked for (``approximate_before``:
+"30 km east of the town of")."""
 
 
 def compatible(a: Place | None, b: Place | None) -> bool:
@@ -88,12 +95,12 @@ def event_places(doc: Doc, span: Span, places: Sequence[Place], focus: str | Non
         if not span.start <= place.mention.start < span.end or not _scene_candidate(doc, text, place):
             continue
         if focus is not None and place.country_code != focus and (
-                _minor(place) or not LOCATIVE.search(text, max(0, place.mention.start - 12), place.mention.start)):
+                _minor(place) or not words.ending_at(doc, "locative", place.mention.start, LOCATIVE_CHARS)):
             continue  # a small namesake abroad, or a name abroad no preposition makes a place ("Qatar Red
             # Crescent", "Western powers"), is likelier a misreading than the scene of the event
         found.append(place)
     return sorted(found, key=lambda p: (focus is not None and p.country_code != focus,
-                                        not LOCATIVE.search(text, max(0, p.mention.start - 12), p.mention.start),
+                                        not words.ending_at(doc, "locative", p.mention.start, LOCATIVE_CHARS),
                                         PRECISION_RANK[p.geo_precision]))
 
 
@@ -103,12 +110,14 @@ def _scene_candidate(doc: Doc, text: str, place: Place) -> bool:
     ("US forces", "its Damascus ally"), a dateline or where a statement was made."""
     if _demonym(doc, place) or _broad_region(place):
         return False
-    before = text[max(0, place.mention.start - 40):place.mention.start]
-    after = place.mention.end
-    if (BASED_IN.search(before) or AFFILIATION.search(before) or FORCES_AFTER.match(text, after)
+    start, after = place.mention.start, place.mention.end
+    if (words.ending_at(doc, "based_in", start, SEAT_CHARS, space=False)
+            or words.ending_at(doc, "affiliation", start, SEAT_CHARS)
+            or words.starting_at(doc, "forces_after", after, AFTER_CHARS, space=False)
             or text.startswith("-based", after)):
         return False
-    return not (_filing_place(text, place) or SPEAKER_AFTER.match(text, after))
+    return not (_filing_place(text, place) or words.starting_at(doc, "speech_after", after, AFTER_CHARS,
+                                                                 words=SPEAKER_WORDS))
 
 
 def _broad_region(place: Place) -> bool:
@@ -157,13 +166,6 @@ def main_place(doc: Doc, places: Sequence[Place], focus: str | None) -> Place | 
 
 
 @cache
-def _approximate(language: str) -> re.Pattern[str]:
-    entry = read(language, "places.yaml")["approximate_before"]
-    return re.compile(alternation(entry["patterns"], {}, "places.yaml: approximate_before")
-                      + r"\s+(?:the\s+)?(?:(?:town|city|village|district|area|camp) of\s+)?$", re.IGNORECASE)
-
-
-@cache
 def _settlement_words(language: str) -> frozenset[str]:
     entry = read(language, "places.yaml")["settlement_words"]
     return frozenset(entry["words"] + entry["plurals"])
@@ -189,8 +191,9 @@ def named_settlements(doc: Doc, span: Span, language: str = "en") -> frozenset[s
     return frozenset(names)
 
 
-def near_not_in(text: str, place: Place, language: str = "en") -> bool:
+def near_not_in(doc: Doc, place: Place) -> bool:
     """Whether the words just before ``place``'s mention put the event near it, not in it ("near
-    Garissa", "30 km east of Mayadin", "between X and Y"): ACLED's geo_precision 2 (codebook, Where)."""
-    before = text[max(0, place.mention.start - 60):place.mention.start]
-    return _approximate(language).search(before) is not None
+    Garissa", "30 km east of Mayadin", "between X and Y"; ``approximate_before``): ACLED's
+    geo_precision 2 (codebook, Where)."""
+    return any(words.ending_at(doc, name, place.mention.start, APPROXIMATE_CHARS)
+               for name in ("approximate_before", "approximate_figure"))

@@ -9,6 +9,12 @@ adds it) matches them all over the document's tokens (``sitrep.matching.CueMatch
 ``doc.spans[WORDS]``, labelled with the lexicon's name; the stages read those spans (``within``,
 ``ending_at``, ``starting_at``) instead of scanning the text again.
 
+A pattern may name another list of its file as ``{name}`` (all of that list's patterns as one
+alternative). A list marked ``text: true`` reads what tokens cannot show, a figure with its unit
+("10 km east of"): its patterns that cannot be matched token by token are matched over each
+sentence's text, and the matches aligned to tokens (``matching.CueMatcher``); every other pattern
+must be matched over tokens (``lexicons`` refuses one that cannot).
+
 What a stage checks between a match and the mention it qualifies (only spaces, or a word or two)
 is a rule of grammar of that stage, not a word list: ``ending_at`` and ``starting_at`` read it off
 the characters between the two, which hold nothing but spaces and word characters.
@@ -16,16 +22,17 @@ the characters between the two, which hold nothing but spaces and word character
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from sitrep import nlp
-from sitrep.lexicon import read
+from sitrep.lexicon import alternation, read
 from sitrep.matching import CueMatcher, Found, found, token_patterns
 
-__all__ = ["FACTORY", "FILES", "WORDS", "ending_at", "lexicons", "starting_at", "within"]
+__all__ = ["FACTORY", "FILES", "WORDS", "WordLists", "ending_at", "lexicons", "starting_at", "within"]
 
 FACTORY = "word_cues"
 """The name of the spaCy component that matches the word lists (``nlp.pipeline`` adds it)."""
@@ -34,37 +41,56 @@ WORDS = "words"
 FILES: dict[str, tuple[str, ...]] = {
     "events.yaml": ("related", "anaphora", "next_event", "claim", "negation", "target", "significant",
                     "reciprocal"),
+    "places.yaml": ("place_of", "approximate_before", "approximate_figure", "locative", "based_in", "affiliation",
+                    "forces_after", "speech_after"),
 }
 """The word lists matched, by the data file of a language that holds them. A list's name is the label
 of its matches, so it is unique across files."""
 
 
-@cache
-def lexicons(language: str = "en") -> dict[str, list[tuple[str, bool]]]:
-    """Every word list of ``FILES`` in a language: its patterns in order, each with whether it ends on
-    a word boundary (the list's ``word_end``).
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of one language, as read from their files."""
 
-    Raises ``ValueError`` for a name found in two files, or a pattern that cannot be matched over
-    spaCy's tokens (``matching.token_patterns``: every pattern here is); ``KeyError`` for a list
-    missing from its file."""
-    lists: dict[str, list[tuple[str, bool]]] = {}
+    lexicons: dict[str, tuple[list[str], bool]]
+    """Each list's patterns in order, and whether they end on a word boundary (its ``word_end``)."""
+    groups: dict[str, str]
+    """Each list as one regular expression, for the patterns matched over the text."""
+
+    @property
+    def entries(self) -> dict[str, list[tuple[str, bool]]]:
+        """What the ``word_cues`` component matches, per label: each list's patterns."""
+        return {name: [(p, word_end) for p in patterns] for name, (patterns, word_end) in self.lexicons.items()}
+
+
+@cache
+def lexicons(language: str = "en") -> WordLists:
+    """Every word list of ``FILES`` in a language, read once.
+
+    Raises ``ValueError`` for a name found in two files, a reference to a list not defined above it
+    in its file, or a pattern that cannot be matched over spaCy's tokens in a list not marked
+    ``text`` (``matching.token_patterns``); ``KeyError`` for a list missing from its file."""
+    lists: dict[str, tuple[list[str], bool]] = {}
+    groups: dict[str, str] = {}
     for file, names in FILES.items():
         data = read(language, file)
         for name in names:
             if name in lists:
                 raise ValueError(f"{file}: {name!r} is already a word list of another file")
-            word_end = bool(data[name].get("word_end"))
-            lists[name] = [(str(p), word_end) for p in data[name]["patterns"]]
-            for pattern, _ in lists[name]:
-                if token_patterns(pattern, {}, word_end) is None:
+            patterns, word_end = [str(p) for p in data[name]["patterns"]], bool(data[name].get("word_end"))
+            groups[name] = alternation(patterns, groups, f"{file}: {name}") + (r"\b" if word_end else "")
+            for pattern in patterns:
+                if not data[name].get("text") and token_patterns(pattern, lists, word_end) is None:
                     raise ValueError(f"{file}: {name}: {pattern!r} cannot be matched over tokens")
-    return lists
+            lists[name] = (patterns, word_end)
+    return WordLists(lists, groups)
 
 
 @Language.factory(FACTORY, default_config={"language": "en"})
 def word_cues(nlp: Language, name: str, language: str) -> CueMatcher:
     """The spaCy component that matches a language's word lists into ``doc.spans[WORDS]``."""
-    return CueMatcher(nlp.vocab, WORDS, lexicons(language), {}, {})
+    lists = lexicons(language)
+    return CueMatcher(nlp.vocab, WORDS, lists.entries, lists.lexicons, lists.groups)
 
 
 def within(doc: Doc, label: str, start: int, end: int) -> list[Found]:
