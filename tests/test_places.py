@@ -264,6 +264,16 @@ def test_well_known_cities_the_tagger_takes_for_persons() -> None:
         assert found and found[0].country_code == "UA" and found[0].feature_code.startswith("PPL")
 
 
+def test_a_world_capital_taken_for_a_person_is_the_place_whatever_the_article_is_about() -> None:
+    # the article is about the attacker's country; the capital of another is still the place
+    for text in ("Russian drones struck Kyiv on Sunday, killing a man.", "Drones struck Kyiv."):
+        found = named(parse(text), "Kyiv")
+        assert found and found[0].country_code == "UA" and found[0].feature_code == "PPLC", text
+    # a capital's name that stands for a person stays a person
+    for text in ("President Lima met the delegation on Sunday.", "Coach Lima praised his players after the match."):
+        assert not named(parse(text), "Lima"), text
+
+
 def test_first_word_of_an_unknown_name_is_not_resolved_alone() -> None:
     places = parse("Government troops took the Tal Abu Zureiqat hill east of Deir ez-Zor, while rebels "
                    "still held Bab al-Qusayrat on Sunday.")

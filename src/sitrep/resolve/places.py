@@ -177,6 +177,10 @@ PERSON_PLACE_WORDS = frozenset({"in", "near", "toward", "towards", "outside", "f
 WELL_KNOWN_POPULATION = 250_000
 """A city this populous, a capital or a first-level division is well known: tagged as a person outside a
 locative phrase ("drones struck Kyiv"), its name is still taken as the place (see ``_person_place_mentions``)."""
+WORLD_CAPITAL_POPULATION = 1_000_000
+"""A national capital this populous is known the world over: tagged as a person where the article never
+uses its name for one, it is the place whatever country the article is about ("Russian drones struck
+Kyiv")."""
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "minister", "gen", "general", "sen", "senator",
                            "rep", "judge", "governor", "mayor", "king", "queen", "prince", "princess", "sheikh",
                            "colonel", "col", "lt", "sgt", "captain", "capt", "pope", "commander", "spokesman",
@@ -590,7 +594,8 @@ def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], names: Seq
     often taken for people); elsewhere ("drones struck Kyiv", "Kyiv residents"), a well-known one
     (``_well_known``) of the focus country or of a country the article names, when the article never
     uses the name for a person (``_used_as_person``) and the focus country has no other town of that
-    name ("Madison"). The focus is the one the article's other names
+    name ("Madison"); and, whatever the focus, a capital known the world over (``_world_capital``)
+    where it stands as a place (``_placed_as_capital``). The focus is the one the article's other names
     point to: a name is no evidence for itself ("Alexandria" alone is not an article about Egypt)."""
     out = []
     for ent in doc.ents:
@@ -600,14 +605,19 @@ def _person_place_mentions(doc: Doc, gaz: Gazetteer, taken: set[int], names: Seq
         if mention is None or mention.fuzzy:
             continue
         context = _context(names, mention, focus)
+        capitals = tuple(r for r in mention.rows if _world_capital(gaz.entry(r))) \
+            if _placed_as_capital(doc, ent) else ()
         if context.focus is None:
+            mention.rows = capitals
+            if capitals:
+                out.append(mention)
             continue
         if (ent.start > 0 and doc[ent.start - 1].lower_ in PERSON_PLACE_WORDS) or _called_a_place(doc, ent):
             mention.rows = tuple(r for r in mention.rows if gaz.entry(r).country_code == context.focus)
         elif not _used_as_person(doc, ent):
-            known = [r for r in mention.rows if _well_known(gaz.entry(r)) and (
+            known = [r for r in mention.rows if r in capitals or (_well_known(gaz.entry(r)) and (
                 gaz.entry(r).country_code == context.focus
-                or context.countries.get(gaz.entry(r).country_code or "", 0.0) >= 1.0)]
+                or context.countries.get(gaz.entry(r).country_code or "", 0.0) >= 1.0))]
             towns = [e for e in (gaz.entry(r) for r in mention.rows) if e.feature_code.startswith("PPL")
                      and e.population >= GAZ_ONLY_FOCUS_POPULATION and e.country_code == context.focus]
             if len(towns) > 1:
@@ -635,6 +645,20 @@ def _well_known(e: Entry) -> bool:
     """A capital, a first-level division or a city of ``WELL_KNOWN_POPULATION``."""
     return e.feature_code in {"PPLC", "ADM1"} or (e.feature_code.startswith("PPL")
                                                   and e.population >= WELL_KNOWN_POPULATION)
+
+
+def _world_capital(e: Entry) -> bool:
+    """A national capital of ``WORLD_CAPITAL_POPULATION``."""
+    return e.feature_code == "PPLC" and e.population >= WORLD_CAPITAL_POPULATION
+
+
+def _placed_as_capital(doc: Doc, ent: SpacySpan) -> bool:
+    """Whether a name tagged as a person stands where a place does and a person's name seldom does: not
+    the subject of its clause ("Lima told reporters"), not after another capitalised word ("Coach
+    Lima"), and never used for a person in the article (``_used_as_person``)."""
+    if ent.root.dep_ in {"nsubj", "nsubjpass"} or _used_as_person(doc, ent):
+        return False
+    return ent.start == 0 or not doc[ent.start - 1].is_title or bool(doc[ent.start - 1].is_sent_start)
 
 
 def _used_as_person(doc: Doc, ent: SpacySpan) -> bool:
