@@ -7,8 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -500,3 +507,34 @@ def test_a_corrected_toll_carries_its_range_and_drops_a_breakdown_it_cannot_hold
     # a range given with the toll is the analyst's own
     given = check_fields({"fatalities": 30, "fatalities_high": 45})
     assert [given[name] for name in ("fatalities_low", "fatalities_best", "fatalities_high")] == [30, 30, 45]
+
+
+def test_serve_with_worker_processes_answers_on_one_port(made: tuple[str, dict[str, str]]) -> None:
+    import httpx
+
+    db, tokens = made
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--db", db, "--port", str(port),
+                               "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        lines = [server.stderr.readline(), server.stderr.readline()]
+        (launch,) = re.findall(r"#token=(\S+)", lines[1])
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):  # until the workers answer (they start in their own processes)
+            with suppress(httpx.TransportError):
+                httpx.get(f"{base}/openapi.json")
+                break
+            time.sleep(0.1)
+        for token in (launch, tokens["reader"], launch, tokens["admin"]):  # a new connection each
+            answer = httpx.get(f"{base}/events", params={"country": "Somalia"}, headers=auth(token))
+            assert answer.status_code == 200 and answer.json()["total"] == 1
+        assert httpx.get(f"{base}/events").status_code == 401
+        some = httpx.get(f"{base}/events", headers=auth(launch)).json()["events"][0]["event_id"]
+        refused = httpx.post(f"{base}/events/{some}/review", json={"status": "confirmed"}, headers=auth(launch))
+        assert refused.status_code == 403  # the launch token reads in every worker, and only reads
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, rest = server.communicate(timeout=60)
+    assert server.returncode == 0, rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import secrets
 import socket
 import sys
@@ -848,13 +849,16 @@ def _print_watch_status(rows: list[dict[str, Any]], fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--public-read", is_flag=True, help="Let anyone read without a token (writes still need one).")
-def serve(db: str, host: str, port: int, public_read: bool) -> None:
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Server processes answering on the one port (each with its own connections to the database).")
+def serve(db: str, host: str, port: int, public_read: bool, workers: int) -> None:
     """Serve the stored events over HTTP: query them, and review, merge or split them with a token.
 
     Reads need a token of any role (unless --public-read), writes a reviewer's or an admin's: create
     them with `sitrep token create`. The dashboard's address printed at the start carries a reader's
     token valid while this server runs; no stored token exists until you create one. The API is described at
-    /openapi.json. Stop with Ctrl-C.
+    /openapi.json. --workers N answers in N processes (for more requests at once than one process's
+    CPU serves). Stop with Ctrl-C.
 
     Example:
 
@@ -879,8 +883,19 @@ def serve(db: str, host: str, port: int, public_read: bool) -> None:
                "Ctrl-C stops.", err=True)
     launch = None if public_read else secrets.token_urlsafe(24)  # a reader's token for this run only
     click.echo(f"Dashboard: http://{host}:{port}/" + (f"#token={launch}" if launch else ""), err=True)
-    app = create_app(db, public_read=public_read, launch_token=launch)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    if workers == 1:
+        app = create_app(db, public_read=public_read, launch_token=launch)
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+        return
+    # Each worker process builds the application from the environment (the listening socket is handed
+    # to them by its descriptor), the launch token the same in all.
+    from sitrep.serve import SETTINGS
+
+    os.environ.update({SETTINGS["db"]: db, SETTINGS["public_read"]: "1" if public_read else "0",
+                       SETTINGS["launch_token"]: launch or ""})
+    with listening:
+        uvicorn.run("sitrep.serve:app_from_environment", factory=True, fd=listening.fileno(), workers=workers,
+                    log_level="warning")
 
 
 @cli.group(name="token")

@@ -1,6 +1,7 @@
 """Serving: the store over HTTP (``sitrep serve``), JSON in and out, with analysts' review.
 
-``create_app(db, public_read=False)`` builds the ASGI application (FastAPI; needs ``sitrep[serve]``):
+``create_app(db, public_read=False)`` builds the ASGI application (FastAPI; needs ``sitrep[serve]``;
+``app_from_environment`` builds it from environment variables, for a server's worker processes):
 
 - ``GET /events``: the stored events, with the filters of ``sitrep events`` (``country``, ``since``,
   ``until``, ``type``, ``actor``), ``bbox=west,south,east,north``, ``reviewed``, ``fused``, ``sort``,
@@ -52,7 +53,7 @@ from sitrep import __version__
 from sitrep.errors import MissingDatabase, MissingDependency, NotFound, ReviewError, StoreError
 from sitrep.store import Store
 
-__all__ = ["MAX_LIMIT", "create_app", "opened", "read_access", "write_access"]
+__all__ = ["MAX_LIMIT", "SETTINGS", "app_from_environment", "create_app", "opened", "read_access", "write_access"]
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -360,6 +361,22 @@ def create_app(db: str, *, public_read: bool = False, launch_token: str | None =
     _report(app)
     _dashboard(app, db)
     return app
+
+
+SETTINGS = {"db": "SITREP_DB", "public_read": "SITREP_PUBLIC_READ", "launch_token": "SITREP_LAUNCH_TOKEN"}
+"""The environment variables ``app_from_environment`` reads ``create_app``'s arguments from."""
+
+
+def app_from_environment() -> FastAPI:
+    """``create_app`` with its arguments from the environment (``SETTINGS``), for servers that start
+    the application in each of their worker processes (``sitrep serve --workers N``, or ``uvicorn
+    --factory sitrep.serve:app_from_environment``): ``SITREP_DB`` the database (required),
+    ``SITREP_PUBLIC_READ`` "1" for public reads, ``SITREP_LAUNCH_TOKEN`` the launch token (none when
+    unset). KeyError without ``SITREP_DB``; MissingDatabase as ``create_app``."""
+    import os
+
+    return create_app(os.environ[SETTINGS["db"]], public_read=os.environ.get(SETTINGS["public_read"]) == "1",
+                      launch_token=os.environ.get(SETTINGS["launch_token"]) or None)
 
 
 def _dashboard(app: FastAPI, db: str) -> None:
