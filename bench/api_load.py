@@ -1,25 +1,33 @@
 """Load on the HTTP API: concurrent clients asking ``GET /events`` by country and dates of a big store.
 
     python bench/api_load.py [--db PATH_OR_URL] [--events 100000] [--clients 20] [--requests 50]
-                             [--keep] [--workers 1]
+                             [--warmup 5] [--workers 1]
 
 Fills a store with ``--events`` synthetic event reports (``bench/pg_load.py``'s: countries weighted
 like a conflict dataset, three years of days; each report its own fused event), unless the store
 already holds that many: an SQLite file (default: a temporary one) or a PostgreSQL database
-(``postgresql://...``, which must exist). Then starts ``sitrep serve`` on it in its own process
-(``--workers`` uvicorn processes), creates a reader's token, and runs ``--clients`` concurrent
-clients, each sending ``--requests`` requests one after the other:
-``GET /events?country=C&since=D&until=D+30`` (a country drawn by its weight, 30 days from a random
-day; the first page of 100 events and the total). Prints the latency percentiles in milliseconds over
-all requests, the requests per second, the events a page held on average, and the CPU the server
-process spent per request (a figure other work on the machine disturbs less than latency; with
-PostgreSQL, the database server's own CPU is not in it). Figures only: nothing is asserted.
+(``postgresql://...``, which must exist). Then starts ``sitrep serve --workers N`` on it in its own
+process, creates a reader's token, and runs ``--clients`` concurrent clients, each sending
+``--warmup`` requests (not counted: the server opens its connections to the database), then
+``--requests`` requests one after the other: ``GET /events?country=C&since=D&until=D+30`` (a country
+drawn by its weight, 30 days from a random day; the first page of 100 events and the total). The
+clients speak HTTP/1.1 on a kept-alive connection each and parse the answers after the run, so that
+as little of the machine's CPU as possible goes to them rather than to the server.
+
+Prints the load average before and after, the latency percentiles in milliseconds over the counted
+requests, the requests per second, the events a page held on average, and the CPU per request (ms)
+of the server's processes, of PostgreSQL's (every process of the local server, when the store is on
+one: other work on the same server counts too) and of the clients. CPU per request is the figure
+other work on the machine disturbs least; latency measures the queue for the CPU as much as the work.
+Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import random
 import socket
 import statistics
@@ -29,7 +37,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -80,32 +88,52 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def client(base: str, token: str, requests: int, seed: int, times: list[float], sizes: list[int]) -> None:
+async def client(base: str, token: str, requests: int, seed: int, times: list[float], bodies: list[bytes]) -> None:
+    """One client: ``requests`` requests one after the other on one kept-alive connection, each latency
+    (ms, from sending the request to the answer's last byte) in ``times``, each answer in ``bodies``.
+
+    HTTP/1.1 on the bare socket, as load generators do: the clients share the machine's cores with
+    the server, and a general client (httpx) spends about 2 ms of CPU per request of its own."""
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+    where = urlsplit(base)
+    reader, writer = await asyncio.open_connection(where.hostname, where.port)
+    head = f"Host: {where.netloc}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n\r\n"
+    try:
         for _ in range(requests):
             country = rng.choices(COUNTRIES, [c[2] for c in COUNTRIES])[0][rng.randrange(2)]
             since = FIRST_DAY + timedelta(days=rng.randrange(DAYS - 30))
-            params = {"country": country, "since": since.isoformat(), "until": (since + timedelta(days=30)).isoformat()}
+            query = urlencode({"country": country, "since": since.isoformat(),
+                               "until": (since + timedelta(days=30)).isoformat()})
             start = time.perf_counter()
-            answer = await http.get("/events", params=params)
+            writer.write(f"GET /events?{query} HTTP/1.1\r\n{head}".encode())
+            status, body = await _response(reader)
             times.append(1000 * (time.perf_counter() - start))
-            answer.raise_for_status()
-            sizes.append(len(answer.json()["events"]))
+            if status != 200:
+                raise RuntimeError(f"GET /events?{query}: {status} {body[:300]!r}")
+            bodies.append(body)
+    finally:
+        writer.close()
 
 
-async def load(base: str, token: str, clients: int, requests: int) -> tuple[list[float], list[int], float]:
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """(status, body) of one HTTP/1.1 answer with a Content-Length (as the API's are)."""
+    lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+    length = next(int(v) for k, v in headers.items() if k.strip().lower() == "content-length")
+    return int(lines[0].split()[1]), await reader.readexactly(length)
+
+
+async def load(base: str, token: str, clients: int, requests: int) -> tuple[list[float], list[bytes], float]:
+    """(each request's latency in ms, each answer's body, the seconds of the run)."""
     times: list[float] = []
-    sizes: list[int] = []
+    bodies: list[bytes] = []
     start = time.perf_counter()
-    await asyncio.gather(*(client(base, token, requests, n, times, sizes) for n in range(clients)))
-    return times, sizes, time.perf_counter() - start
+    await asyncio.gather(*(client(base, token, requests, n, times, bodies) for n in range(clients)))
+    return times, bodies, time.perf_counter() - start
 
 
 def cpu_seconds(pid: int) -> float:
     """The CPU seconds (user and system) process ``pid`` has used; -1 where ``/proc`` does not say."""
-    import os
-
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -113,15 +141,37 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def processes() -> dict[int, tuple[str, int]]:
+    """Every process ``/proc`` shows: its id -> (its name, its parent's id)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        found[int(stat.parent.name)] = (name, int(text.rsplit(")", 1)[1].split()[1]))
+    return found
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    table = processes()
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, (_, parent) in table.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def cpu(pids: list[int]) -> float:
+    return sum(max(cpu_seconds(pid), 0.0) for pid in pids)
+
+
 def serve(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``sitrep serve`` on ``db`` (``--workers`` > 1: uvicorn's own workers), once it answers."""
-    if workers > 1:
-        command = [sys.executable, "-m", "uvicorn", "--factory", "bench.api_load:app", "--port", str(port),
-                   "--workers", str(workers), "--log-level", "warning"]
-    else:
-        command = [sys.executable, "-m", "sitrep", "serve", "--db", db, "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env={**_env(), "SITREP_API_LOAD_DB": db},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """``sitrep serve --workers N`` on ``db``, once it answers."""
+    command = [sys.executable, "-m", "sitrep", "serve", "--db", db, "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -133,18 +183,7 @@ def serve(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     sys.exit("sitrep serve did not answer within 60 s")
 
 
-def app() -> Any:
-    """The application for uvicorn's workers (``--workers`` > 1)."""
-    import os
-
-    from sitrep.serve import create_app
-
-    return create_app(os.environ["SITREP_API_LOAD_DB"])
-
-
 def _env() -> dict[str, str]:
-    import os
-
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
 
 
@@ -154,7 +193,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=50, help="requests per client")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--warmup", type=int, default=5, help="requests per client before the counted ones")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (sitrep serve --workers)")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory(prefix="sitrep-api-load-")
     db = args.db or str(Path(folder.name) / "load.db")
@@ -171,23 +211,33 @@ def main() -> None:
         backend = store.backend
     port = free_port()
     process = serve(db, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
     try:
-        cpu = cpu_seconds(process.pid)
-        times, sizes, seconds = asyncio.run(load(f"http://127.0.0.1:{port}", token, args.clients, args.requests))
-        cpu = cpu_seconds(process.pid) - cpu
+        asyncio.run(load(base, token, args.clients, args.warmup))
+        server = tree(process.pid)
+        database = [pid for pid, (name, _) in processes().items() if name == "postgres"] \
+            if backend == "postgresql" and urlsplit(db).hostname in ("127.0.0.1", "localhost", "::1") else []
+        before = os.getloadavg()[0], cpu(server), cpu(database), time.process_time()
+        times, bodies, seconds = asyncio.run(load(base, token, args.clients, args.requests))
+        after = os.getloadavg()[0], cpu(server), cpu(database), time.process_time()
     finally:
         process.terminate()
         process.wait(timeout=30)
         folder.cleanup()
+    sizes = [len(json.loads(body)["events"]) for body in bodies]
     cuts = statistics.quantiles(times, n=100)
     print(f"{'store':24s} {backend}, {args.events} events")
-    print(f"{'clients':24s} {args.clients} x {args.requests} requests, {args.workers} server process(es)")
+    print(f"{'clients':24s} {args.clients} x {args.requests} requests (after {args.warmup}), "
+          f"{args.workers} server process(es)")
+    print(f"{'load_average':24s} {before[0]:.1f} before, {after[0]:.1f} after")
     print(f"{'latency_ms_p50':24s} {statistics.median(times):.1f}")
     print(f"{'latency_ms_p95':24s} {cuts[94]:.1f}")
     print(f"{'latency_ms_p99':24s} {cuts[98]:.1f}")
     print(f"{'requests_per_second':24s} {len(times) / seconds:.0f}")
-    if args.workers == 1 and cpu >= 0:
-        print(f"{'server_cpu_ms_per_request':24s} {1000 * cpu / len(times):.1f}")
+    print(f"{'server_cpu_ms_per_request':24s} {1000 * (after[1] - before[1]) / len(times):.2f}")
+    if database:
+        print(f"{'postgres_cpu_ms_per_request':24s} {1000 * (after[2] - before[2]) / len(times):.2f}")
+    print(f"{'client_cpu_ms_per_request':24s} {1000 * (after[3] - before[3]) / len(times):.2f}")
     print(f"{'events_per_page':24s} {statistics.mean(sizes):.0f}")
 
 
