@@ -271,28 +271,36 @@ ActorQuery = Annotated[str | None, Query(max_length=200, description="Part of an
 
 
 class Filters:
-    """The filters of ``GET /events`` and ``GET /stats`` (those of ``sitrep events``, and more)."""
+    """The filters of ``GET /events`` and ``GET /stats`` (those of ``sitrep events``, and more), as
+    ``Store.events`` takes them (``query``); made by the dependency ``filters``."""
 
-    def __init__(
-        self,
-        country: CountryQuery = None,
-        since: SinceQuery = None,
-        until: UntilQuery = None,
-        type: TypeQuery = None,
-        actor: ActorQuery = None,
-        bbox: Annotated[str | None, Query(max_length=200, description="west,south,east,north in degrees.")]
-        = None,
-        reviewed: Annotated[Literal["only", "unreviewed", "rejected", "all"] | None, Query(
-            description="only: confirmed and corrected events; unreviewed; rejected; all. "
-                        "Left out: every event but the rejected ones.")] = None,
-        fused: Annotated[bool, Query(description="One record per fused event (false: per report).")] = True,
-    ) -> None:
-        if type is not None and type.casefold() not in _event_types():
-            raise Problem(422, f"type {type!r:.80} is no ACLED event type or sub-event type")
-        if since is not None and until is not None and since > until:
-            raise Problem(422, f"since {since} is after until {until}")
-        self.query: dict[str, Any] = {"country": country, "since": since, "until": until, "event_type": type,
-                                      "actor": actor, "fused": fused, "bbox": _bbox(bbox), "reviewed": reviewed}
+    def __init__(self, query: dict[str, Any]) -> None:
+        self.query = query
+
+
+async def filters(
+    country: CountryQuery = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
+    type: TypeQuery = None,
+    actor: ActorQuery = None,
+    bbox: Annotated[str | None, Query(max_length=200, description="west,south,east,north in degrees.")] = None,
+    reviewed: Annotated[Literal["only", "unreviewed", "rejected", "all"] | None, Query(
+        description="only: confirmed and corrected events; unreviewed; rejected; all. "
+                    "Left out: every event but the rejected ones.")] = None,
+    fused: Annotated[bool, Query(description="One record per fused event (false: per report).")] = True,
+) -> Filters:
+    """The request's ``Filters`` (Problem 422 for a type that is none, since after until, a bad bbox).
+    A coroutine, as it reads nothing: the framework calls it in the event loop, not in a thread."""
+    if type is not None and type.casefold() not in _event_types():
+        raise Problem(422, f"type {type!r:.80} is no ACLED event type or sub-event type")
+    if since is not None and until is not None and since > until:
+        raise Problem(422, f"since {since} is after until {until}")
+    return Filters({"country": country, "since": since, "until": until, "event_type": type, "actor": actor,
+                    "fused": fused, "bbox": _bbox(bbox), "reviewed": reviewed})
+
+
+EventFilters = Annotated[Filters, Depends(filters)]
 
 
 # -- the application -------------------------------------------------------------------------------
@@ -427,7 +435,7 @@ def _errors(app: FastAPI) -> None:
 def _reads(app: FastAPI) -> None:
     @app.get("/events", summary="Stored events, filtered, sorted, a page of them")
     def events(
-        request: Request, holder: Reader, filters: Annotated[Filters, Depends()],
+        request: Request, holder: Reader, filters: EventFilters,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         sort: Annotated[Literal["date", "-date", "fatalities", "-fatalities"], Query()] = "date",
@@ -470,7 +478,7 @@ def _reads(app: FastAPI) -> None:
         return _json(found)
 
     @app.get("/stats", summary="Counts and fatalities by week, country and event type")
-    def stats(request: Request, holder: Reader, filters: Annotated[Filters, Depends()]) -> Any:
+    def stats(request: Request, holder: Reader, filters: EventFilters) -> Any:
         with opened(request) as store:
             return _json(store.stats(**filters.query))
 
