@@ -16,8 +16,8 @@ as little of the machine's CPU as possible goes to them rather than to the serve
 
 Prints the load average before and after, the latency percentiles in milliseconds over the counted
 requests, the requests per second, the events a page held on average, and the CPU per request (ms)
-of the server's processes, of PostgreSQL's (every process of the local server, when the store is on
-one: other work on the same server counts too) and of the clients. CPU per request is the figure
+of the server's processes, of the PostgreSQL processes serving their connections (when the server is
+on this machine) and of the clients. CPU per request is the figure
 other work on the machine disturbs least; latency measures the queue for the CPU as much as the work.
 Figures only: nothing is asserted.
 """
@@ -164,6 +164,17 @@ def tree(pid: int) -> list[int]:
     return found
 
 
+def backends(db: str) -> list[int]:
+    """The processes of the local PostgreSQL server that serve connections to ``db``'s database (none
+    when the server is on another machine)."""
+    if urlsplit(db).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    with Store(db, create=False) as store:
+        rows = store._conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND pid <> pg_backend_pid()").fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
 def cpu(pids: list[int]) -> float:
     return sum(max(cpu_seconds(pid), 0.0) for pid in pids)
 
@@ -215,10 +226,10 @@ def main() -> None:
     try:
         asyncio.run(load(base, token, args.clients, args.warmup))
         server = tree(process.pid)
-        database = [pid for pid, (name, _) in processes().items() if name == "postgres"] \
-            if backend == "postgresql" and urlsplit(db).hostname in ("127.0.0.1", "localhost", "::1") else []
+        database = backends(db) if backend == "postgresql" else []
         before = os.getloadavg()[0], cpu(server), cpu(database), time.process_time()
         times, bodies, seconds = asyncio.run(load(base, token, args.clients, args.requests))
+        database = sorted({*database, *(backends(db) if backend == "postgresql" else [])})  # and new ones
         after = os.getloadavg()[0], cpu(server), cpu(database), time.process_time()
     finally:
         process.terminate()
