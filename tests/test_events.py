@@ -174,9 +174,11 @@ def test_the_day_of_a_statement_is_not_the_day_of_the_event(text: str) -> None:
     ("It was the bloodiest day for the town since the start of the conflict.", True, False),
 ])
 def test_background_statements(sentence: str, dated: bool, expected: bool) -> None:
+    from sitrep import nlp
     from sitrep.extraction.background import background_statement
 
-    assert background_statement(sentence, dated=dated) is expected
+    doc = next(nlp.parse("en", [sentence]))
+    assert background_statement(doc, 0, len(sentence), dated=dated) is expected
 
 
 def test_war_totals_and_allegations_make_no_events() -> None:

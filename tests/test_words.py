@@ -13,9 +13,10 @@ def _doc(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_every_word_list_loads_and_is_matched_over_tokens() -> None:
-    lists = words.lexicons("en").lexicons
-    assert set(lists) == {name for names in words.FILES.values() for name in names}
-    assert all(patterns for patterns, _ in lists.values())
+    lists = words.lexicons("en")
+    assert set(lists.entries) == {name for names in words.FILES.values() for name in names}
+    assert all(patterns for patterns in lists.entries.values())
+    assert "march" in lists.lexicons["month"][0]  # the month table, for {month}
 
 
 def test_the_matches_are_in_the_parse_labelled_by_their_list() -> None:

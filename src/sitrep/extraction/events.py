@@ -182,12 +182,12 @@ def extract_events(resolved: Resolved) -> list[Event]:
             break  # links to other stories are not this article's news
         span = Span(sent.start_char, sent.end_char, sent.text)
         dates = [d for d in ctx.dates if span.start <= d.span.start < span.end]
-        if _is_background(sent.text, dates, reference):
+        if _is_background(doc, span, dates, reference):
             continue  # 2.
         cues = list(taxonomy.triggers(doc, sent.start_char, sent.end_char))
         headline = index == 0 or bool(ctx.article.title and sent.text.strip() == ctx.article.title.strip())
         reported = _reported_cues(sent, span.start, cues, headline, resolved.entity_dates, reference)
-        if episode_total(sent.text) and reported:
+        if episode_total(doc, span.start, span.end) and reported:
             continue  # a total over the episode's days told as its own news: no event, no incident's toll
         if cues and not reported:
             continue  # 1. spoken of, not reported: a call, a plan, a hypothetical, a generality
@@ -404,14 +404,14 @@ def _same_place(a: _Draft, b: _Draft) -> bool:
     return compatible(a.place, b.place)
 
 
-def _is_background(text: str, dates: list[DateMention], reference: date | None) -> bool:
+def _is_background(doc: Doc, span: Span, dates: list[DateMention], reference: date | None) -> bool:
     """Whether a sentence is background: dated only before the news, a running total, a war-sized toll,
     or an undated allegation or habitual statement (see ``background``)."""
     if dates and all(_background(d, reference) for d in dates):
         return True
-    if background_statement(text, dated=any(d.day for d in dates)):
+    if background_statement(doc, span.start, span.end, dated=any(d.day for d in dates)):
         return True
-    deaths = read_fatalities(text)
+    deaths = read_fatalities(span.text)
     return deaths is not None and aggregate_toll(deaths.fatalities)
 
 

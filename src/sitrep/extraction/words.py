@@ -9,11 +9,13 @@ adds it) matches them all over the document's tokens (``sitrep.matching.CueMatch
 ``doc.spans[WORDS]``, labelled with the lexicon's name; the stages read those spans (``within``,
 ``ending_at``, ``starting_at``) instead of scanning the text again.
 
-A pattern may name another list of its file as ``{name}`` (all of that list's patterns as one
-alternative). A list marked ``text: true`` reads what tokens cannot show, a figure with its unit
-("10 km east of"): its patterns that cannot be matched token by token are matched over each
-sentence's text, and the matches aligned to tokens (``matching.CueMatcher``); every other pattern
-must be matched over tokens (``lexicons`` refuses one that cannot).
+A pattern may name a list above it as ``{name}`` (all of that list's patterns as one alternative),
+or ``{month}``: any month name of the month table (``dates.MONTH_NAMES``, the language's section).
+A list marked ``text: true`` may read what tokens cannot show (a figure with its unit, "10 km east
+of"; a span of any characters but a full stop; a look at the words after a match): its patterns
+that cannot be matched token by token are matched over each sentence's text, and the matches
+aligned to tokens (``matching.CueMatcher``); every other pattern must be matched over tokens
+(``lexicons`` refuses one that cannot).
 
 What a stage checks between a match and the mention it qualifies (only spaces, or a word or two)
 is a rule of grammar of that stage, not a word list: ``ending_at`` and ``starting_at`` read it off
@@ -29,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sitrep import nlp
+from sitrep.extraction.dates import MONTH_NAMES
 from sitrep.lexicon import alternation, read
 from sitrep.matching import CueMatcher, Found, found, token_patterns
 
@@ -43,9 +46,12 @@ FILES: dict[str, tuple[str, ...]] = {
                     "reciprocal"),
     "places.yaml": ("place_of", "approximate_before", "approximate_figure", "locative", "based_in", "affiliation",
                     "forces_after", "speech_after"),
+    "background.yaml": ("running_total", "comparison", "episode_total", "allegation", "habitual"),
 }
 """The word lists matched, by the data file of a language that holds them. A list's name is the label
 of its matches, so it is unique across files."""
+MONTHS_SECTION = {"en": "english", "fr": "french"}
+"""The section of the month table a language's ``{month}`` reads."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,16 @@ class WordLists:
     """The word lists of one language, as read from their files."""
 
     lexicons: dict[str, tuple[list[str], bool]]
-    """Each list's patterns in order, and whether they end on a word boundary (its ``word_end``)."""
+    """Each list's patterns in order, and whether they end on a word boundary (its ``word_end``); and
+    ``month``, the month table's names."""
     groups: dict[str, str]
     """Each list as one regular expression, for the patterns matched over the text."""
 
     @property
     def entries(self) -> dict[str, list[tuple[str, bool]]]:
-        """What the ``word_cues`` component matches, per label: each list's patterns."""
-        return {name: [(p, word_end) for p in patterns] for name, (patterns, word_end) in self.lexicons.items()}
+        """What the ``word_cues`` component matches, per label: the patterns of each list of ``FILES``."""
+        return {name: [(p, word_end) for p in patterns] for name, (patterns, word_end) in self.lexicons.items()
+                if name != "month"}
 
 
 @cache
@@ -70,8 +78,9 @@ def lexicons(language: str = "en") -> WordLists:
     Raises ``ValueError`` for a name found in two files, a reference to a list not defined above it
     in its file, or a pattern that cannot be matched over spaCy's tokens in a list not marked
     ``text`` (``matching.token_patterns``); ``KeyError`` for a list missing from its file."""
-    lists: dict[str, tuple[list[str], bool]] = {}
-    groups: dict[str, str] = {}
+    months = sorted({m.word for m in MONTH_NAMES if m.language == MONTHS_SECTION[language]}, key=lambda w: (-len(w), w))
+    lists: dict[str, tuple[list[str], bool]] = {"month": (months, True)}
+    groups = {"month": "(?:" + "|".join(months) + r")\b\.?"}
     for file, names in FILES.items():
         data = read(language, file)
         for name in names:
