@@ -313,6 +313,49 @@ def test_tokens_are_stored_hashed_listed_and_revoked(writable: tuple[str, dict[s
     assert run("token", "create", "--role", "boss", "--db", db)[0] == 2
 
 
+def test_admins_manage_tokens_over_the_api_and_each_change_names_them(writable: tuple[str, dict[str, str]]) -> None:
+    db, tokens = writable
+    for token, status in ((None, 401), ("sitrep_nothing_here", 401), (tokens["reader"], 403),
+                          (tokens["reviewer"], 403)):
+        api = Api(db, token)
+        assert api.get("/tokens").status_code == status
+        assert api.post("/tokens", {"role": "admin", "name": "mallory"}).status_code == status
+        assert api.post("/tokens/anything/revoke", {}).status_code == status
+    admin = Api(db, tokens["admin"])
+    listed = admin.get("/tokens")
+    assert listed.status_code == 200
+    assert all(token not in listed.text for token in tokens.values()) and "hash" not in listed.text
+    holders = {t["name"]: t for t in listed.json()["tokens"]}
+    assert holders["rita"]["role"] == "reader" and holders["alice"]["role"] == "reviewer"
+    admin_name = next(name for name, t in holders.items() if t["role"] == "admin")
+    assert holders["rita"]["created_by"] is None  # made on the command line
+
+    made = admin.post("/tokens", {"role": "reviewer", "name": "bob"})
+    assert made.status_code == 201, made.text
+    bob = made.json()
+    assert bob["role"] == "reviewer" and bob["name"] == "bob" and bob["created_by"] == admin_name
+    assert bob["token"].startswith("sitrep_") and bob["token"] not in admin.get("/tokens").text
+    some = Api(db, bob["token"]).events()["events"][0]["event_id"]
+    assert Api(db, bob["token"]).post(f"/events/{some}/review", {"status": "confirmed"}).status_code == 200
+    assert [e["by"] for e in audit(admin, some)] == ["bob"]
+
+    revoked = admin.post(f"/tokens/{bob['id']}/revoke", {})
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["revoked_by"] == admin_name and revoked.json()["revoked_at"]
+    assert Api(db, bob["token"]).get("/events").status_code == 401
+    assert admin.post(f"/tokens/{bob['id']}/revoke", {}).status_code == 404
+    assert admin.post("/tokens/0000beef/revoke", {}).status_code == 404
+    for body in ({"role": "boss"}, {"role": "reader", "name": "  "}, {"role": "reader", "extra": 1}, {}):
+        assert admin.post("/tokens", body).status_code == 422, body
+    code, out, _ = run("token", "list", "--db", db)
+    (line,) = [line for line in out.splitlines() if "bob" in line]
+    assert code == 0
+    assert f"by {admin_name}" in line and "revoked" in line
+    # an admin's token made over the API manages tokens in turn
+    second = admin.post("/tokens", {"role": "admin"}).json()
+    assert second["name"].startswith("admin-") and Api(db, second["token"]).get("/tokens").status_code == 200
+
+
 # -- review --------------------------------------------------------------------------------------------
 
 

@@ -911,7 +911,8 @@ def token_group() -> None:
 
 @token_group.command(name="create")
 @click.option("--role", type=click.Choice(("reader", "reviewer", "admin")), required=True,
-              help="reader: read; reviewer: also review, merge and split events; admin: everything.")
+              help="reader: read; reviewer: also review, merge and split events; admin: also manage the tokens "
+                   "over the API (create, list, revoke).")
 @db_option
 @click.option("--name", help="Who holds it, as the audit log names the changes made with it [default: ROLE-ID].")
 def token_create(role: str, db: str, name: str | None) -> None:
@@ -936,7 +937,8 @@ def token_create(role: str, db: str, name: str | None) -> None:
 @token_group.command(name="list")
 @db_option
 def token_list(db: str) -> None:
-    """List the tokens: id, role, name, created, revoked (never the tokens themselves).
+    """List the tokens: id, role, name, created, revoked, and by which admin over the API (never the
+    tokens themselves).
 
     Example:
 
@@ -947,8 +949,10 @@ def token_list(db: str) -> None:
 
     with _store(db, lambda path: Store(path, create=False)) as store:
         for t in store.tokens():
-            revoked = f" revoked {t['revoked_at']}" if t["revoked_at"] else ""
-            click.echo(printable(f"{t['id']}  {t['role']:8s}  {t['name']}  created {t['created_at']}{revoked}"))
+            created = f"created {t['created_at']}" + (f" by {t['created_by']}" if t["created_by"] else "")
+            revoked = (f" revoked {t['revoked_at']}" + (f" by {t['revoked_by']}" if t["revoked_by"] else "")
+                       if t["revoked_at"] else "")
+            click.echo(printable(f"{t['id']}  {t['role']:8s}  {t['name']}  {created}{revoked}"))
 
 
 @token_group.command(name="revoke")

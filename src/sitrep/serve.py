@@ -13,14 +13,17 @@
   spans its events were read from; ``GET /stats``: counts and fatalities by week, country and type.
 - ``POST /events/{id}/review``, ``POST /events/merge``, ``POST /events/{id}/split``: analysts' changes
   (``Store.review``, ``Store.merge``, ``Store.split``), each in the audit log under the token's name.
+- ``GET /tokens``, ``POST /tokens`` (``{"role": ..., "name": ...}`` -> the token, shown once),
+  ``POST /tokens/{id}/revoke``: an admin manages the tokens, each change attributed to the admin's token.
 - ``GET /openapi.json``: the OpenAPI document.
 - ``GET /report``: the situation report (``sitrep.report``) on the events that pass the filters of
   ``sitrep events`` (``country``, ``since``, ``until``, ``type``, ``actor``), one self-contained HTML page.
 
 Access: ``Authorization: Bearer TOKEN`` (``sitrep token create``). Reads need a token of any role
-unless ``public_read``; writes a reviewer's or an admin's. Without a valid token: 401; a reader's
-token on a write: 403. Errors are JSON: ``{"status": N, "message": "..."}`` (422 adds ``errors``, one
-per bad input). Article text is only ever sent as JSON strings, never as HTML.
+unless ``public_read``; writes a reviewer's or an admin's; managing tokens an admin's. Without a
+valid token: 401; a token whose role may not: 403. Errors are JSON: ``{"status": N, "message":
+"..."}`` (422 adds ``errors``, one per bad input). Article text is only ever sent as JSON strings,
+never as HTML.
 
 Other parts of the service (the dashboard, the situation report) add their routes to the application
 ``create_app`` returns, after the API's (see ``create_app``); a route that reads takes the
@@ -53,13 +56,16 @@ from sitrep import __version__
 from sitrep.errors import MissingDatabase, MissingDependency, NotFound, ReviewError, StoreError
 from sitrep.store import Store
 
-__all__ = ["MAX_LIMIT", "SETTINGS", "app_from_environment", "create_app", "opened", "read_access", "write_access"]
+__all__ = ["MAX_LIMIT", "SETTINGS", "admin_access", "app_from_environment", "create_app", "opened", "read_access",
+           "write_access"]
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 """Events per page: by default, and at most."""
 WRITERS = ("reviewer", "admin")
 """Roles whose tokens may write (review, merge, split)."""
+ADMINS = ("admin",)
+"""Roles whose tokens may manage the tokens (create, list, revoke)."""
 
 bearer = HTTPBearer(auto_error=False, description="A token from `sitrep token create --role ROLE`.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -134,6 +140,16 @@ class MergeRequest(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+class TokenRequest(BaseModel):
+    """A token to create: its holder's role and name (as the audit log names the changes made with it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["reader", "reviewer", "admin"]
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S",
+                             description="Who holds it [default: ROLE-ID].")
+
+
 class SplitRequest(BaseModel):
     """The articles whose reports leave an event, to make an event of their own."""
 
@@ -146,9 +162,11 @@ class SplitRequest(BaseModel):
 # -- access ----------------------------------------------------------------------------------------
 
 
-def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, write: bool) -> dict[str, Any] | None:
+def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, write: bool,
+            admin: bool = False) -> dict[str, Any] | None:
     """The holder of the request's token (``id``, ``name``, ``role``; None for a public read), or the
-    Problem that refuses it: 401 without a valid token, 403 for a reader's token on a write."""
+    Problem that refuses it: 401 without a valid token, 403 for a reader's token on a write, for any but
+    an admin's token where ``admin``."""
     with opened(request) as store:
         holder = store.token(credentials.credentials) if credentials is not None else None
     launch = request.app.state.launch_token
@@ -162,6 +180,8 @@ def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, 
                            "(create one with sitrep token create).", {"WWW-Authenticate": "Bearer"})
     if write and holder is not None and holder["role"] not in WRITERS:
         raise Problem(403, f"A {holder['role']}'s token may not change events; a reviewer's or an admin's may.")
+    if admin and holder is not None and holder["role"] not in ADMINS:
+        raise Problem(403, f"A {holder['role']}'s token may not manage tokens; an admin's may.")
     return holder
 
 
@@ -179,8 +199,16 @@ def write_access(request: Request, credentials: Credentials) -> dict[str, Any]:
     return holder
 
 
+def admin_access(request: Request, credentials: Credentials) -> dict[str, Any]:
+    """A dependency for routes that manage tokens: the holder of an admin's token."""
+    holder = _holder(request, credentials, write=True, admin=True)
+    assert holder is not None
+    return holder
+
+
 Reader = Annotated[dict[str, Any] | None, Depends(read_access)]
 Writer = Annotated[dict[str, Any], Depends(write_access)]
+Admin = Annotated[dict[str, Any], Depends(admin_access)]
 
 
 @contextmanager
@@ -363,6 +391,7 @@ def create_app(db: str, *, public_read: bool = False, launch_token: str | None =
 
     _reads(app)
     _writes(app)
+    _tokens(app)
     # Other parts of the service go here, after the API's routes, so that the API's paths win: the
     # situation report (GET /report), then the dashboard (its page at "/"). Their routes take
     # ``Depends(read_access)`` (or its rules) and read through ``opened(request)``.
@@ -508,6 +537,30 @@ def _report(app: FastAPI) -> None:
             raise Problem(501, str(err)) from None
         return Response(html, media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": report.POLICY})
+
+
+def _tokens(app: FastAPI) -> None:
+    """The routes an admin's token manages tokens with, each attributed to it (``created_by``,
+    ``revoked_by``). A token's secret is answered once, when it is created; only its hash is stored."""
+
+    @app.get("/tokens", summary="Every token: id, name, role, who created and who revoked it (never the token)")
+    def tokens(request: Request, holder: Admin) -> Any:
+        with opened(request) as store:
+            return _json({"tokens": store.tokens()})
+
+    @app.post("/tokens", summary="Create a token: the answer is the only place it is ever shown", status_code=201)
+    def create_token(request: Request, holder: Admin, body: TokenRequest) -> Any:
+        with opened(request) as store:
+            token, info = store.create_token(body.role, body.name, by=holder["name"])
+        return JSONResponse({**info, "token": token}, status_code=201)
+
+    @app.post("/tokens/{token_id}/revoke", summary="Revoke a token: it opens nothing from then on")
+    def revoke_token(request: Request, holder: Admin, token_id: Annotated[str, Path(max_length=200)]) -> Any:
+        with opened(request) as store:
+            revoked = store.revoke_token(token_id, by=holder["name"])
+        if revoked is None:
+            raise Problem(404, f"No live token {token_id!r}.")
+        return _json(revoked)
 
 
 def _writes(app: FastAPI) -> None:

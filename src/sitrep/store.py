@@ -275,6 +275,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN answer TEXT;
     ALTER TABLE fused_events ADD COLUMN answer TEXT
     """,
+    # 7: who created and who revoked each API token (the name of the admin's token that did it over the
+    # API, ``sitrep serve``; NULL: on the command line, by whoever can open the database).
+    """
+    ALTER TABLE api_tokens ADD COLUMN created_by TEXT;
+    ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT
+    """,
 )
 """Schema steps, oldest first, written for SQLite. Append a step to change the schema (see the module
 docstring); never edit a released one."""
@@ -412,7 +418,8 @@ _REPORT_REVIEW_WHERE: dict[str | None, str | None] = {
 }
 """``_REVIEW_WHERE`` for reports: their fused event's review."""
 ROLES = ("reader", "reviewer", "admin")
-"""API token roles, each allowed what the one before may do and more: read; review; (admin) everything."""
+"""API token roles, each allowed what the one before may do and more: read; review, merge and split;
+(admin) also manage the tokens."""
 ALL = 2**62
 """A page size that takes every row (``LIMIT`` must come with ``OFFSET``, and means the same on both)."""
 REPORT_CACHE = 200_000
@@ -1114,9 +1121,10 @@ class Store:
 
     # -- access tokens (``sitrep token``, ``sitrep serve``) -----------------------------------------
 
-    def create_token(self, role: str, name: str | None = None) -> tuple[str, dict[str, Any]]:
+    def create_token(self, role: str, name: str | None = None, *, by: str | None = None) -> tuple[str, dict[str, Any]]:
         """A new API token of ``role`` (``ROLES``): (the token, to give once to its holder; its stored
-        description: ``id``, ``name``, ``role``, ``created_at``). Only the token's SHA-256 is stored.
+        description: ``id``, ``name``, ``role``, ``created_at``, ``created_by``). Only the token's SHA-256
+        is stored. ``by``: the name of the admin creating it over the API (None: on the command line).
         ValueError for an unknown role or an empty name."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
@@ -1125,11 +1133,12 @@ class Store:
         name = f"{role}-{token_id}" if name is None else name.strip()
         if not name:
             raise ValueError("a token's name cannot be empty")
-        info = {"id": token_id, "name": name, "role": role, "created_at": _now()}
+        info = {"id": token_id, "name": name, "role": role, "created_at": _now(), "created_by": by}
         with self._transaction():
             self._conn.execute(
-                "INSERT INTO api_tokens (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                (token_id, name, role, _content_hash(token), info["created_at"]))
+                "INSERT INTO api_tokens (id, name, role, secret_hash, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (token_id, name, role, _content_hash(token), info["created_at"], by))
         return token, info
 
     def token(self, token: str) -> dict[str, Any] | None:
@@ -1138,18 +1147,27 @@ class Store:
                                  (_content_hash(token),)).fetchone()
         return dict(zip(("id", "name", "role"), row, strict=True)) if row else None
 
-    def tokens(self) -> list[dict[str, Any]]:
-        """Every token's ``id``, ``name``, ``role``, ``created_at`` and ``revoked_at`` (never the token)."""
-        cursor = self._conn.execute(
-            "SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
-        return [dict(zip(("id", "name", "role", "created_at", "revoked_at"), r, strict=True)) for r in cursor]
+    _TOKEN_FIELDS = ("id", "name", "role", "created_at", "created_by", "revoked_at", "revoked_by")
 
-    def revoke_token(self, token_id: str) -> bool:
-        """Revoke a token by its id; False when no live token has it."""
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token's ``id``, ``name``, ``role``, ``created_at``, ``created_by``, ``revoked_at`` and
+        ``revoked_by`` (never the token), oldest first; ``..._by`` None when done on the command line."""
+        cursor = self._conn.execute(f"SELECT {', '.join(self._TOKEN_FIELDS)} FROM api_tokens ORDER BY created_at, id")
+        return [dict(zip(self._TOKEN_FIELDS, r, strict=True)) for r in cursor]
+
+    def revoke_token(self, token_id: str, *, by: str | None = None) -> dict[str, Any] | None:
+        """Revoke a token by its id (``by``: the name of the admin doing it over the API; None: on the
+        command line): its description as ``tokens`` gives it, now revoked; None when no live token has
+        this id."""
         with self._transaction():
-            cursor = self._conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                                        (_now(), token_id))
-        return int(cursor.rowcount) > 0
+            cursor = self._conn.execute(
+                "UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                (_now(), by, token_id))
+            if int(cursor.rowcount) == 0:
+                return None
+            row = self._conn.execute(f"SELECT {', '.join(self._TOKEN_FIELDS)} FROM api_tokens WHERE id = ?",
+                                     (token_id,)).fetchone()
+        return dict(zip(self._TOKEN_FIELDS, row, strict=True))
 
     def unfused(self) -> int:
         """How many reports are not fused yet."""
