@@ -45,9 +45,10 @@ reliability: $(STAMP)  ## SIGKILLs during ingest, a poisoned article, racing cre
 	$(BIN)/python bench/reliability.py
 
 API_DB ?=
+API_WORKERS ?=
 
-api-load: $(STAMP)  ## GET /events under 20 clients on 100,000 events (API_DB: an SQLite file or postgresql://...)
-	$(BIN)/python bench/api_load.py $(if $(API_DB),--db $(API_DB))
+api-load: $(STAMP)  ## GET /events under 20 clients on 100,000 events (API_DB: an SQLite file or postgresql://...; API_WORKERS: server processes)
+	$(BIN)/python bench/api_load.py $(if $(API_DB),--db $(API_DB)) $(if $(API_WORKERS),--workers $(API_WORKERS))
 
 clean:
 	rm -rf $(VENV) sitrep.db sitrep.db-wal sitrep.db-shm
