@@ -177,6 +177,13 @@ def test_filters_sorting_and_paging(reader: Api, params: dict[str, Any], locatio
         assert page["total"] == 4 and page["limit"] == params["limit"]
 
 
+def test_a_country_that_matches_nothing_is_told_the_stored_names_close_to_it(reader: Api) -> None:
+    page = reader.events(country="Somaliaa")
+    assert page["total"] == 0 and page["did_you_mean"] == ["Somalia"]
+    assert "did_you_mean" not in reader.events(country="Somalia", since="2030-01-01")  # right name, no event
+    assert "did_you_mean" not in reader.events(country="Somalia")
+
+
 def test_pages_of_reports(reader: Api) -> None:
     page = reader.events(fused="false", sort="-fatalities", limit=2)
     assert page["total"] == 5 and [e["article_id"] for e in page["events"]] == ["mog-2", "mog-1"]

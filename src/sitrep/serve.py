@@ -5,7 +5,8 @@
 
 - ``GET /events``: the stored events, with the filters of ``sitrep events`` (``country``, ``since``,
   ``until``, ``type``, ``actor``), ``bbox=west,south,east,north``, ``reviewed``, ``fused``, ``sort``,
-  ``limit``, ``offset`` -> ``{"events": [...], "total": N, "limit": N, "offset": N}``; with
+  ``limit``, ``offset`` -> ``{"events": [...], "total": N, "limit": N, "offset": N}`` (and, when a
+  ``country`` matches no stored event, ``"did_you_mean"``: the stored country names close to it); with
   ``format=geojson`` a FeatureCollection, with ``format=acled-csv`` ACLED's CSV (the total in the
   ``X-Total-Count`` header for both).
 - ``GET /events/{id}``: one event with its reports, sources, figures, evidence and fusion links;
@@ -473,8 +474,11 @@ def _reads(app: FastAPI) -> None:
         if format == "json":  # the page's records as stored, joined: nothing parsed or serialised
             with opened(request) as store:
                 answers, total = store.page_json(**filters.query, sort=sort, limit=limit, offset=offset)
+                country = filters.query["country"]
+                close = store.countries_like(country) if not total and country else []
+            hint = f', "did_you_mean": {json.dumps(close)}' if close else ""
             return Response(f'{{"events": [{", ".join(answers)}], "total": {total}, "limit": {limit}, '
-                            f'"offset": {offset}}}', media_type="application/json")
+                            f'"offset": {offset}{hint}}}', media_type="application/json")
         with opened(request) as store:
             records, total = store.page(**filters.query, sort=sort, limit=limit, offset=offset)
         from sitrep.export import write_events
