@@ -328,6 +328,8 @@ def test_admins_manage_tokens_over_the_api_and_each_change_names_them(writable: 
         assert api.get("/tokens").status_code == status
         assert api.post("/tokens", {"role": "admin", "name": "mallory"}).status_code == status
         assert api.post("/tokens/anything/revoke", {}).status_code == status
+        if status == 403:
+            assert "manage tokens" in api.get("/tokens").json()["message"]
     admin = Api(db, tokens["admin"])
     listed = admin.get("/tokens")
     assert listed.status_code == 200
@@ -342,6 +344,7 @@ def test_admins_manage_tokens_over_the_api_and_each_change_names_them(writable: 
     bob = made.json()
     assert bob["role"] == "reviewer" and bob["name"] == "bob" and bob["created_by"] == admin_name
     assert bob["token"].startswith("sitrep_") and bob["token"] not in admin.get("/tokens").text
+    assert made.headers["cache-control"] == "no-store"
     some = Api(db, bob["token"]).events()["events"][0]["event_id"]
     assert Api(db, bob["token"]).post(f"/events/{some}/review", {"status": "confirmed"}).status_code == 200
     assert [e["by"] for e in audit(admin, some)] == ["bob"]

@@ -179,10 +179,10 @@ def _holder(request: Request, credentials: HTTPAuthorizationCredentials | None, 
     if holder is None and (write or not request.app.state.public_read):
         raise Problem(401, "A token is needed: send 'Authorization: Bearer TOKEN' "
                            "(create one with sitrep token create).", {"WWW-Authenticate": "Bearer"})
-    if write and holder is not None and holder["role"] not in WRITERS:
-        raise Problem(403, f"A {holder['role']}'s token may not change events; a reviewer's or an admin's may.")
     if admin and holder is not None and holder["role"] not in ADMINS:
         raise Problem(403, f"A {holder['role']}'s token may not manage tokens; an admin's may.")
+    if write and holder is not None and holder["role"] not in WRITERS:
+        raise Problem(403, f"A {holder['role']}'s token may not change events; a reviewer's or an admin's may.")
     return holder
 
 
@@ -556,7 +556,7 @@ def _tokens(app: FastAPI) -> None:
     def create_token(request: Request, holder: Admin, body: TokenRequest) -> Any:
         with opened(request) as store:
             token, info = store.create_token(body.role, body.name, by=holder["name"])
-        return JSONResponse({**info, "token": token}, status_code=201)
+        return JSONResponse({**info, "token": token}, status_code=201, headers={"Cache-Control": "no-store"})
 
     @app.post("/tokens/{token_id}/revoke", summary="Revoke a token: it opens nothing from then on")
     def revoke_token(request: Request, holder: Admin, token_id: Annotated[str, Path(max_length=200)]) -> Any:
