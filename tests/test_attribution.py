@@ -195,3 +195,44 @@ def test_the_monitor_is_the_monitor_named_before() -> None:
     ariha = [e for e in events if any("Ariha" in s.text for s in e.evidence)]
     assert ariha and all("Syrian Network for Human Rights" in [s.name for s in e.sources] for e in ariha)
     assert all(s.name != "monitor" for e in events for s in e.sources)
+
+
+@pytest.mark.parametrize(("name", "bare"), [
+    ("the Observatory", "Observatory"),
+    ("An  envoy", "envoy"),
+    ("Theatre workers", "Theatre workers"),  # "the" only as a whole word
+    ("the", "the"),  # the article alone stays
+    ("A1 brigade", "A1 brigade"),
+])
+def test_a_name_is_looked_up_without_its_article(name: str, bare: str) -> None:
+    from sitrep.extraction.attribution import without_article
+
+    assert without_article(name) == bare
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("the Observatory (OSDH)", "Observatory"),
+    ("No one", None),  # nobody spoke
+    ("none of the residents", None),
+    ("Nora Ahmed", "Nora Ahmed"),
+    ("they", None),  # a pronoun with no speaker before it
+])
+def test_the_words_a_speaker_is_looked_up_by(words: str, expected: str | None) -> None:
+    from sitrep.extraction.sources import speaker_words
+    from sitrep.models import Span
+
+    quote = Quote(Span(0, len(words), words), None, Span(0, 4, "said"), Span(0, 1, "x"))
+    assert speaker_words(quote) == expected
+
+
+def test_a_definite_noun_refers_back_to_the_one_source_of_its_kind() -> None:
+    from sitrep.extraction.sources import Sources
+    from sitrep.models import Span
+
+    named = Quote(Span(0, 42, "the Syrian Observatory for Human Rights"), None, Span(43, 47, "said"),
+                  Span(48, 60, "x"))
+    again = Quote(Span(70, 81, "the monitor"), None, Span(82, 87, "added"), Span(88, 99, "x"))
+    sources = Sources("", [named, again], [None, None])
+    assert sources.name(again, None, None) == "Syrian Observatory for Human Rights"
+    plural = Quote(Span(70, 82, "the monitors"), None, Span(83, 88, "added"), Span(89, 99, "x"))
+    assert sources.name(plural, None, None) == "monitors"

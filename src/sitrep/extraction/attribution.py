@@ -28,10 +28,10 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
 from sitrep import nlp
-from sitrep.lexicon import read
+from sitrep.lexicon import read, tokenize
 from sitrep.models import Quote, Span
 
-__all__ = ["Words", "claim_status", "find_quotes", "is_speech_verb", "source_kind", "words"]
+__all__ = ["Words", "claim_status", "find_quotes", "is_speech_verb", "source_kind", "without_article", "words"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,14 @@ class Words:
     """Pronouns that refer to a person."""
     person_nouns: frozenset[str]
     """Head nouns of speakers that "he" or "she" can refer back to."""
+    nobody: frozenset[str]
+    """First words of a speaker that is no one ("nobody", "no one")."""
+    definite_articles: frozenset[str]
+    """The definite article: "the" and a singular noun refer back to a source named before."""
+    articles: frozenset[str]
+    """Every article a name may open with."""
+    name_connectors: tuple[str, ...]
+    """Words that may stand between the capitalised words of an organisation's name."""
     kind_rules: tuple[tuple[str, tuple[str, ...]], ...]
     """Ordered keyword rules: the first kind with a keyword in the name wins (specific before generic)."""
     acronym_kinds: dict[str, str]
@@ -88,6 +96,10 @@ def words(language: str = "en") -> Words:
         pronouns=lower("pronouns", "words"),
         person_pronouns=lower("person_pronouns", "words"),
         person_nouns=lower("person_nouns", "words"),
+        nobody=lower("nobody", "words"),
+        definite_articles=lower("articles", "definite"),
+        articles=lower("articles", "definite") | lower("articles", "indefinite"),
+        name_connectors=tuple(str(w) for w in data["name_connectors"]["words"]),
         kind_rules=ordered("source_kinds", "rules", "kind", "keywords"),
         acronym_kinds={str(k): str(v) for k, v in data["source_acronyms"]["kinds"].items()},
         claim_cues=ordered("claim_cues", "statuses", "status", "stems"),
@@ -103,6 +115,10 @@ INVERSION_FORMS = _EN.inversion_forms
 PRONOUNS = _EN.pronouns
 PERSON_PRONOUNS = _EN.person_pronouns
 PERSON_NOUNS = _EN.person_nouns
+NOBODY = _EN.nobody
+DEFINITE_ARTICLES = _EN.definite_articles
+ARTICLES = _EN.articles
+NAME_CONNECTORS = _EN.name_connectors
 KIND_RULES = _EN.kind_rules
 ACRONYM_KINDS = _EN.acronym_kinds
 CLAIM_CUES = _EN.claim_cues
@@ -586,6 +602,15 @@ def _is_person(name: TokenSpan) -> bool:
 def _clean_name(name: TokenSpan) -> str:
     """The named entity the speaker's head belongs to, else the words, without a leading article."""
     entity = next((e for e in name.ents if e.start <= name.root.i < e.end), None)
-    words = (entity or name).text
-    words = re.sub(r"^(the|a|an)\s+", "", words, flags=re.IGNORECASE)
-    return re.sub(r"[’']s$", "", words).strip()
+    words = without_article((entity or name).text)
+    return re.sub(r"[’']s$", "", words).strip()  # a format: the possessive ending
+
+
+def without_article(name: str) -> str:
+    """``name`` without the article it opens with (``ARTICLES``) and the spaces after it: "the
+    Observatory" -> "Observatory"; unchanged when it opens with none or is the article alone."""
+    tokens = tokenize(name)
+    if len(tokens) > 1 and tokens[0].start == 0 and tokens[0].word in ARTICLES \
+            and name[tokens[0].end:tokens[1].start].isspace():
+        return name[tokens[1].start:]
+    return name

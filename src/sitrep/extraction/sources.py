@@ -16,17 +16,25 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TypeGuard
 
-from sitrep.extraction.attribution import claim_status, source_kind
+from sitrep.extraction.attribution import (
+    DEFINITE_ARTICLES,
+    NAME_CONNECTORS,
+    NOBODY,
+    PRONOUNS,
+    claim_status,
+    source_kind,
+    without_article,
+)
+from sitrep.lexicon import tokenize
 from sitrep.models import Actor, Quote, Source, Span
 from sitrep.stages import ByDay
 
-PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-NOBODY = re.compile(r"(?:no|none|nobody|no one)\b", re.IGNORECASE)
 CROWDS = {"Civilians", "Protesters", "Rioters"}
-DEFINITE_NOUN = re.compile(r"the\s+[a-z]+(?<!s)", re.IGNORECASE)
-"""'the' and one singular common noun ("the monitor", "the ministry"): a reference back to a source named before."""
-ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:for|of|the|and|de|des|du|pour|on)\s+|[A-Z][\w'’-]*\s+){1,8})"
+ACRONYM = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:" + "|".join(NAME_CONNECTORS) + r")\s+|[A-Z][\w'’-]*\s+){1,8})"
                      r"\(([A-Z]{2,8})\)")
+"""An organisation's name and the acronym the article defines for it in brackets ("Syrian Observatory for
+Human Rights (SOHR)"): a format (capitalised words, the connectors of ``name_connectors`` between them,
+capitals in brackets), matched once per article."""
 
 
 class Sources:
@@ -66,7 +74,7 @@ class Sources:
         words = _speaker(quote)
         if words is None:
             return None
-        definite = DEFINITE_NOUN.fullmatch(words.strip()) is not None
+        definite = _definite_noun(words.strip())
         words = _bare(words)
         resolved = speaker.on(when) if speaker is not None else None
         if named(resolved):
@@ -100,9 +108,26 @@ def _speaker(quote: Quote) -> str | None:
     words = quote.source.text if quote.source else None
     if words is None or words.lower() in PRONOUNS:
         words = quote.actor  # the speaker a pronoun stands for
-    if words is None or words.lower() in PRONOUNS or NOBODY.match(words):
+    if words is None or words.lower() in PRONOUNS or _nobody(words):
         return None
     return words
+
+
+def _nobody(words: str) -> bool:
+    """Whether a speaker's words are no one's ("nobody", "no one": ``attribution.NOBODY``)."""
+    tokens = tokenize(words)
+    return bool(tokens) and tokens[0].start == 0 and tokens[0].word in NOBODY
+
+
+def _definite_noun(words: str) -> bool:
+    """Whether a speaker's words are "the" and one singular common noun ("the monitor", "the ministry"):
+    a reference back to a source named before."""
+    tokens = tokenize(words)
+    if len(tokens) != 2 or tokens[0].start != 0 or tokens[0].word not in DEFINITE_ARTICLES:
+        return False
+    noun = tokens[1].text
+    return (words[tokens[0].end:tokens[1].start].isspace() and tokens[1].end == len(words)
+            and noun.isascii() and noun.isalpha() and noun[-1] not in "sS")
 
 
 def named(actor: Actor | None) -> TypeGuard[Actor]:
@@ -114,5 +139,5 @@ def named(actor: Actor | None) -> TypeGuard[Actor]:
 
 def _bare(name: str) -> str:
     """A name without its article or a trailing acronym: 'the Observatory (OSDH)' -> 'Observatory'."""
-    name = re.sub(r"\s*\([^)]*\)$", "", name.strip())
-    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"\s*\([^)]*\)$", "", name.strip())  # a format: a trailing parenthesis
+    return without_article(name)
