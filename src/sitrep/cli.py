@@ -10,7 +10,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -526,8 +526,9 @@ def events(db: str, fmt: str, no_fuse: bool, **filters: Any) -> None:
     \b
         sitrep events --country Syria --since 2024-11-01 --type Battles
     """
-    records = _Counted(_stored_events(db, filters, no_fuse))
-    _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports", "review.status"))
+    with closing(_stored_events(db, filters, no_fuse)) as stored:  # closed before its store, even on error
+        records = _Counted(stored)
+        _write_records(records, fmt, sys.stdout, ("event_id", *TABLE_COLUMNS, "reports", "review.status"))
     if not records.count and any(value is not None for value in filters.values()):
         click.echo("No stored event matches these filters (countries by ACLED's name or ISO3 code)."
                    + _country_hint(db, filters.get("country")), err=True)
@@ -662,11 +663,11 @@ def export(db: str, fmt: str, output: str, no_fuse: bool, **filters: Any) -> Non
     """
     from sitrep.export import write_events
 
-    records = _stored_events(db, filters, no_fuse)
-    first = next(records, None)  # opens the database: a missing one is an error before any file is written
-    read = _Counted(itertools.chain([] if first is None else [first], records))
-    with _output(output) as out:
-        written = write_events(read, fmt, out)
+    with closing(_stored_events(db, filters, no_fuse)) as records:  # closed before its store, even on error
+        first = next(records, None)  # opens the database: a missing one is an error before any file is written
+        read = _Counted(itertools.chain([] if first is None else [first], records))
+        with _output(output) as out:
+            written = write_events(read, fmt, out)
     left_out = f" ({read.count - written} that UCDP GED does not hold left out)" if read.count > written else ""
     click.echo(f"{written} events written{left_out}.", err=True)
 
