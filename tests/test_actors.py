@@ -258,3 +258,14 @@ def test_changes_are_the_days_the_names_can_change_on(base: ActorBase) -> None:
     assert date(2024, 12, 8) in base.changes("the army", "Syria")  # the event country's forces
     assert base.changes("the army", None) == ()  # no country, no state forces named
     assert base.changes("residents of the town", "Syria") == ()
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Anti-Houthi fighters shelled the port.", []),
+    ("Counter Houthi units shelled the port.", []),
+    ("Houthi fighters shelled the port.", ["Houthi fighters"]),
+    ("An anti -Houthi protest", ["Houthi"]),  # a space and a hyphen: no prefix
+    ("Pro-Houthi fighters shelled the port.", ["Houthi fighters"]),
+])
+def test_an_opposing_prefix_makes_the_name_no_party(base: ActorBase, text: str, found: list[str]) -> None:
+    assert [m.span.text for m in base.find(text, country="YE")] == found

@@ -231,6 +231,7 @@ class ActorBase:
         self._load_clans(data["clans"])
         self._load_states(data, by_name)
         self._load_generic(data["generic"])
+        self._opposing = frozenset(str(w).lower() for w in data["opposed_prefixes"])
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -423,7 +424,7 @@ class ActorBase:
                 i += 1
                 continue
             end, target = hit
-            if _opposed(text, tokens[i].start):
+            if i and self._opposed(text, tokens[i - 1], tokens[i]):
                 i = end  # "anti-regime fighters" are the regime's enemies
                 continue
             if target.kind != "generic" and end < len(tokens) and tokens[end].norm in MEMBER_NOUNS:
@@ -485,6 +486,14 @@ class ActorBase:
         return self._periods.get(self.country(country) or country, [])
 
     # -- matching and resolution -----------------------------------------------------------------
+
+    def _opposed(self, text: str, prefix: _Token, name: _Token) -> bool:
+        """Whether the name starting at ``name`` is the object of an opposing prefix, the word before
+        it (``opposed_prefixes``: "anti-regime", "anti Houthi"), joined by a hyphen, one space or nothing."""
+        joint = text[prefix.end:name.start]
+        return (prefix.raw.lower() in self._opposing and name.start - prefix.start <= OPPOSED_CHARS
+                and (joint in ("", "-") or (len(joint) == 1 and joint.isspace())))
+
 
     def _lattice(self, text: str) -> tuple[list[tuple[int, list[_Target]]], ...]:
         """For each token of ``text``, the aliases starting there (``_reach``): whatever the country and
@@ -610,9 +619,5 @@ def actor_base() -> ActorBase:
     return ActorBase(_read_data())
 
 
-ANTI = re.compile(r"\b(?:anti|counter|contre)[-\s]?$", re.IGNORECASE)
-
-
-def _opposed(text: str, start: int) -> bool:
-    """Whether a name is the object of an "anti-" prefix ("anti-regime", "anti-Houthi")."""
-    return ANTI.search(text, max(0, start - 8), start) is not None
+OPPOSED_CHARS = 8
+"""Most characters from the start of an opposing prefix to the name it opposes ("counter-")."""
