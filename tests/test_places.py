@@ -321,3 +321,12 @@ def test_a_country_s_capital_is_the_capital_city() -> None:
         "Cameroon": "CM", "Malian": "ML"}
     named_after = parse("Police in the Malian capital, Bamako, fired tear gas at a march in Mali on Friday.")
     assert not named(named_after, "capital")
+
+
+def test_the_name_before_an_administrative_parenthesis() -> None:
+    from sitrep.resolve.parenthesis import NAME_BEFORE
+
+    for text, name in [("Militants raided Dulbo village ", "Dulbo"), ("strikes hit Tell al-Qarn camp ", "Tell al-Qarn"),
+                       ("fighting in Kerfi neighborhood", "Kerfi"), ("shelling of Baraawe ", "Baraawe")]:
+        match = NAME_BEFORE.search(text)
+        assert match is not None and match.group(1) == name, text

@@ -15,14 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from sitrep.lexicon import read
 from sitrep.models import Span
 from sitrep.resolvers import PlaceResolver
 from sitrep.stages import Located
 
 PARENTHESIS = re.compile(r"\(\s*([^(),;]{2,40}?)\s*(?:,\s*([^(),;]{2,40}?)\s*)?\)")
-NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]*|al|el|ad|as)(?:[ -](?:[A-Z][\w'’.-]*|al|el|ad|as|[A-Z]\d+))*)"
-                         r"(?:\s+(?:village|town|city|area|district|neighbou?rhood|camp|market|base|locality|"
-                         r"settlement|IDP camp))?\s*$")
+_NAME = read("en", "places.yaml")["parenthesis_name"]
+_PARTICLES = "|".join(map(re.escape, _NAME["particles"]))
+NAME_BEFORE = re.compile(rf"((?:[A-Z][\w'’.-]*|{_PARTICLES})(?:[ -](?:[A-Z][\w'’.-]*|{_PARTICLES}|[A-Z]\d+))*)"
+                         r"(?:\s+(?:" + "|".join(map(re.escape, _NAME["heads"])) + r"))?\s*$")
+"""A small place's name just before the parenthesis: a format (capitalised words, hyphens and the particles
+of ``parenthesis_name`` between them, a grid square such as "K4"), then a settlement noun of
+``parenthesis_name`` ("village")."""
 PROVINCES = frozenset({"ADM1"})
 """GeoNames feature codes of the provinces a parenthesis names last."""
 
