@@ -29,6 +29,8 @@ def cue_asserted(sentence: str, cue: str, headline: bool = False) -> bool:
     ("The rebels fired mortars and artillery at the barracks.", "artillery"),
     ("A crowd of traders protested outside the port and demanded lower taxes.", "protested"),
     ("Fighters attacked the outpost and engaged the guards in an armed clash.", "clash"),
+    ("Mortar bombs landed on the bus station, killing six.", "Mortar"),  # a weapon named by two nouns
+    ("Gunmen tossed a grenade into the crowded bar.", "grenade"),
 ])
 def test_reported_events_are_asserted(sentence: str, cue: str) -> None:
     assert cue_asserted(sentence, cue)
@@ -62,6 +64,8 @@ def test_reported_events_are_asserted(sentence: str, cue: str) -> None:
     ("The garrison keeps trucks, two helicopters and artillery behind its walls.", "artillery"),
     # a generality in the present tense of a story's body
     ("Women in the camps face sexual violence and hunger.", "sexual violence"),
+    # weapons found or seized, not used, in a quantity of them ("a cache of rifles and grenades")
+    ("Police seized a haul of rifles and grenades from the warehouse.", "grenades"),
 ])
 def test_spoken_of_events_are_not_asserted(sentence: str, cue: str) -> None:
     assert not cue_asserted(sentence, cue)

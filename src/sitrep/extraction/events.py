@@ -211,7 +211,8 @@ def extract_events(resolved: Resolved) -> list[Event]:
         named = named_settlements(doc, span)
         if (previous and index - previous.index <= FOLLOW_UP_WINDOW
                 and not words.within(doc, "next_event", span.start, span.end) and (
-                (_names_again(_anaphor(doc, span), previous) and _same_days(previous, dates))
+                (_names_again(_anaphor(doc, span), previous) and _same_days(previous, dates)
+                 and not _told_apart(trigger, previous, doc, span))
                 or (_continues(previous, own_places, named) and not [d for d in dates if d.day]
                     and previous.paragraph == paragraph))):
             violent = trigger.event_type in VIOLENT_TYPES
@@ -519,6 +520,15 @@ def _names_again(noun: str | None, previous: _Draft) -> bool:
         return False
     kinds = [kind for kind, nouns in ANAPHOR_TYPES.items() if noun in nouns]
     return not kinds or previous.trigger.event_type in kinds
+
+
+def _told_apart(trigger: taxonomy.Trigger, previous: _Draft, doc: Doc, span: Span) -> bool:
+    """Whether a sentence that names the previous battle again tells, with a specific cue after the noun
+    that names it, an explosion or a strike within it ("The offensive began with a suicide car bomb"):
+    ACLED codes the remote violence as its own event."""
+    match = next((m for m in words.within(doc, "anaphora", span.start, span.end) if m.start == span.start), None)
+    return (match is not None and span.start + trigger.start >= match.end and trigger.weight >= WEAK_CUE
+            and previous.trigger.event_type == "Battles" and trigger.event_type == "Explosions/Remote violence")
 
 
 def _same_days(previous: _Draft, dates: list[DateMention]) -> bool:

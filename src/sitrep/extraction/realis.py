@@ -175,10 +175,15 @@ def _cue_head(sentence: Span, start: int, end: int) -> Token | None:
 
 def _climb(token: Token, headline: bool, words: Grammar) -> bool:
     node, cue = token, True
+    weapon = token.lemma_.lower() in words.instrument_nouns
     for _ in range(MAX_STEPS):
         if node.pos_ in NOMINAL or (node.pos_ == "ADJ" and node.dep_ not in {"ROOT", "acomp", "ccomp"}):
-            step = _nominal_step(node, words, cue=cue)
-            cue = cue and node.dep_ in {"conj", "appos"}  # "planes, tanks and artillery": each is the cue
+            step = _nominal_step(node, words, cue=cue, weapon=weapon)
+            named = node.dep_ in {"compound", "nmod"} and not isinstance(step, bool) and (
+                step.lemma_.lower() in words.instrument_nouns)  # "mortar bombs": the weapon's own name
+            cue = cue and (node.dep_ in {"conj", "appos"} or named)  # "planes, tanks and artillery": each is the cue
+            weapon = weapon and (node.dep_ in {"conj", "appos"} or named or (
+                node.dep_ == "pobj" and node.head.lower_ == "of"))  # "a cache of rifles": still the weapons
         else:
             step = _clause_step(node, headline, words)
             cue = False
@@ -188,11 +193,13 @@ def _climb(token: Token, headline: bool, words: Grammar) -> bool:
     return True
 
 
-def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
+def _nominal_step(noun: Token, words: Grammar, cue: bool, weapon: bool = False) -> Token | bool:
     """One step up from an event noun: to the noun or verb it belongs to, or a verdict. ``cue``: the
     noun is the cue itself; a weapon ("missile") that modifies a thing ("a missile system") or that
-    something other than its use acts on ("making bombs") is no event, while an occurrence ("clash")
-    stays one whatever the parse attaches it to."""
+    something other than its use acts on ("making bombs", "seized a cache of rifles and grenades") is
+    no event, while an occurrence ("clash") stays one whatever the parse attaches it to. ``weapon``:
+    the cue is a weapon and ``noun`` still names it (the cue, a conjunct, or the noun a quantity of it
+    hangs from)."""
     for child in noun.children:
         word = child.lower_
         if child.dep_ in {"amod", "compound", "nmod", "advmod"} and (
@@ -207,6 +214,8 @@ def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
         if head.lemma_.lower() in words.framing_nouns:
             return False
         if cue and noun.lemma_.lower() in words.instrument_nouns and head.lemma_.lower() not in words.event_nouns:
+            if head.lemma_.lower() in words.instrument_nouns:
+                return head  # a weapon named by two ("mortar bombs", "rocket shells"): the head's use decides
             return False  # an instrument naming a kind of thing: "a missile system", "rocket fuel"
         return head
     if dep == "pobj":
@@ -220,7 +229,7 @@ def _nominal_step(noun: Token, words: Grammar, cue: bool) -> Token | bool:
         return owner
     if dep in {"conj", "appos"}:
         return head
-    if cue and dep == "dobj" and noun.lemma_.lower() in words.instrument_nouns and (
+    if ((cue and noun.lemma_.lower() in words.instrument_nouns) or weapon) and dep == "dobj" and (
             head.lemma_.lower() not in words.weapon_use_verbs):
         return False  # a weapon made, carried, bought or found is no attack: "making bombs"
     if head.pos_ in NOMINAL:

@@ -10,16 +10,23 @@ The lexicon is matched once per document, when it is parsed: the ``trigger_cues`
 classes the rules read as spans in ``doc.spans[CUES]`` (``sitrep.matching``), labelled with the
 lexicon's name ("kill", "armed_agent") or the rule's ("rule 3", "rule 3 unless"). ``triggers``
 classifies a sentence, or any range of a document, from those spans.
+
+A rule may also read the dependency parse instead of the words' order: its ``frame`` names the
+predicates (lemmas, "round up" with its particle) and what their arguments must be (the patient's and
+the agent's head nouns, by the word classes above), so that "the former minister was detained by
+military police", "police picked up five activists" and "troops arrested a rights lawyer" are one
+arrest whatever the voice and the word order (``Frame``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from sitrep import nlp
 from sitrep.lexicon import alternation, read
@@ -60,6 +67,46 @@ OBJECT_ENDS = frozenset({"ADP", "PUNCT", "VERB", "AUX", "SCONJ", "CCONJ", "PART"
 """Parts of speech that end the noun phrase after a verb of killing (its object, the victims)."""
 
 
+FRAME_DEPTH = 2
+"""How far below a predicate the other words of a multi-word predicate may hang ("took *into custody*")."""
+QUANTITY_STEPS = 2
+"""How many "of" phrases an argument's head noun may hand its role on through ("dozens of people",
+"a haul of rifles"): the head that names what the argument is."""
+VERBAL_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+ENTITY_CLASSES = {"@place": frozenset({"GPE", "LOC", "FAC"})}
+"""Argument classes read from the named entities instead of a word class: ``@place``, a place's name."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A predicate and what its arguments must be, read from the dependency parse.
+
+    A predicate is a verb (or a participle, whatever its part-of-speech tag says) whose lemma or word is
+    the first of one of ``predicates``; the others must hang below it within ``FRAME_DEPTH`` ("pick
+    up", "take into custody", "shoot down"). Its agent is its subject in the active voice (or that of
+    the verb it is coordinated with or hangs from), the "by" phrase in the passive; its patient the
+    object in the active, the subject in the passive, the object of "into" or "as" ("turned a school
+    into a base"), the noun a participle modifies ("looted shops"). An argument names what its head
+    noun, that noun's conjuncts and appositions, and the nouns after "of" of a quantity or a container
+    ("dozens of activists", "a cache of rifles") are.
+    """
+
+    predicates: tuple[tuple[str, ...], ...]
+    """Each predicate as its words, lower case: the lemma of its head first."""
+    patient: tuple[str, ...] = ()
+    """Word classes one of which the patient must be (empty: any patient, or none)."""
+    agent: tuple[str, ...] = ()
+    """Word classes one of which the agent must be (empty: any agent, or none)."""
+    agentless: bool = True
+    """Whether the predicate may have no agent the parse names (a passive without "by")."""
+    below: tuple[str, ...] = ()
+    """Lemmas one of which must hang at most ``FRAME_DEPTH`` below the predicate (empty: none needed):
+    what a gathering is for ("gathered ... *demanding* higher wages")."""
+    modifier: bool = False
+    """Whether a participle that modifies a noun ("the looted shops", "villagers armed with sticks")
+    may be the predicate; otherwise only a clause's verb is."""
+
+
 @dataclass(frozen=True)
 class Rule:
     """One cue pattern for a sub-type, with conditions on the rest of the sentence."""
@@ -79,6 +126,8 @@ class Rule:
     named as the cue's victim just after it ("shot dead two soldiers" is no attack on civilians)."""
     source: str = ""
     """The ACLED codebook section the rule encodes."""
+    frame: Frame | None = None
+    """The rule's cue read from the parse instead (``cues`` then names no matches)."""
 
 
 @dataclass(frozen=True)
@@ -133,15 +182,34 @@ def taxonomy(language: str = "en") -> Taxonomy:
             raise ValueError(f"{LEXICON_FILE}: {where}: not an ACLED sub-event type")
         if entry.get("check") is not None and entry["check"] not in CHECKS:
             raise ValueError(f"{LEXICON_FILE}: {where}: unknown check {entry['check']!r}")
+        frame = _frame(entry["frame"], where, lambda name: label(name, name, name)) if "frame" in entry else None
         rules.append(Rule(
-            sub, label(entry["cues"], f"rule {i + 1}", where),
+            sub, f"rule {i + 1}" if frame is not None else label(entry["cues"], f"rule {i + 1}", where),
             needs=tuple(label(name, name, where) for name in entry.get("needs", [])),
             unless=label(entry["unless"], f"rule {i + 1} unless", where) if entry.get("unless") is not None else None,
             weight=float(entry.get("weight", 0.8)),
             check=entry.get("check"),
             source=str(entry.get("source", "")),
+            frame=frame,
         ))
     return Taxonomy(lexicons, tuple(rules), entries, groups)
+
+
+def _frame(entry: dict[str, Any], where: str, label: Callable[[str], str]) -> Frame:
+    """A rule's ``frame`` as read from the file; ``label`` registers each word class it names.
+    Raises ``ValueError`` for a frame without predicates."""
+    predicates = entry.get("predicates")
+    if not isinstance(predicates, list) or not predicates:
+        raise ValueError(f"{LEXICON_FILE}: {where}: a frame names its predicates")
+
+    def classes(key: str) -> tuple[str, ...]:
+        value = entry.get(key) or []
+        names = [value] if isinstance(value, str) else value
+        return tuple(str(name) if str(name) in ENTITY_CLASSES else label(str(name)) for name in names)
+
+    return Frame(tuple(tuple(str(p).lower().split()) for p in predicates), classes("patient"), classes("agent"),
+                 bool(entry.get("agentless", True)), tuple(str(w).lower() for w in entry.get("below") or []),
+                 bool(entry.get("modifier", False)))
 
 
 def _spliced(name: str, lexicons: dict[str, tuple[list[str], bool]]) -> list[tuple[str, bool]]:
@@ -225,11 +293,12 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
             continue  # 1.
         if sports and rule.sub_event_type not in SPORTS_EXEMPT:
             continue
-        if rule.cues not in matches or not all(party(need) for need in rule.needs):
+        if (rule.frame is None and rule.cues not in matches) or not all(party(need) for need in rule.needs):
             continue
         if rule.unless is not None and rule.unless in matches:
             continue
-        for cue in leftmost(matches[rule.cues]):
+        cues = leftmost(matches[rule.cues]) if rule.frame is None else _framed(rule.frame, doc, start, end, matches)
+        for cue in cues:
             if _checked(rule.check, matches, cue, doc):
                 text = text if text is not None else nlp.text(doc)
                 yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
@@ -266,3 +335,132 @@ def _state_led(matches: dict[str, list[Found]], cue: Found) -> bool:
     states = [m.end for m in leftmost(m for m in matches.get("state_agent", ()) if m.end <= cue.start)]
     others = [m.end for m in leftmost(m for m in matches.get("non_state_agent", ()) if m.end <= cue.start)]
     return bool(states) and (not others or max(states) > max(others))
+
+
+def _framed(frame: Frame, doc: Doc, start: int, end: int, matches: dict[str, list[Found]]) -> list[Found]:
+    """The predicates of the document characters ``[start, end)`` whose arguments fit ``frame``, each as
+    the span of its head word (see ``Frame``)."""
+    cues = []
+    span = doc.char_span(start, end, alignment_mode="expand")
+    for token in span if span is not None else ():
+        if not (token.pos_ in {"VERB", "AUX"} or token.tag_ in VERBAL_TAGS):
+            continue
+        if token.dep_ in {"amod", "acl", "compound"} and not frame.modifier and not _headline_verb(token):
+            continue
+        words = {token.lemma_.lower(), token.lower_}
+        predicate = next((p for p in frame.predicates if p[0] in words and _hangs_below(token, p[1:])), None)
+        if predicate is None or (frame.below and not _below(token, frame.below)):
+            continue
+        agents, patients = _arguments(token, predicate)
+        if frame.agent and not any(_is(a, frame.agent, matches) for a in agents) and (agents or not frame.agentless):
+            continue  # an agent of another kind, or none where one is needed
+        if frame.patient and not any(_is(p, frame.patient, matches) for p in patients):
+            continue
+        cues.append(Found(token.idx, token.idx + len(token), "frame", 0))
+    return cues
+
+
+def _hangs_below(token: Token, words: tuple[str, ...]) -> bool:
+    """Whether each of ``words`` is a word (or lemma) of a token at most ``FRAME_DEPTH`` below ``token``."""
+    return not words or all(w in _words_below(token) for w in words)
+
+
+def _below(token: Token, lemmas: tuple[str, ...]) -> bool:
+    """Whether one of ``lemmas`` is a word (or lemma) of a token at most ``FRAME_DEPTH`` below ``token``."""
+    below = _words_below(token)
+    return any(w in below for w in lemmas)
+
+
+def _words_below(token: Token) -> set[str]:
+    below: set[str] = set()
+    level = [token]
+    for _ in range(FRAME_DEPTH):
+        level = [c for t in level for c in t.children]
+        below |= {c.lower_ for c in level} | {c.lemma_.lower() for c in level}
+    return below
+
+
+def _arguments(verb: Token, predicate: tuple[str, ...] = ()) -> tuple[list[Token], list[Token]]:
+    """The agents and the patients of a predicate (see ``Frame``); ``predicate``: its words, whose
+    particle the parse may read as a preposition ("sealed *off* the city": the city is the object)."""
+    children = list(verb.children)
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in children) or (
+        verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN")
+    agents: list[Token] = []
+    patients: list[Token] = []
+    if _headline_verb(verb):
+        passive = False
+    if passive:
+        agents = [p for c in children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        patients = [c for c in children if c.dep_ == "nsubjpass"]
+        if not patients and verb.dep_ in {"acl", "amod"}:
+            patients = [verb.head]  # "weapons seized by police"
+    else:
+        agents = _subject(verb)
+        patients = [c for c in children if c.dep_ in {"dobj", "dative", "oprd"}]
+        if verb.dep_ in {"amod", "compound"} and verb.head.pos_ in {"NOUN", "PROPN"}:
+            patients.append(verb.head)  # a participle read as an adjective: "defused bombs"
+    patients += [p for c in children if c.dep_ == "prep" and (c.lower_ in {"into", "as"} or c.lower_ in predicate[1:])
+                 for p in c.children if p.dep_ == "pobj"]
+    return agents, patients
+
+
+def _headline_verb(token: Token) -> bool:
+    """Whether a verb the parse hangs from the sentence's root noun as its modifier is the sentence's
+    own verb, the noun its subject: a past tense ("The rebel coalition named a new commander", which
+    the parse may read as "the coalition (that was) named"), never a participle after a determiner's
+    noun phrase with a verb of its own."""
+    return (token.dep_ == "acl" and token.tag_ == "VBD" and token.head.dep_ == "ROOT"
+            and token.head.pos_ in {"NOUN", "PROPN"} and token.i > token.head.i)
+
+
+def _subject(verb: Token) -> list[Token]:
+    """The active subject of a verb, or of the verb it is coordinated with or hangs from ("troops
+    entered the town and arrested ...", "police raided the house, arresting ..."); a pronoun that
+    stands for the subject of the verb that reports the clause ("the army said it had retaken ...")
+    is that subject."""
+    if _headline_verb(verb):
+        return [verb.head]
+    for _ in range(3):
+        own = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+        if own:
+            return [_reporter(s) if s.tag_ == "PRP" else s for s in own]
+        if any(c.dep_ == "nsubjpass" for c in verb.children) or verb.dep_ not in {"conj", "xcomp", "advcl"}:
+            return []
+        verb = verb.head
+    return []
+
+
+def _reporter(pronoun: Token) -> Token:
+    """The noun a subject pronoun stands for: the subject of the nearest verb above its clause that has
+    one not a pronoun ("Burkinabe forces said they had freed the town"); the pronoun itself when none."""
+    for verb in pronoun.head.ancestors:
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.tag_ != "PRP":
+            return subject
+    return pronoun
+
+
+def _is(argument: Token, classes: tuple[str, ...], matches: dict[str, list[Found]]) -> bool:
+    """Whether an argument's head words (see ``Frame``), with the words before them in their phrase
+    ("*armed* men", "*opposition* activists"), are of one of the word classes ``classes``."""
+    heads: list[Token] = []
+    stack = [(argument, 0)]
+    while stack:
+        token, steps = stack.pop()
+        if any(h.i == token.i for h in heads):
+            continue
+        heads.append(token)
+        for child in token.children:
+            if child.dep_ in {"conj", "appos"}:
+                stack.append((child, steps))
+            elif child.dep_ == "prep" and child.lower_ == "of" and steps < QUANTITY_STEPS:
+                stack += [(p, steps + 1) for p in child.children if p.dep_ == "pobj"]
+    ranges = [(min(h.left_edge.idx, h.idx), h.idx + len(h)) for h in heads]
+    for name in classes:
+        if name in ENTITY_CLASSES:
+            if any(h.ent_type_ in ENTITY_CLASSES[name] for h in heads):
+                return True
+        elif any(m.start < b and a < m.end for a, b in ranges for m in matches.get(name, ())):
+            return True
+    return False
