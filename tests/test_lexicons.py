@@ -92,7 +92,8 @@ def test_the_taxonomy_loads_once_and_labels_what_every_rule_reads() -> None:
         if rule.frame is None:
             reads.add(rule.cues)
         else:  # a frame reads its arguments' word classes, or named entities ("@place")
-            reads |= {c for c in (*rule.frame.patient, *rule.frame.agent) if c not in taxonomy.ENTITY_CLASSES}
+            reads |= {c for c in (*rule.frame.patient, *rule.frame.agent, *rule.frame.not_agent)
+                      if c not in taxonomy.ENTITY_CLASSES}
         assert reads <= set(lexicon.entries)
     assert lexicon.rules[0].cues == "rule 1" and lexicon.rules[0].unless == "rule 1 unless"
     assert {"sports", "attribution", "state_agent"} <= set(lexicon.entries)

@@ -25,7 +25,7 @@ SNIPPETS = snippets.SETS["tune"]
 HELDOUT = snippets.SETS["heldout"]
 FLOOR = 0.65
 """The floor the unseen snippet suite is held to, for both figures."""
-PINNED = (0.95, 0.955)
+PINNED = (0.93, 0.97)
 """(weighted F1, none_rejected) reached on the tuning set."""
 ALLOWANCE = 0.05
 """How far a figure may fall below its pinned value before the test fails."""

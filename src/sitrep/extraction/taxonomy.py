@@ -99,6 +99,8 @@ class Frame:
     """Word classes one of which the agent must be (empty: any agent, or none)."""
     agentless: bool = True
     """Whether the predicate may have no agent the parse names (a passive without "by")."""
+    not_agent: tuple[str, ...] = ()
+    """Word classes the agent may not be ("*armed* men blocked the highway" is no demonstration)."""
     below: tuple[str, ...] = ()
     """Lemmas one of which must hang at most ``FRAME_DEPTH`` below the predicate (empty: none needed):
     what a gathering is for ("gathered ... *demanding* higher wages")."""
@@ -208,8 +210,8 @@ def _frame(entry: dict[str, Any], where: str, label: Callable[[str], str]) -> Fr
         return tuple(str(name) if str(name) in ENTITY_CLASSES else label(str(name)) for name in names)
 
     return Frame(tuple(tuple(str(p).lower().split()) for p in predicates), classes("patient"), classes("agent"),
-                 bool(entry.get("agentless", True)), tuple(str(w).lower() for w in entry.get("below") or []),
-                 bool(entry.get("modifier", False)))
+                 bool(entry.get("agentless", True)), classes("not_agent"),
+                 tuple(str(w).lower() for w in entry.get("below") or []), bool(entry.get("modifier", False)))
 
 
 def _spliced(name: str, lexicons: dict[str, tuple[list[str], bool]]) -> list[tuple[str, bool]]:
@@ -287,6 +289,7 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
     organised = party("organised_agent")
     sports = not organised and "sports" in matches
     ordinary = not organised and ("mishap" in matches or "crime" in matches)
+    mishap = organised and "mishap" in matches  # an accident with soldiers in it is still an accident
     text = None
     for rule in lexicon.rules:
         if ordinary and rule.sub_event_type != "Mob violence":
@@ -299,10 +302,30 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
             continue
         cues = leftmost(matches[rule.cues]) if rule.frame is None else _framed(rule.frame, doc, start, end, matches)
         for cue in cues:
+            if mishap and rule.sub_event_type != "Mob violence" and not _organised_acts(doc, matches, source):
+                continue
             if _checked(rule.check, matches, cue, doc):
                 text = text if text is not None else nlp.text(doc)
                 yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
                               rule.weight, start)
+
+
+def _organised_acts(doc: Doc, matches: dict[str, list[Found]], source: list[Found]) -> bool:
+    """Whether an organised armed actor acts in a sentence that tells of a disaster or an accident: one
+    that is the subject of a verb, or its "by" phrase, not a modifier ("a *military* plane crashed"),
+    an object or a passive subject ("killing all 12 soldiers on board", "a soldier was killed"), nor
+    the source of the report. ACLED codes political violence only; an accident that kills soldiers
+    is none."""
+    for match in matches.get("organised_agent", ()):
+        named = doc.char_span(match.start, match.end, alignment_mode="expand")
+        if named is None or any(a.start < match.end and match.start < a.end for a in source):
+            continue
+        head = named.root
+        while head.dep_ in {"conj", "appos"} and head.head.i != head.i:
+            head = head.head  # "troops and militias": the first conjunct's role
+        if head.dep_ in {"nsubj", "ROOT"} or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
+            return True
+    return False
 
 
 def _checked(check: str | None, matches: dict[str, list[Found]], cue: Found, doc: Doc) -> bool:
@@ -354,7 +377,9 @@ def _framed(frame: Frame, doc: Doc, start: int, end: int, matches: dict[str, lis
         agents, patients = _arguments(token, predicate)
         if frame.agent and not any(_is(a, frame.agent, matches) for a in agents) and (agents or not frame.agentless):
             continue  # an agent of another kind, or none where one is needed
-        if frame.patient and not any(_is(p, frame.patient, matches) for p in patients):
+        if frame.not_agent and any(_is(a, frame.not_agent, matches) for a in agents):
+            continue
+        if frame.patient and not any(_is(p, frame.patient, matches, modifiers=False) for p in patients):
             continue
         cues.append(Found(token.idx, token.idx + len(token), "frame", 0))
     return cues
@@ -441,9 +466,10 @@ def _reporter(pronoun: Token) -> Token:
     return pronoun
 
 
-def _is(argument: Token, classes: tuple[str, ...], matches: dict[str, list[Found]]) -> bool:
-    """Whether an argument's head words (see ``Frame``), with the words before them in their phrase
-    ("*armed* men", "*opposition* activists"), are of one of the word classes ``classes``."""
+def _is(argument: Token, classes: tuple[str, ...], matches: dict[str, list[Found]], modifiers: bool = True) -> bool:
+    """Whether an argument's head words (see ``Frame``) are of one of the word classes ``classes``; with
+    ``modifiers``, the words before them in their phrase too ("*armed* men", "*military* police": who
+    acts is told by its modifiers; what is acted upon by its head: "police *vehicles*")."""
     heads: list[Token] = []
     stack = [(argument, 0)]
     while stack:
@@ -456,7 +482,7 @@ def _is(argument: Token, classes: tuple[str, ...], matches: dict[str, list[Found
                 stack.append((child, steps))
             elif child.dep_ == "prep" and child.lower_ == "of" and steps < QUANTITY_STEPS:
                 stack += [(p, steps + 1) for p in child.children if p.dep_ == "pobj"]
-    ranges = [(min(h.left_edge.idx, h.idx), h.idx + len(h)) for h in heads]
+    ranges = [(min(h.left_edge.idx, h.idx) if modifiers else h.idx, h.idx + len(h)) for h in heads]
     for name in classes:
         if name in ENTITY_CLASSES:
             if any(h.ent_type_ in ENTITY_CLASSES[name] for h in heads):
