@@ -59,6 +59,10 @@ FACTORY = "trigger_cues"
 CUES = "cues"
 """The ``doc.spans`` key under which the ``trigger_cues`` component stores the lexicon's matches."""
 
+SPECIFIC = 0.7
+"""Cues weighted this or more name a kind of political violence or development themselves ("on a bombing
+run", "air raids"); below, a bare verb ("killing") or a selective development ("training") that an
+accident can have too."""
 VETOES = ("attribution", "organised_agent", "sports", "mishap", "crime")
 """The word classes every sentence is read for (see ``triggers``)."""
 CHECKS = {"state_led": ("state_agent", "non_state_agent"), "not_on_forces": ("state_agent", "non_state_agent")}
@@ -289,7 +293,7 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
     organised = party("organised_agent")
     sports = not organised and "sports" in matches
     ordinary = not organised and ("mishap" in matches or "crime" in matches)
-    mishap = organised and "mishap" in matches  # an accident with soldiers in it is still an accident
+    mishap = organised and "mishap" in matches  # an accident with soldiers in it is still an accident (below)
     text = None
     for rule in lexicon.rules:
         if ordinary and rule.sub_event_type != "Mob violence":
@@ -302,8 +306,9 @@ def triggers(doc: Doc, start: int, end: int, language: str = "en") -> Iterator[T
             continue
         cues = leftmost(matches[rule.cues]) if rule.frame is None else _framed(rule.frame, doc, start, end, matches)
         for cue in cues:
-            if mishap and rule.sub_event_type != "Mob violence" and not _organised_acts(doc, matches, source):
-                continue
+            if (mishap and rule.weight < SPECIFIC and rule.sub_event_type != "Mob violence"
+                    and not _organised_acts(doc, matches, source)):
+                continue  # "a military plane crashed, killing 12 soldiers": a bare verb of an accident
             if _checked(rule.check, matches, cue, doc):
                 text = text if text is not None else nlp.text(doc)
                 yield Trigger(rule.sub_event_type, cue.start - start, cue.end - start, text[cue.start:cue.end],
@@ -315,7 +320,7 @@ def _organised_acts(doc: Doc, matches: dict[str, list[Found]], source: list[Foun
     that is the subject of a verb, or its "by" phrase, not a modifier ("a *military* plane crashed"),
     an object or a passive subject ("killing all 12 soldiers on board", "a soldier was killed"), nor
     the source of the report. ACLED codes political violence only; an accident that kills soldiers
-    is none."""
+    is none. Read only for cues below ``SPECIFIC``: "crashed while on a bombing run" is still one."""
     for match in matches.get("organised_agent", ()):
         named = doc.char_span(match.start, match.end, alignment_mode="expand")
         if named is None or any(a.start < match.end and match.start < a.end for a in source):
