@@ -500,3 +500,10 @@ def test_a_province_under_another_spelling_places_the_event() -> None:
     # The gazetteer spells it "Idleb": "Idlib province" still names the province, not a people.
     events = records("Gunmen attacked a village in Idlib province on Monday, killing four people.", "2024-03-05")
     assert [(e["admin1"], e["geo_precision"]) for e in events] == [("Idleb", 3)]
+
+
+def test_a_protest_has_no_civilian_opponent() -> None:
+    text = "Students held a peaceful march through the centre of Lusaka, Zambia, on Monday to demand unpaid wages."
+    events = [e for e in records(text, "2024-05-14") if e["event_type"] == "Protests"]
+    assert events and events[0]["actor1"] == "Protesters (Zambia)"
+    assert events[0]["actor2"] is None  # ACLED: only a force that intervened opposes a protest

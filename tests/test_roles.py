@@ -45,6 +45,16 @@ def test_a_pronoun_subject_stands_for_the_speaker() -> None:
     assert found["The navy"] == AGENT
 
 
+def test_what_the_speaker_calls_its_own_stands_for_the_speaker() -> None:
+    found = roles("The militia said its gunmen had ambushed a patrol near the dam.", "ambushed")
+    assert role_at_text(found, "The militia") == AGENT
+    found = roles("The air force said its bombers later struck rebel depots.", "bombers")
+    assert role_at_text(found, "The air force") == AGENT
+    found = roles("The ministry said gunmen had ambushed its convoy near the dam.", "ambushed")
+    assert found["gunmen"] == AGENT  # the speaker's own that was acted upon does not make it the agent
+    assert role_at_text(found, "The ministry") == SOURCE
+
+
 def test_the_modifier_of_a_strike_is_its_author_and_its_dead_are_victims() -> None:
     found = roles("Ethiopian air strikes killed nine herders near the well.", "air strikes")
     assert role_at_text(found, "Ethiopian") == AGENT

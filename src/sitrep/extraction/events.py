@@ -775,8 +775,9 @@ def _sides(draft: _Draft, country: str | None, generics: Mapping[tuple[str, str 
     they are of its camp (state and foreign forces on one side, non-state groups that acted on the
     other); those acted upon and the rest make up side 2. ACLED's codebook rules hold: civilians are
     always actor2 in violence against civilians, and actor2 of a strike or a bomb that killed them;
-    civilians are never a side of a battle; protesters and rioters are actor1 of their events, and
-    the crowd of a riot is not its own opponent.
+    civilians are never a side of a battle nor a protest's opponent (only a force that intervened
+    is); protesters and rioters are actor1 of their events, and the crowd of a riot is not its own
+    opponent.
     """
     mentions = sorted(draft.actors, key=lambda m: m.span.start)
     civilians = [m for m in mentions if m.actor.inter == "Civilians"]
@@ -819,8 +820,8 @@ def _sides(draft: _Draft, country: str | None, generics: Mapping[tuple[str, str 
         side2 = [c.actor for c in civilians][:1] or [generics["civilians", country]]
     elif kind == "Explosions/Remote violence" and victims:
         side2 = [victims[0], *side2]  # the strike's victims, the side it aimed at as their associate
-    elif civilians and not side2 and kind != "Battles":
-        side2 = [civilians[0].actor]
+    elif civilians and not side2 and kind not in {"Battles", "Protests"}:
+        side2 = [civilians[0].actor]  # a protest's only opponent is the force that intervened
     if not side1:
         side1 = [generics["armed", country]]
     side2 = [a for a in side2 if a.name != side1[0].name]

@@ -66,6 +66,8 @@ SETTING_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "arou
                                   "before", "on", "since", "until"})
 """Prepositions that tell where or when, not who: their phrase is no part of a party's mention."""
 PRONOUNS = frozenset({"it", "they", "we", "he", "she"})
+POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
+"""Possessive determiners: in what a speaker said, "its fighters" are the speaker's own."""
 PREDICATE_STEPS = 4
 """How many heads up a nominal trigger may climb to the verb whose arguments it shares."""
 
@@ -102,7 +104,7 @@ def read_roles(doc: Doc, start: int, end: int, cue_start: int, cue_end: int) -> 
     sources += [(t, SOURCE) for t in tokens if t.dep_ == "pobj" and t.head.lower_ == "to"
                 and t.head.head.lower_ == "according"]
     if sources:
-        found = [(_speaker_for(arg, speech) if role == AGENT and arg.lower_ in PRONOUNS else arg, role)
+        found = [(_speaker_for(arg, speech) if role == AGENT and _stands_for_speaker(arg) else arg, role)
                  for arg, role in found]
     taken = {t.i for t, _ in found}
     found += [(arg, role) for arg, role in sources if arg.i not in taken]
@@ -237,6 +239,12 @@ def _nominal_roles(noun: Token, own: set[int], clause: bool = True) -> list[tupl
         if harmed.pos_ in {"VERB", "AUX"}:
             found += [(r, role) for r, role in _verbal_roles(harmed) if r is not noun and role == PATIENT]
     return found
+
+
+def _stands_for_speaker(agent: Token) -> bool:
+    """A pronoun ("the army said it struck", "... its air strikes") or a noun of the speaker's own
+    ("Hamas said its fighters fired"): in reported speech the agent is then the speaker."""
+    return agent.lower_ in PRONOUNS | POSSESSIVES or any(c.dep_ == "poss" and c.lower_ in POSSESSIVES for c in agent.children)
 
 
 def _speaker_for(pronoun: Token, speech: list[Token]) -> Token:
